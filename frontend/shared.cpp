@@ -1,0 +1,52 @@
+#include <fmt/format.h>
+
+#include "frontend/theano/shared.hpp"
+#include "runtime/shared.hpp"
+
+namespace theano {
+
+SharedVariable::SharedVariable(const Var& v) : Var(v) {
+  if (!v.defined() || !v.is_shared()) throw std::invalid_argument(fmt::format("{} is not a shared variable", v.describe()));
+}
+
+NDArray SharedVariable::get_value(bool borrow) const {
+  const NDArray& v = node()->shared->value;
+  return borrow ? v : v.copy();
+}
+
+void SharedVariable::set_value(const NDArray& value, bool borrow) {
+  TensorType& t = node()->type;
+  if (value.ndim() != t.ndim())
+    throw std::invalid_argument(fmt::format("set_value of {}: expected a {}-d array, got shape {}", describe(), t.ndim(), value.shape().str()));
+  if (value.dtype() != t.dtype && !can_cast_safely(value.dtype(), t.dtype))
+    throw std::invalid_argument(fmt::format("set_value of {}: {} cannot store a value of dtype {} without risking loss of precision",
+                                            describe(), t.str(), dtype_name(value.dtype())));
+  // Static shapes are hints: a dimension whose size changed becomes unknown for graphs built later.
+  for (int d = 0; d < t.ndim(); ++d)
+    if (t.shape[d] != value.shape(d)) t.shape[d] = -1;
+  if (value.dtype() == t.dtype) node()->shared->value = borrow ? value : value.copy();
+  else node()->shared->value = value.astype(t.dtype);
+}
+
+SharedVariable shared(const NDArray& value, const std::string& name, bool borrow, std::source_location loc) {
+  if (!value.defined()) throw std::invalid_argument("shared: the value is an empty NDArray");
+  SiteScope s(loc);
+  auto n = std::make_shared<VarNode>();
+  n->type = TensorType::with_shape(value.dtype(), value.shape());  // never broadcastable
+  n->kind = VarKind::Shared;
+  n->name = name;
+  n->id = next_node_id();
+  n->site = loc;
+  n->shared = std::make_shared<SharedStorage>();
+  n->shared->value = borrow ? value : value.copy();
+  return SharedVariable(Var(n));
+}
+
+SharedVariable shared(double value, const std::string& name, std::source_location loc) {
+  return shared(NDArray::scalar<double>(value), name, false, loc);
+}
+SharedVariable shared(int value, const std::string& name, std::source_location loc) {
+  return shared(NDArray::scalar<int64_t>(value), name, false, loc);
+}
+
+}  // namespace theano

@@ -1,0 +1,135 @@
+// theano::tensor (used as `namespace T = theano::tensor;`): the symbolic tensor API of the tutorials.
+// Every function records the caller's file:line on the nodes it builds, for error messages.
+#pragma once
+#include <optional>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include "frontend/theano/indexing.hpp"
+#include "graph/grad.hpp"
+#include "graph/var.hpp"
+#include "runtime/config.hpp"
+
+namespace theano {
+
+// An operand of an arithmetic expression: a Var or a literal. Literals follow Theano's autocast:
+// a float becomes floatX when floatX is float32 (else the narrowest exact float), an int becomes
+// the narrowest of int8..int64 that holds it.
+class Operand {
+ public:
+  Operand(const Var& v, std::source_location loc = std::source_location::current()) : var_(v), site_(loc) {}
+  Operand(double v, std::source_location loc = std::source_location::current());
+  Operand(float v, std::source_location loc = std::source_location::current()) : Operand(double(v), loc) {}
+  Operand(int v, std::source_location loc = std::source_location::current()) : Operand(int64_t(v), loc) {}
+  Operand(long v, std::source_location loc = std::source_location::current()) : Operand(int64_t(v), 0, loc) {}
+  Operand(long long v, std::source_location loc = std::source_location::current()) : Operand(int64_t(v), 0, loc) {}
+  const Var& var() const { return var_; }
+  const std::source_location& site() const { return site_; }
+
+ private:
+  Operand(int64_t v, int, std::source_location loc);
+  Var var_;
+  std::source_location site_;
+};
+
+Var operator+(const Operand& a, const Operand& b);
+Var operator-(const Operand& a, const Operand& b);
+Var operator*(const Operand& a, const Operand& b);
+Var operator/(const Operand& a, const Operand& b);
+Var operator-(const Operand& a);
+Var operator<(const Operand& a, const Operand& b);
+Var operator<=(const Operand& a, const Operand& b);
+Var operator>(const Operand& a, const Operand& b);
+Var operator>=(const Operand& a, const Operand& b);
+
+namespace tensor {
+
+using Loc = std::source_location;
+
+// ---- constructors: scalar/vector/matrix/tensor3/tensor4, with b (int8), i (int32), l (int64),
+// f (float32), d (float64) prefixes; the unprefixed ones use config().floatX ----
+Var tensor(DType dtype, std::vector<bool> broadcastable, const std::string& name = "", Loc loc = Loc::current());
+#define THEANO_CPP_DECLARE_CTORS(prefix)                                                         \
+  Var prefix##scalar(const std::string& name = "", Loc loc = Loc::current());                    \
+  Var prefix##vector(const std::string& name = "", Loc loc = Loc::current());                    \
+  Var prefix##matrix(const std::string& name = "", Loc loc = Loc::current());                    \
+  Var prefix##tensor3(const std::string& name = "", Loc loc = Loc::current());                   \
+  Var prefix##tensor4(const std::string& name = "", Loc loc = Loc::current());
+THEANO_CPP_DECLARE_CTORS()
+THEANO_CPP_DECLARE_CTORS(b)
+THEANO_CPP_DECLARE_CTORS(i)
+THEANO_CPP_DECLARE_CTORS(l)
+THEANO_CPP_DECLARE_CTORS(f)
+THEANO_CPP_DECLARE_CTORS(d)
+#undef THEANO_CPP_DECLARE_CTORS
+// With an explicit dtype, as tensor.matrix('x', dtype='int64').
+Var scalar(const std::string& name, DType dtype, Loc loc = Loc::current());
+Var vector(const std::string& name, DType dtype, Loc loc = Loc::current());
+Var matrix(const std::string& name, DType dtype, Loc loc = Loc::current());
+Var constant(const NDArray& value, const std::string& name = "", Loc loc = Loc::current());
+
+// ---- elementwise math ----
+Var add(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var sub(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var mul(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var true_div(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var int_div(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var pow(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var maximum(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var minimum(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var neg(const Operand& a, Loc loc = Loc::current());
+Var abs(const Operand& a, Loc loc = Loc::current());
+Var abs_(const Operand& a, Loc loc = Loc::current());
+Var sgn(const Operand& a, Loc loc = Loc::current());
+Var sqr(const Operand& a, Loc loc = Loc::current());
+Var sqrt(const Operand& a, Loc loc = Loc::current());
+Var exp(const Operand& a, Loc loc = Loc::current());
+Var log(const Operand& a, Loc loc = Loc::current());
+Var log1p(const Operand& a, Loc loc = Loc::current());
+Var tanh(const Operand& a, Loc loc = Loc::current());
+Var eq(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var neq(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var lt(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var le(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var gt(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var ge(const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var switch_(const Operand& cond, const Operand& a, const Operand& b, Loc loc = Loc::current());
+Var cast(const Operand& x, DType dtype, Loc loc = Loc::current());
+Var cast(const Operand& x, const std::string& dtype, Loc loc = Loc::current());
+Var zeros_like(const Var& x, Loc loc = Loc::current());
+Var ones_like(const Var& x, Loc loc = Loc::current());
+
+// ---- reductions (axis nullopt = all axes) ----
+Var sum(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
+Var mean(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
+Var max(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
+Var argmax(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
+
+// ---- linear algebra, shapes, indexing helpers ----
+Var dot(const Var& x, const Var& y, Loc loc = Loc::current());
+Var arange(const IntOrVar& stop, Loc loc = Loc::current());
+Var arange(const IntOrVar& start, const IntOrVar& stop, const IntOrVar& step = 1, Loc loc = Loc::current());
+Var shape(const Var& x, Loc loc = Loc::current());
+Var reshape(const Var& x, const std::vector<Index>& shape, Loc loc = Loc::current());
+Var flatten(const Var& x, int ndim = 1, Loc loc = Loc::current());
+Var transpose(const Var& x, Loc loc = Loc::current());
+// An int or an integer scalar Var as an int64 scalar Var (for bounds and shapes).
+Var int_scalar(const IntOrVar& v);
+
+// ---- gradients ----
+struct GradArgs {
+  std::vector<Var> consider_constant;
+  std::string disconnected_inputs = "raise";  // raise, warn or ignore
+};
+Var grad(const Var& cost, const Var& wrt, const GradArgs& args = {}, Loc loc = Loc::current());
+std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, const GradArgs& args = {}, Loc loc = Loc::current());
+
+namespace nnet {
+Var softmax(const Var& x, Loc loc = Loc::current());
+Var sigmoid(const Operand& x, Loc loc = Loc::current());
+Var softplus(const Operand& x, Loc loc = Loc::current());
+}  // namespace nnet
+
+}  // namespace tensor
+}  // namespace theano

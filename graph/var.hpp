@@ -1,0 +1,133 @@
+// The symbolic IR: VarNode (a value in the graph), Apply (outputs = op(inputs)) and Var, the cheap
+// handle users hold. An Apply owns its output nodes; a Var of an output keeps its Apply alive, and an
+// Apply keeps its inputs alive, so a graph lives as long as someone holds one of its outputs.
+#pragma once
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <source_location>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "graph/type.hpp"
+
+namespace theano {
+
+class Op;
+struct Apply;
+struct SharedStorage;
+class Var;
+
+enum class VarKind : uint8_t { Input, Constant, Shared, Result };
+
+struct VarNode {
+  TensorType type;
+  VarKind kind = VarKind::Input;
+  std::string name;
+  Apply* owner = nullptr;  // set for results
+  int index = 0;           // output position in owner
+  uint64_t id = 0;         // creation order: deterministic ordering everywhere
+  NDArray constant;        // the value of a constant
+  std::shared_ptr<SharedStorage> shared;  // the container of a shared variable
+  std::source_location site;              // where the user created it
+};
+
+// Where the user's code created nodes. Public entry points open a SiteScope with their caller's
+// std::source_location; nested library calls keep the outermost (the user's) site.
+class SiteScope {
+ public:
+  explicit SiteScope(const std::source_location& loc);
+  ~SiteScope();
+  SiteScope(const SiteScope&) = delete;
+  SiteScope& operator=(const SiteScope&) = delete;
+  static std::source_location current();
+  static std::string current_str();  // "file.cpp:42"
+};
+std::string site_str(const std::source_location& loc);
+
+// A name scope (layer0, layer1, ...) recorded on every node built inside it.
+class NameScope {
+ public:
+  explicit NameScope(std::string name);
+  ~NameScope();
+  NameScope(const NameScope&) = delete;
+  NameScope& operator=(const NameScope&) = delete;
+  static const std::string& current();  // "" outside any scope; nested scopes join with '/'
+};
+
+struct Index;  // frontend/theano/indexing.hpp
+
+// One entry of a dimshuffle pattern: an input dimension, or 'x' for a new broadcastable one.
+struct DimEntry {
+  DimEntry(int dim) : dim(dim) {}
+  DimEntry(char x);  // only 'x'
+  int dim;           // -1 for 'x'
+};
+
+class Var {
+ public:
+  Var() = default;
+  explicit Var(std::shared_ptr<VarNode> p) : p_(std::move(p)) {}
+
+  VarNode* node() const { return p_.get(); }
+  const std::shared_ptr<VarNode>& ptr() const { return p_; }
+  bool defined() const { return p_ != nullptr; }
+  const TensorType& type() const { return p_->type; }
+  DType dtype() const { return p_->type.dtype; }
+  int ndim() const { return p_->type.ndim(); }
+  const std::string& name() const { return p_->name; }
+  Var& set_name(std::string n) {
+    p_->name = std::move(n);
+    return *this;
+  }
+  Apply* owner() const { return p_->owner; }
+  bool is_constant() const { return p_->kind == VarKind::Constant; }
+  bool is_shared() const { return p_->kind == VarKind::Shared; }
+  bool operator==(const Var& o) const { return p_ == o.p_; }
+  // A readable identity for messages: the name, else "<op output>" or the type.
+  std::string describe() const;
+
+  // Tensor methods, spelled as in Theano (implemented in frontend/).
+  Var shape(std::source_location loc = std::source_location::current()) const;
+  Var operator[](const Index& i) const;
+  Var operator[](const std::vector<Index>& idx) const;
+  Var reshape(const std::vector<Index>& shape, std::source_location loc = std::source_location::current()) const;
+  Var dimshuffle(const std::vector<DimEntry>& pattern, std::source_location loc = std::source_location::current()) const;
+  Var flatten(int ndim = 1, std::source_location loc = std::source_location::current()) const;
+  Var T(std::source_location loc = std::source_location::current()) const;
+  Var sum(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
+  Var mean(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
+  Var max(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
+  Var argmax(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
+
+ private:
+  std::shared_ptr<VarNode> p_;
+};
+
+struct Apply {
+  std::shared_ptr<const Op> op;
+  std::vector<Var> inputs;
+  std::vector<std::unique_ptr<VarNode>> outputs;
+  std::source_location site;
+  std::string scope;
+  uint64_t id = 0;
+  ~Apply();  // tears long chains down iteratively (no recursion)
+};
+
+// The Var of output i of an apply (shares ownership of the apply).
+Var output_of(const std::shared_ptr<Apply>& apply, int i);
+std::shared_ptr<Apply> apply_ptr(Apply* a);  // a shared_ptr to an existing apply (from any of its output Vars)
+
+// Builds an Apply: asks the op for output types (which checks the inputs) and records the user's
+// site. Type errors come back as OpError naming the op, the inputs' shapes and dtypes, and the site.
+std::vector<Var> make_apply(std::shared_ptr<const Op> op, std::vector<Var> inputs);
+Var make_apply1(std::shared_ptr<const Op> op, std::vector<Var> inputs);
+
+// Leaves.
+Var make_input(const TensorType& type, std::string name);
+Var make_constant(NDArray value, std::string name = "");
+uint64_t next_node_id();
+
+}  // namespace theano

@@ -1,0 +1,58 @@
+#include "ops/basic.hpp"
+
+#include <fmt/format.h>
+
+#include "ops/elemwise.hpp"
+
+namespace theano::ops {
+
+static int64_t arange_len(int64_t start, int64_t stop, int64_t step) {
+  if (step == 0) throw OpError("arange: step cannot be zero");
+  if (step > 0) return stop > start ? (stop - start + step - 1) / step : 0;
+  return start > stop ? (start - stop - step - 1) / (-step) : 0;
+}
+
+std::vector<TensorType> ARange::make_types(std::span<const Var> in) const {
+  for (const Var& v : in)
+    if (v.ndim() != 0 || !is_integer(v.dtype())) throw OpError(fmt::format("expects integer scalars, got {}", v.type().str()));
+  TensorType out(DType::Int64, 1);
+  if (in[0].is_constant() && in[1].is_constant() && in[2].is_constant())
+    out.shape[0] = arange_len(int64_t(in[0].node()->constant.item(0)), int64_t(in[1].node()->constant.item(0)),
+                              int64_t(in[2].node()->constant.item(0)));
+  return {out};
+}
+
+void ARange::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  int64_t start = int64_t(in[0]->item(0)), stop = int64_t(in[1]->item(0)), step = int64_t(in[2]->item(0));
+  int64_t n = arange_len(start, stop, step);
+  out[0]->ensure(DType::Int64, Dims{n});
+  int64_t* p = out[0]->data<int64_t>();
+  for (int64_t i = 0; i < n; ++i) p[i] = start + i * step;
+}
+
+Var arange(const Var& start, const Var& stop, const Var& step) {
+  return make_apply1(std::make_shared<ARange>(), {cast(start, DType::Int64), cast(stop, DType::Int64), cast(step, DType::Int64)});
+}
+
+}  // namespace theano::ops
+
+namespace theano::ops {
+
+std::vector<TensorType> MakeVector::make_types(std::span<const Var> in) const {
+  for (const Var& v : in)
+    if (v.ndim() != 0 || !is_integer(v.dtype())) throw OpError(fmt::format("expects integer scalars, got {}", v.type().str()));
+  return {TensorType::with_shape(DType::Int64, Dims{int64_t(in.size())})};
+}
+
+void MakeVector::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  out[0]->ensure(DType::Int64, Dims{int64_t(in.size())});
+  for (size_t i = 0; i < in.size(); ++i) out[0]->data<int64_t>()[i] = int64_t(in[i]->item(0));
+}
+
+Var make_vector(const std::vector<Var>& scalars) {
+  std::vector<Var> in;
+  for (const Var& s : scalars) in.push_back(cast(s, DType::Int64));
+  return make_apply1(std::make_shared<MakeVector>(), std::move(in));
+}
+
+}  // namespace theano::ops

@@ -1,0 +1,119 @@
+#include "ops/blas.hpp"
+
+#include <cblas.h>
+#include <fmt/format.h>
+
+#include "ops/elemwise.hpp"
+#include "ops/graph_math.hpp"
+
+namespace theano::ops {
+
+std::vector<TensorType> Dot::make_types(std::span<const Var> in) const {
+  const TensorType &x = in[0].type(), &y = in[1].type();
+  if (x.ndim() < 1 || x.ndim() > 2 || y.ndim() < 1 || y.ndim() > 2)
+    throw OpError(fmt::format("supports 1-d and 2-d inputs, got {}-d and {}-d", x.ndim(), y.ndim()));
+  if (x.dtype != y.dtype) throw OpError(fmt::format("inputs must have one dtype, got {} and {}", dtype_name(x.dtype), dtype_name(y.dtype)));
+  int64_t k1 = x.shape[x.ndim() - 1], k2 = y.shape[0];
+  if (k1 >= 0 && k2 >= 0 && k1 != k2)
+    throw OpError(fmt::format("shapes {} and {} not aligned: {} (dim {}) != {} (dim 0)", x.shape_str(), y.shape_str(), k1,
+                              x.ndim() - 1, k2));
+  TensorType out(x.dtype, 0);
+  if (x.ndim() == 2) {
+    out.shape.push_back(x.shape[0]);
+    out.bcast[out.ndim() - 1] = x.bcast[0];
+  }
+  if (y.ndim() == 2) {
+    out.shape.push_back(y.shape[1]);
+    out.bcast[out.ndim() - 1] = y.bcast[1];
+  }
+  return {out};
+}
+
+namespace {
+// How BLAS sees a 2-d view: row-major with leading dimension ld, maybe transposed.
+struct BlasView {
+  bool ok, trans;
+  int64_t ld;
+};
+BlasView blas_view(const NDArray& a) {
+  int64_t r = a.shape(0), c = a.shape(1), s0 = a.stride(0), s1 = a.stride(1);
+  if ((s1 == 1 || c == 1) && s0 >= std::max<int64_t>(c, 1)) return {true, false, s0};
+  if ((s0 == 1 || r == 1) && s1 >= std::max<int64_t>(r, 1)) return {true, true, s1};
+  return {false, false, 0};
+}
+
+template <class T>
+void gemm_t(T alpha, const NDArray& a, const NDArray& b, T beta, NDArray& c) {
+  int64_t m = a.shape(0), k = a.shape(1), n = b.shape(1);
+  if (m == 0 || n == 0) return;
+  NDArray ac = a, bc = b;
+  BlasView va = blas_view(a), vb = blas_view(b);
+  if (!va.ok) { ac = a.copy(); va = blas_view(ac); }
+  if (!vb.ok) { bc = b.copy(); vb = blas_view(bc); }
+  auto ta = va.trans ? CblasTrans : CblasNoTrans, tb = vb.trans ? CblasTrans : CblasNoTrans;
+  int64_t lda = std::max<int64_t>(va.ld, 1), ldb = std::max<int64_t>(vb.ld, 1), ldc = std::max<int64_t>(c.stride(0), 1);
+  if (k == 0) {  // BLAS may not scale C when k == 0
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) c.data<T>()[i * ldc + j] *= beta;
+    return;
+  }
+  if constexpr (std::is_same_v<T, float>)
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, ac.data<float>(), lda, bc.data<float>(), ldb, beta, c.data<float>(), ldc);
+  else
+    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, ac.data<double>(), lda, bc.data<double>(), ldb, beta, c.data<double>(), ldc);
+}
+
+// Integer and bool dot products (rare: index arithmetic); a plain triple loop.
+template <class T>
+void dot_naive(const NDArray& a, const NDArray& b, NDArray& c) {
+  int64_t m = a.shape(0), k = a.shape(1), n = b.shape(1);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      T s = 0;
+      for (int64_t p = 0; p < k; ++p) s += T(a.data<T>()[i * a.stride(0) + p * a.stride(1)] * b.data<T>()[p * b.stride(0) + j * b.stride(1)]);
+      c.data<T>()[i * c.stride(0) + j] = s;
+    }
+}
+}  // namespace
+
+void gemm(double alpha, const NDArray& a, const NDArray& b, double beta, NDArray& c) {
+  if (a.dtype() == DType::Float32) gemm_t<float>(float(alpha), a, b, float(beta), c);
+  else gemm_t<double>(alpha, a, b, beta, c);
+}
+
+void Dot::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  const NDArray &x = *in[0], &y = *in[1];
+  int64_t kx = x.shape(x.ndim() - 1), ky = y.shape(0);
+  if (kx != ky)
+    throw OpError(fmt::format("dot: shapes {} and {} not aligned: {} (dim {}) != {} (dim 0)", x.shape().str(), y.shape().str(), kx,
+                              x.ndim() - 1, ky));
+  // View vectors as 1-row / 1-column matrices.
+  NDArray a = x.ndim() == 2 ? x : x.view(Dims{1, kx}, Dims{kx * x.stride(0), x.stride(0)}, x.offset());
+  NDArray b = y.ndim() == 2 ? y : y.view(Dims{ky, 1}, Dims{y.stride(0), 1}, y.offset());
+  Dims oshape;
+  if (x.ndim() == 2) oshape.push_back(x.shape(0));
+  if (y.ndim() == 2) oshape.push_back(y.shape(1));
+  out[0]->ensure(x.dtype(), oshape);
+  NDArray c = out[0]->view(Dims{a.shape(0), b.shape(1)}, Dims{b.shape(1), 1}, out[0]->offset());
+  if (is_float(x.dtype())) {
+    gemm(1.0, a, b, 0.0, c);
+  } else {
+    visit_dtype(x.dtype(), [&](auto t) { dot_naive<decltype(t)>(a, b, c); });
+  }
+}
+
+Cotangents Dot::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+  using namespace math;
+  const Var &x = in[0], &y = in[1], &gz = *cot[0];
+  if (x.ndim() == 2 && y.ndim() == 2) return {dot(gz, transpose(y)), dot(transpose(x), gz)};
+  if (x.ndim() == 1 && y.ndim() == 2) return {dot(gz, transpose(y)), dot(dimshuffle(x, {0, -1}), dimshuffle(gz, {-1, 0}))};
+  if (x.ndim() == 2 && y.ndim() == 1) return {dot(dimshuffle(gz, {0, -1}), dimshuffle(y, {-1, 0})), dot(transpose(x), gz)};
+  return {gz * y, gz * x};
+}
+
+Var dot(const Var& x, const Var& y) {
+  DType d = upcast(x.dtype(), y.dtype());
+  return make_apply1(std::make_shared<Dot>(), {cast(x, d), cast(y, d)});
+}
+
+}  // namespace theano::ops

@@ -1,0 +1,22 @@
+// Dot products through OpenBLAS: matrix-matrix (gemm), matrix-vector (gemv), vector-vector (dot).
+#pragma once
+#include "graph/op.hpp"
+
+namespace theano::ops {
+
+class Dot : public Op {
+ public:
+  std::string name() const override { return "Dot"; }
+  std::string str() const override { return "dot"; }
+  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
+  Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+};
+
+Var dot(const Var& x, const Var& y);
+
+// C = alpha * op(A) * op(B) + beta * C on 2-d strided arrays of one float dtype; A or B may be
+// transposed views (they are passed with the transpose flag, not copied).
+void gemm(double alpha, const NDArray& a, const NDArray& b, double beta, NDArray& c);
+
+}  // namespace theano::ops

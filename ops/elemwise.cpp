@@ -1,0 +1,177 @@
+#include "ops/elemwise.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <type_traits>
+
+#include "ops/graph_math.hpp"
+#include "ops/elemwise_kernels.hpp"
+
+namespace theano::ops {
+
+namespace {
+enum class Cat { SAME, FLOAT, BOOL };
+struct KindInfo {
+  std::string_view name;
+  int arity;
+  Cat cat;
+  bool differentiable;
+};
+#define NONE_IS(G) (std::string_view(#G) != "NONE")
+constexpr KindInfo kKinds[] = {
+#define ELEMWISE1(K, N, C, E, G) {N, 1, Cat::C, NONE_IS(G)},
+#define ELEMWISE2(K, N, C, E, G1, G2) {N, 2, Cat::C, NONE_IS(G1) || NONE_IS(G2)},
+#define ELEMWISE3(K, N, C, E, G1, G2, G3) {N, 3, Cat::C, NONE_IS(G1) || NONE_IS(G2) || NONE_IS(G3)},
+#include "ops/elemwise_ops.def"
+#undef ELEMWISE1
+#undef ELEMWISE2
+#undef ELEMWISE3
+    {"Cast", 1, Cat::SAME, true},
+};
+static_assert(std::size(kKinds) == size_t(ScalarKind::Count), "one info row per elementwise kind");
+const KindInfo& info(ScalarKind k) { return kKinds[int(k)]; }
+}  // namespace
+
+std::string_view scalar_kind_name(ScalarKind k) { return info(k).name; }
+int scalar_kind_arity(ScalarKind k) { return info(k).arity; }
+bool scalar_kind_differentiable(ScalarKind k) { return info(k).differentiable; }
+
+DType upgrade_to_float(DType d) {
+  if (is_float(d)) return d;
+  if (d == DType::Int32 || d == DType::Int64) return DType::Float64;
+  return DType::Float32;
+}
+
+DType elemwise_out_dtype(ScalarKind kind, std::span<const DType> in) {
+  if (kind == ScalarKind::Switch) return upcast(in[1], in[2]);
+  DType d = in[0];
+  for (size_t i = 1; i < in.size(); ++i) d = upcast(d, in[i]);
+  switch (info(kind).cat) {
+    case Cat::BOOL: return DType::Bool;
+    case Cat::FLOAT: return upgrade_to_float(d);
+    case Cat::SAME: return d;
+  }
+  return d;
+}
+
+std::string Elemwise::str() const {
+  if (kind_ == ScalarKind::Cast) return fmt::format("Elemwise{{Cast{{{}}}}}", dtype_name(cast_to_));
+  return fmt::format("Elemwise{{{},no_inplace}}", info(kind_).name);
+}
+
+std::vector<TensorType> Elemwise::make_types(std::span<const Var> inputs) const {
+  if (int(inputs.size()) != info(kind_).arity)
+    throw OpError(fmt::format("expects {} inputs, got {}", info(kind_).arity, inputs.size()));
+  int nd = inputs[0].ndim();
+  TensorType out(DType::Float64, nd);
+  for (int d = 0; d < nd; ++d) out.bcast[d] = true;
+  std::vector<DType> dts;
+  for (const Var& v : inputs) {
+    if (v.ndim() != nd) throw OpError("inputs have different numbers of dimensions");
+    dts.push_back(v.dtype());
+  }
+  for (int d = 0; d < nd; ++d) {
+    int64_t size = -1;
+    for (const Var& v : inputs) {
+      const TensorType& t = v.type();
+      out.bcast[d] = out.bcast[d] && t.bcast[d];
+      if (t.bcast[d] || t.shape[d] < 0) continue;
+      if (size >= 0 && size != t.shape[d])
+        throw OpError(fmt::format("shapes do not broadcast: dimension {} has sizes {} and {}", d, size, t.shape[d]));
+      size = t.shape[d];
+    }
+    out.shape[d] = out.bcast[d] ? 1 : size;
+  }
+  if (kind_ == ScalarKind::Cast) {
+    out.dtype = cast_to_;
+  } else {
+    out.dtype = elemwise_out_dtype(kind_, dts);
+    // Kernels run in one compute type: the builder inserts casts; a direct make_node must match.
+    DType compute = info(kind_).cat == Cat::SAME ? out.dtype : upcast_all(dts, kind_ == ScalarKind::Switch);
+    for (size_t i = (kind_ == ScalarKind::Switch ? 1 : 0); i < dts.size(); ++i)
+      if (dts[i] != compute)
+        throw OpError(fmt::format("input {} has dtype {} but the op computes in {}", i, dtype_name(dts[i]), dtype_name(compute)));
+    if (info(kind_).cat == Cat::FLOAT && !is_float(compute)) throw OpError("needs float inputs");
+  }
+  return {out};
+}
+
+void Elemwise::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  Dims shape = broadcast_shape(in, str());
+  if (kind_ == ScalarKind::Cast) {
+    out[0]->ensure(cast_to_, shape);
+    if (!(in[0]->shape() == shape)) throw OpError("Cast: shape changed");
+    out[0]->copy_from(*in[0]);
+    return;
+  }
+  DType compute = in[in.size() - 1]->dtype();
+  DType out_dtype = info(kind_).cat == Cat::BOOL ? DType::Bool : compute;
+  out[0]->ensure(out_dtype, shape);
+  switch (kind_) {
+#define ELEMWISE1(K, N, C, E, G) \
+  case ScalarKind::K: run_elemwise<ScalarKind::K>(in, *out[0]); break;
+#define ELEMWISE2(K, N, C, E, G1, G2) ELEMWISE1(K, N, C, E, G1)
+#define ELEMWISE3(K, N, C, E, G1, G2, G3) ELEMWISE1(K, N, C, E, G1)
+#include "ops/elemwise_ops.def"
+#undef ELEMWISE1
+#undef ELEMWISE2
+#undef ELEMWISE3
+    default: throw OpError("unknown elementwise kind");
+  }
+}
+
+Cotangents Elemwise::pullback(std::span<const Var> in, std::span<const Var> outs,
+                              std::span<const std::optional<Var>> cot) const {
+  using namespace math;
+  const Var& out = outs[0];
+  Var gz = *cot[0];
+  std::optional<Var> NONE;
+  const Var& x = in[0];
+  const Var& y = in.size() > 1 ? in[1] : in[0];
+  (void)y;
+  (void)out;
+  if (kind_ == ScalarKind::Cast) {
+    if (!is_float(x.dtype())) return {NONE};
+    return {cast(gz, x.dtype())};
+  }
+  switch (kind_) {
+#define ELEMWISE1(K, N, C, E, G) \
+  case ScalarKind::K: return {std::optional<Var>(G)};
+#define ELEMWISE2(K, N, C, E, G1, G2) \
+  case ScalarKind::K: return {std::optional<Var>(G1), std::optional<Var>(G2)};
+#define ELEMWISE3(K, N, C, E, G1, G2, G3) \
+  case ScalarKind::K: return {std::optional<Var>(G1), std::optional<Var>(G2), std::optional<Var>(G3)};
+#include "ops/elemwise_ops.def"
+#undef ELEMWISE1
+#undef ELEMWISE2
+#undef ELEMWISE3
+    default: break;
+  }
+  throw OpError("no gradient for " + str());
+}
+
+Var cast(const Var& x, DType dtype) {
+  if (x.dtype() == dtype) return x;
+  if (x.is_constant()) return make_constant(x.node()->constant.astype(dtype));
+  return make_apply1(std::make_shared<Elemwise>(ScalarKind::Cast, dtype), {x});
+}
+
+Var elemwise(ScalarKind kind, std::vector<Var> inputs) {
+  int nd = 0;
+  for (auto& v : inputs) nd = std::max(nd, v.ndim());
+  for (auto& v : inputs) {
+    if (v.ndim() == nd) continue;
+    std::vector<int> pattern(nd - v.ndim(), -1);  // left-pad with broadcastable dims, as numpy
+    for (int i = 0; i < v.ndim(); ++i) pattern.push_back(i);
+    v = dimshuffle(v, pattern);
+  }
+  std::vector<DType> dts;
+  for (auto& v : inputs) dts.push_back(v.dtype());
+  bool is_switch = kind == ScalarKind::Switch;
+  DType compute = upcast_all(dts, is_switch);
+  if (info(kind).cat == Cat::FLOAT) compute = upgrade_to_float(compute);
+  for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = cast(inputs[i], compute);
+  return make_apply1(std::make_shared<Elemwise>(kind), std::move(inputs));
+}
+
+}  // namespace theano::ops

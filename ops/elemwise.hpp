@@ -1,0 +1,51 @@
+// Elementwise ops: one Elemwise op class over the table in elemwise_ops.def, plus Cast.
+// Inputs are left-padded to the same ndim with DimShuffle and upcast to one dtype when the node is
+// built, so kernels see one compute type; broadcasting follows the broadcastable pattern.
+#pragma once
+#include "graph/op.hpp"
+
+namespace theano::ops {
+
+enum class ScalarKind : uint8_t {
+#define ELEMWISE1(K, N, C, E, G) K,
+#define ELEMWISE2(K, N, C, E, G1, G2) K,
+#define ELEMWISE3(K, N, C, E, G1, G2, G3) K,
+#include "ops/elemwise_ops.def"
+#undef ELEMWISE1
+#undef ELEMWISE2
+#undef ELEMWISE3
+  Cast,
+  Count
+};
+
+std::string_view scalar_kind_name(ScalarKind k);
+int scalar_kind_arity(ScalarKind k);
+bool scalar_kind_differentiable(ScalarKind k);
+
+class Elemwise : public Op {
+ public:
+  explicit Elemwise(ScalarKind kind, DType cast_to = DType::Float64) : kind_(kind), cast_to_(cast_to) {}
+  ScalarKind kind() const { return kind_; }
+  DType cast_to() const { return cast_to_; }
+  std::string name() const override { return "Elemwise"; }
+  std::string str() const override;
+  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
+  Cotangents pullback(std::span<const Var> inputs, std::span<const Var> outputs,
+                      std::span<const std::optional<Var>> cot) const override;
+  bool differentiable() const override { return scalar_kind_differentiable(kind_); }
+
+ private:
+  ScalarKind kind_;
+  DType cast_to_;
+};
+
+// Builds an elementwise node: pads ndims, upcasts inputs (ints to float for FLOAT ops).
+Var elemwise(ScalarKind kind, std::vector<Var> inputs);
+Var cast(const Var& x, DType dtype);
+// Output dtype of an elementwise op on these input dtypes.
+DType elemwise_out_dtype(ScalarKind kind, std::span<const DType> inputs);
+// int8/int16/uint8/bool -> float32, larger ints -> float64, floats unchanged (Theano's upgrade_to_float).
+DType upgrade_to_float(DType d);
+
+}  // namespace theano::ops

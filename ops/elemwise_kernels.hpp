@@ -1,0 +1,136 @@
+// Loops behind Elemwise: scalar helper functions, broadcasting and the strided N-d loop.
+// Private to ops/elemwise.cpp.
+#pragma once
+#include <cmath>
+#include <fmt/format.h>
+#include <span>
+#include <type_traits>
+
+#include "graph/op.hpp"
+#include "ops/elemwise.hpp"
+
+namespace theano::ops {
+
+template <class T> T abs_of(T a) {
+  if constexpr (std::is_unsigned_v<T> || std::is_same_v<T, bool>) return a;
+  else return a < T(0) ? T(-a) : a;
+}
+// The clamps are Theano's C implementation's, so saturated values match it.
+template <class T> T sigmoid_of(T x) {
+  if constexpr (std::is_same_v<T, float>) return x < -88.0f ? 0.0f : x > 15.0f ? 1.0f : 1.0f / (1.0f + std::exp(-x));
+  else return x < -709.0 ? 0.0 : x > 19.0 ? 1.0 : 1.0 / (1.0 + std::exp(-x));
+}
+template <class T> T softplus_of(T x) {
+  return x < T(-30) ? T(0) : x > T(30) ? x : T(std::log1p(std::exp(x)));
+}
+// Python's floor division; a zero divisor gives 0 instead of a trap.
+template <class T> T floor_div(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) return std::floor(a / b);
+  else if constexpr (std::is_same_v<T, bool>) return a && b;
+  else {
+    if (b == 0) return T(0);
+    T q = T(a / b);
+    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+    return q;
+  }
+}
+
+// numpy's result type over inputs; Switch ignores its condition (input 0).
+inline DType upcast_all(std::span<const DType> dts, bool skip_first) {
+  size_t start = skip_first ? 1 : 0;
+  DType d = dts[start];
+  for (size_t i = start + 1; i < dts.size(); ++i) d = upcast(d, dts[i]);
+  return d;
+}
+
+// Output shape of a broadcasting op; a dim of size 1 stretches, other mismatches are errors.
+inline Dims broadcast_shape(std::span<const NDArray* const> in, const std::string& op) {
+  Dims shape = in[0]->shape();
+  for (size_t k = 1; k < in.size(); ++k) {
+    const Dims& s = in[k]->shape();
+    for (int d = 0; d < shape.size(); ++d) {
+      if (s[d] == shape[d] || s[d] == 1) continue;
+      if (shape[d] == 1) {
+        shape[d] = s[d];
+        continue;
+      }
+      std::string all;
+      for (size_t j = 0; j < in.size(); ++j) all += (j ? ", " : "") + in[j]->shape().str();
+      throw OpError(fmt::format("input shapes {} do not broadcast (dimension {})", all, d));
+    }
+  }
+  return shape;
+}
+
+template <ScalarKind K> struct ScalarFn;
+#define ELEMWISE1(K, N, C, E, G)                                               \
+  template <> struct ScalarFn<ScalarKind::K> {                                 \
+    static constexpr bool float_only = std::string_view(#C) == "FLOAT";        \
+    template <class T> static auto f(T a, T b = T(), T c = T()) { return E; }  \
+  };
+#define ELEMWISE2(K, N, C, E, G1, G2) ELEMWISE1(K, N, C, E, G1)
+#define ELEMWISE3(K, N, C, E, G1, G2, G3) ELEMWISE1(K, N, C, E, G1)
+#include "ops/elemwise_ops.def"
+#undef ELEMWISE1
+#undef ELEMWISE2
+#undef ELEMWISE3
+
+// Runs f over the broadcast output; inputs share the compute type T, the output is O.
+template <ScalarKind K, class T>
+void elemwise_loop(std::span<const NDArray* const> in, NDArray& out) {
+  using Fn = ScalarFn<K>;
+  using O = decltype(Fn::template f<T>(T(), T(), T()));
+  const int n_in = int(in.size());
+  const Dims& shape = out.shape();
+  const int nd = shape.size();
+  O* o = out.data<O>();
+  const T* p[3] = {};
+  for (int k = 0; k < n_in; ++k) p[k] = in[k]->data<T>();
+  bool flat = true;
+  for (int k = 0; k < n_in; ++k) flat = flat && in[k]->is_contiguous() && in[k]->shape() == shape;
+  int64_t total = shape.product();
+  if (flat || nd == 0) {
+    if (n_in == 1) for (int64_t i = 0; i < total; ++i) o[i] = O(Fn::f(p[0][i]));
+    else if (n_in == 2) for (int64_t i = 0; i < total; ++i) o[i] = O(Fn::f(p[0][i], p[1][i]));
+    else for (int64_t i = 0; i < total; ++i) o[i] = O(Fn::f(p[0][i], p[1][i], p[2][i]));
+    return;
+  }
+  if (total == 0) return;
+  // Strides with 0 on stretched dims; iterate all but the last dim with a counter.
+  int64_t st[3][kMaxDims] = {};
+  for (int k = 0; k < n_in; ++k)
+    for (int d = 0; d < nd; ++d) st[k][d] = in[k]->shape(d) == 1 ? 0 : in[k]->stride(d);
+  int64_t inner = shape[nd - 1];
+  int64_t idx[kMaxDims] = {};
+  int64_t s0 = st[0][nd - 1], s1 = st[1][nd - 1], s2 = st[2][nd - 1];
+  for (int64_t base = 0; base < total; base += inner) {
+    const T* q[3] = {p[0], p[1], p[2]};
+    for (int k = 0; k < n_in; ++k)
+      for (int d = 0; d < nd - 1; ++d) q[k] += idx[d] * st[k][d];
+    O* ob = o + base;
+    if (n_in == 1) for (int64_t j = 0; j < inner; ++j) ob[j] = O(Fn::f(q[0][j * s0]));
+    else if (n_in == 2) for (int64_t j = 0; j < inner; ++j) ob[j] = O(Fn::f(q[0][j * s0], q[1][j * s1]));
+    else for (int64_t j = 0; j < inner; ++j) ob[j] = O(Fn::f(q[0][j * s0], q[1][j * s1], q[2][j * s2]));
+    for (int d = nd - 2; d >= 0; --d) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+template <ScalarKind K>
+void run_elemwise(std::span<const NDArray* const> in, NDArray& out) {
+  DType compute = in[in.size() - 1]->dtype();
+  visit_dtype(compute, [&](auto t) {
+    using T = decltype(t);
+    if constexpr (ScalarFn<K>::float_only && !std::is_floating_point_v<T>) {
+      throw OpError("float op on non-float input");
+    } else if constexpr (std::is_same_v<T, bool> && (K == ScalarKind::Neg || K == ScalarKind::Sub)) {
+      throw OpError("numpy boolean negative/subtract is not supported; cast to an integer type first");
+    } else {
+      elemwise_loop<K, T>(in, out);
+    }
+  });
+}
+
+}  // namespace theano::ops

@@ -1,0 +1,213 @@
+#include "ops/shape.hpp"
+
+#include <fmt/format.h>
+
+#include "ops/graph_math.hpp"
+
+namespace theano::ops {
+
+// ---- DimShuffle ----
+DimShuffle::DimShuffle(int input_ndim, std::vector<int> pattern) : input_ndim_(input_ndim), pattern_(std::move(pattern)) {}
+
+std::string DimShuffle::str() const {
+  std::string s = "DimShuffle{";
+  for (size_t i = 0; i < pattern_.size(); ++i) s += (i ? "," : "") + (pattern_[i] < 0 ? std::string("x") : std::to_string(pattern_[i]));
+  return s + "}";
+}
+
+std::vector<TensorType> DimShuffle::make_types(std::span<const Var> inputs) const {
+  const TensorType& t = inputs[0].type();
+  if (t.ndim() != input_ndim_) throw OpError(fmt::format("expects a {}-d input, got {}-d", input_ndim_, t.ndim()));
+  std::vector<bool> used(input_ndim_, false);
+  TensorType out(t.dtype, int(pattern_.size()));
+  for (size_t i = 0; i < pattern_.size(); ++i) {
+    int p = pattern_[i];
+    if (p < 0) {
+      out.bcast[i] = true;
+      out.shape[i] = 1;
+      continue;
+    }
+    if (p >= input_ndim_ || used[p]) throw OpError(fmt::format("invalid pattern entry {}", p));
+    used[p] = true;
+    out.bcast[i] = t.bcast[p];
+    out.shape[i] = t.shape[p];
+  }
+  for (int d = 0; d < input_ndim_; ++d)
+    if (!used[d] && !t.bcast[d])
+      throw OpError(fmt::format("cannot drop dimension {} of {}: it is not broadcastable", d, t.str()));
+  return {out};
+}
+
+void DimShuffle::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  const NDArray& x = *in[0];
+  Dims shape, strides;
+  for (int p : pattern_) {
+    shape.push_back(p < 0 ? 1 : x.shape(p));
+    strides.push_back(p < 0 ? 0 : x.stride(p));
+  }
+  for (int d = 0; d < x.ndim(); ++d) {
+    bool used = false;
+    for (int p : pattern_) used |= p == d;
+    if (!used && x.shape(d) != 1)
+      throw OpError(fmt::format("{}: dropped dimension {} has size {} (shape {})", str(), d, x.shape(d), x.shape().str()));
+  }
+  *out[0] = x.view(shape, strides, x.offset());
+}
+
+Cotangents DimShuffle::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+  std::vector<int> back(input_ndim_, -1);
+  for (size_t i = 0; i < pattern_.size(); ++i)
+    if (pattern_[i] >= 0) back[pattern_[i]] = int(i);
+  // Output dims that were inserted ('x') are dropped; input dims that were dropped come back as 'x'.
+  return {dimshuffle(*cot[0], back)};
+}
+
+// ---- Reshape ----
+std::vector<TensorType> Reshape::make_types(std::span<const Var> inputs) const {
+  const Var& s = inputs[1];
+  if (s.ndim() != 1 || !is_integer(s.dtype())) throw OpError("the shape must be an integer vector");
+  if (s.type().shape[0] >= 0 && s.type().shape[0] != ndim_)
+    throw OpError(fmt::format("the shape has {} entries but the op makes {} dims", s.type().shape[0], ndim_));
+  TensorType out(inputs[0].dtype(), ndim_);
+  if (s.is_constant()) {
+    const NDArray& c = s.node()->constant;
+    int64_t known = 1, unknown_at = -1;
+    for (int i = 0; i < ndim_; ++i) {
+      int64_t v = int64_t(c.item(i));
+      if (v == -1) {
+        if (unknown_at >= 0) throw OpError("only one dimension can be -1");
+        unknown_at = i;
+        continue;
+      }
+      if (v < 0) throw OpError(fmt::format("invalid dimension {}", v));
+      out.shape[i] = v;
+      out.bcast[i] = v == 1;
+      known *= v;
+    }
+    const TensorType& xt = inputs[0].type();
+    bool all_known = true;
+    int64_t total = 1;
+    for (int i = 0; i < xt.ndim(); ++i) {
+      all_known &= xt.shape[i] >= 0;
+      total *= std::max<int64_t>(xt.shape[i], 0);
+    }
+    if (all_known) {
+      if (unknown_at >= 0) {
+        if (known == 0 || total % known != 0)
+          throw OpError(fmt::format("cannot reshape {} elements of shape {} into {}", total, xt.shape_str(), c.str()));
+        out.shape[unknown_at] = total / known;
+      } else if (known != total) {
+        throw OpError(fmt::format("cannot reshape {} elements of shape {} into shape {}", total, xt.shape_str(), out.shape_str()));
+      }
+    }
+  }
+  return {out};
+}
+
+static Dims resolve_shape(const NDArray& spec, const Dims& from, const std::string& op) {
+  Dims shape;
+  int64_t known = 1;
+  int unknown_at = -1;
+  for (int64_t i = 0; i < spec.size(); ++i) {
+    int64_t v = int64_t(spec.item(i));
+    if (v == -1 && unknown_at < 0) unknown_at = int(i);
+    else if (v < 0) throw OpError(fmt::format("{}: invalid target shape entry {}", op, v));
+    else known *= v;
+    shape.push_back(v);
+  }
+  int64_t total = from.product();
+  if (unknown_at >= 0) {
+    if (known == 0 || total % known) throw OpError(fmt::format("{}: cannot reshape array of shape {} into {}", op, from.str(), shape.str()));
+    shape[unknown_at] = total / known;
+  }
+  if (shape.product() != total) throw OpError(fmt::format("{}: cannot reshape array of shape {} into shape {}", op, from.str(), shape.str()));
+  return shape;
+}
+
+void Reshape::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  Dims shape = resolve_shape(*in[1], in[0]->shape(), str());
+  if (in[0]->is_contiguous()) {
+    *out[0] = in[0]->view(shape, contiguous_strides(shape), in[0]->offset());
+  } else {
+    out[0]->ensure(in[0]->dtype(), in[0]->shape());
+    out[0]->copy_from(*in[0]);
+    *out[0] = out[0]->view(shape, contiguous_strides(shape), 0);
+  }
+}
+
+Cotangents Reshape::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+  return {reshape(*cot[0], shape_of(in[0])), std::nullopt};
+}
+
+// ---- Flatten ----
+std::vector<TensorType> Flatten::make_types(std::span<const Var> inputs) const {
+  const TensorType& t = inputs[0].type();
+  if (outdim_ < 1 || outdim_ > std::max(t.ndim(), 1)) throw OpError(fmt::format("outdim {} is invalid for a {}-d input", outdim_, t.ndim()));
+  TensorType out(t.dtype, outdim_);
+  for (int i = 0; i < outdim_ - 1; ++i) {
+    out.shape[i] = t.shape[i];
+    out.bcast[i] = t.bcast[i];
+  }
+  int64_t rest = 1;
+  bool all_bcast = true;
+  for (int i = outdim_ - 1; i < t.ndim(); ++i) {
+    rest = (rest < 0 || t.shape[i] < 0) ? -1 : rest * t.shape[i];
+    all_bcast &= t.bcast[i];
+  }
+  out.shape[outdim_ - 1] = rest;
+  out.bcast[outdim_ - 1] = all_bcast && t.ndim() >= outdim_;
+  return {out};
+}
+
+void Flatten::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  const NDArray& x = *in[0];
+  Dims shape;
+  for (int i = 0; i < outdim_ - 1; ++i) shape.push_back(x.shape(i));
+  int64_t rest = 1;
+  for (int i = outdim_ - 1; i < x.ndim(); ++i) rest *= x.shape(i);
+  shape.push_back(rest);
+  if (x.is_contiguous()) {
+    *out[0] = x.view(shape, contiguous_strides(shape), x.offset());
+  } else {
+    out[0]->ensure(x.dtype(), x.shape());
+    out[0]->copy_from(x);
+    *out[0] = out[0]->view(shape, contiguous_strides(shape), 0);
+  }
+}
+
+Cotangents Flatten::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+  return {reshape(*cot[0], shape_of(in[0]))};
+}
+
+// ---- Shape, Shape_i ----
+std::vector<TensorType> Shape::make_types(std::span<const Var> inputs) const {
+  return {TensorType::with_shape(DType::Int64, Dims{inputs[0].ndim()})};
+}
+void Shape::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  out[0]->ensure(DType::Int64, Dims{in[0]->ndim()});
+  for (int i = 0; i < in[0]->ndim(); ++i) out[0]->data<int64_t>()[i] = in[0]->shape(i);
+}
+
+std::vector<TensorType> ShapeI::make_types(std::span<const Var> inputs) const {
+  if (i_ < 0 || i_ >= inputs[0].ndim()) throw OpError(fmt::format("dimension {} out of range for a {}-d input", i_, inputs[0].ndim()));
+  return {TensorType(DType::Int64, 0)};
+}
+void ShapeI::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  out[0]->ensure(DType::Int64, Dims{});
+  *out[0]->data<int64_t>() = in[0]->shape(i_);
+}
+
+// ---- builders ----
+Var reshape(const Var& x, const Var& shape) {
+  int nd = int(shape.type().shape[0]);
+  if (nd < 0) throw OpError("Reshape: the length of the target shape must be known when the graph is built");
+  return make_apply1(std::make_shared<Reshape>(nd), {x, shape});
+}
+Var reshape(const Var& x, const std::vector<int64_t>& shape) {
+  return reshape(x, make_constant(NDArray::from_vector(shape, Dims{int64_t(shape.size())})));
+}
+Var flatten(const Var& x, int outdim) { return make_apply1(std::make_shared<Flatten>(outdim), {x}); }
+Var shape_of(const Var& x) { return make_apply1(std::make_shared<Shape>(), {x}); }
+Var shape_i(const Var& x, int i) { return make_apply1(std::make_shared<ShapeI>(i), {x}); }
+
+}  // namespace theano::ops

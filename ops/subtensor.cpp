@@ -1,0 +1,325 @@
+#include "ops/subtensor.hpp"
+
+#include <fmt/format.h>
+
+#include "ops/graph_math.hpp"
+
+namespace theano::ops {
+
+std::string index_list_str(const std::vector<IndexEntry>& entries) {
+  std::string s;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const IndexEntry& e = entries[i];
+    if (i) s += ", ";
+    if (!e.is_slice) s += "int64";
+    else s += std::string(e.has_start ? "int64" : "") + ":" + (e.has_stop ? "int64" : "") + ":" + (e.has_step ? "int64" : "");
+  }
+  return s;
+}
+
+namespace {
+// Python's slice.indices(): clamps start/stop into [0, n] (or [-1, n-1] for negative steps).
+struct Range {
+  int64_t start, step, len;
+};
+Range slice_range(std::optional<int64_t> start, std::optional<int64_t> stop, std::optional<int64_t> step, int64_t n) {
+  int64_t st = step.value_or(1);
+  if (st == 0) throw OpError("slice step cannot be zero");
+  auto adjust = [&](std::optional<int64_t> v, int64_t dflt) {
+    if (!v) return dflt;
+    int64_t x = *v;
+    if (x < 0) {
+      x += n;
+      if (x < 0) x = st < 0 ? -1 : 0;
+    } else if (x >= n) {
+      x = st < 0 ? n - 1 : n;
+    }
+    return x;
+  };
+  int64_t b = adjust(start, st < 0 ? n - 1 : 0), e = adjust(stop, st < 0 ? -1 : n);
+  int64_t len = 0;
+  if (st > 0 && b < e) len = (e - b + st - 1) / st;
+  if (st < 0 && e < b) len = (b - e + (-st) - 1) / (-st);
+  return {b, st, len};
+}
+
+int64_t scalar_of(const NDArray* a) { return int64_t(a->item(0)); }
+
+int64_t wrap_index(int64_t i, int64_t n, int axis, const std::string& op) {
+  int64_t j = i < 0 ? i + n : i;
+  if (j < 0 || j >= n) throw OpError(fmt::format("{}: index {} is out of bounds for axis {} with size {}", op, i, axis, n));
+  return j;
+}
+
+// The view x[entries] given the scalar inputs.
+NDArray basic_view(const NDArray& x, const std::vector<IndexEntry>& entries, std::span<const NDArray* const> parts, const std::string& op) {
+  Dims shape, strides;
+  int64_t offset = x.offset();
+  size_t p = 0;
+  int d = 0;
+  for (const IndexEntry& e : entries) {
+    int64_t n = x.shape(d);
+    if (!e.is_slice) {
+      offset += wrap_index(scalar_of(parts[p++]), n, d, op) * x.stride(d);
+    } else {
+      std::optional<int64_t> a, b, s;
+      if (e.has_start) a = scalar_of(parts[p++]);
+      if (e.has_stop) b = scalar_of(parts[p++]);
+      if (e.has_step) s = scalar_of(parts[p++]);
+      Range r = slice_range(a, b, s, n);
+      if (r.len > 0) offset += r.start * x.stride(d);
+      shape.push_back(r.len);
+      strides.push_back(x.stride(d) * r.step);
+    }
+    ++d;
+  }
+  for (; d < x.ndim(); ++d) {
+    shape.push_back(x.shape(d));
+    strides.push_back(x.stride(d));
+  }
+  return x.view(shape, strides, offset);
+}
+
+std::optional<int64_t> const_part(const Var& v) {
+  if (!v.is_constant()) return std::nullopt;
+  return int64_t(v.node()->constant.item(0));
+}
+
+TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entries, std::span<const Var> parts) {
+  if (int(entries.size()) > t.ndim()) throw OpError(fmt::format("too many indices ({}) for a {}-d tensor", entries.size(), t.ndim()));
+  for (const Var& v : parts)
+    if (v.ndim() != 0 || !is_integer(v.dtype())) throw OpError(fmt::format("indices must be integer scalars, got {}", v.type().str()));
+  TensorType out(t.dtype, 0);
+  size_t p = 0;
+  int d = 0;
+  for (const IndexEntry& e : entries) {
+    int64_t n = t.shape[d];
+    if (!e.is_slice) {
+      auto c = const_part(parts[p++]);
+      if (c && n >= 0) wrap_index(*c, n, d, "Subtensor");
+    } else {
+      std::optional<int64_t> a, b, s;
+      bool known = n >= 0;
+      if (e.has_start) { a = const_part(parts[p]); known &= a.has_value(); ++p; }
+      if (e.has_stop) { b = const_part(parts[p]); known &= b.has_value(); ++p; }
+      if (e.has_step) { s = const_part(parts[p]); known &= s.has_value(); ++p; }
+      out.shape.push_back(known ? slice_range(a, b, s, n).len : -1);
+    }
+    ++d;
+  }
+  for (; d < t.ndim(); ++d) {
+    out.shape.push_back(t.shape[d]);
+    out.bcast[out.ndim() - 1] = t.bcast[d];
+  }
+  return out;
+}
+}  // namespace
+
+// ---- Subtensor ----
+std::vector<TensorType> Subtensor::make_types(std::span<const Var> in) const {
+  return {basic_type(in[0].type(), entries_, in.subspan(1))};
+}
+
+void Subtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  *out[0] = basic_view(*in[0], entries_, in.subspan(1), str());
+}
+
+Cotangents Subtensor::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+  Cotangents g(in.size());
+  g[0] = inc_subtensor(zeros_like(in[0]), *cot[0], entries_, std::vector<Var>(in.begin() + 1, in.end()));
+  return g;
+}
+
+// ---- IncSubtensor ----
+std::vector<TensorType> IncSubtensor::make_types(std::span<const Var> in) const {
+  TensorType view = basic_type(in[0].type(), entries_, in.subspan(2));
+  const TensorType& y = in[1].type();
+  if (y.ndim() != view.ndim()) throw OpError(fmt::format("the increment has {} dims but x[idx] has {}", y.ndim(), view.ndim()));
+  if (y.dtype != in[0].dtype()) throw OpError("the increment must have the dtype of x");
+  return {TensorType(in[0].type().dtype, in[0].type().shape, {})};
+}
+
+void IncSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  out[0]->ensure(in[0]->dtype(), in[0]->shape());
+  out[0]->copy_from(*in[0]);
+  NDArray dst = basic_view(*out[0], entries_, in.subspan(2), str());
+  const NDArray& y = *in[1];
+  for (int d = 0; d < dst.ndim(); ++d)
+    if (y.shape(d) != dst.shape(d) && y.shape(d) != 1)
+      throw OpError(fmt::format("{}: increment of shape {} does not fit x[idx] of shape {}", str(), y.shape().str(), dst.shape().str()));
+  visit_dtype(dst.dtype(), [&](auto t) {
+    using T = decltype(t);
+    int64_t n = dst.size();
+    for (int64_t i = 0; i < n; ++i) {
+      // Element i of dst in C order and the matching (broadcast) element of y.
+      int64_t rem = i, od = 0, oy = 0;
+      for (int d = dst.ndim() - 1; d >= 0; --d) {
+        int64_t k = rem % dst.shape(d);
+        rem /= dst.shape(d);
+        od += k * dst.stride(d);
+        oy += (y.shape(d) == 1 ? 0 : k) * y.stride(d);
+      }
+      T v = y.data<T>()[oy];
+      if (set_) dst.data<T>()[od] = v;
+      else dst.data<T>()[od] = T(dst.data<T>()[od] + v);
+    }
+  });
+}
+
+Cotangents IncSubtensor::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+  std::vector<Var> parts(in.begin() + 2, in.end());
+  Cotangents g(in.size());
+  const Var& gz = *cot[0];
+  g[0] = set_ ? inc_subtensor(gz, zeros_like(subtensor(gz, entries_, parts)), entries_, parts, true) : gz;
+  g[1] = subtensor(gz, entries_, parts);
+  return g;
+}
+
+// ---- AdvancedSubtensor ----
+std::vector<TensorType> AdvancedSubtensor::make_types(std::span<const Var> in) const {
+  const TensorType& t = in[0].type();
+  size_t k = in.size() - 1;
+  if (k == 0 || int(k) > t.ndim()) throw OpError(fmt::format("needs 1 to {} index vectors, got {}", t.ndim(), k));
+  int64_t n = -1;
+  for (size_t i = 1; i < in.size(); ++i) {
+    const TensorType& it = in[i].type();
+    if (it.ndim() != 1 || !is_integer(it.dtype)) throw OpError(fmt::format("index {} must be an integer vector, got {}", i - 1, it.str()));
+    if (it.shape[0] >= 0) {
+      if (n >= 0 && n != it.shape[0]) throw OpError(fmt::format("index vectors have different lengths {} and {}", n, it.shape[0]));
+      n = it.shape[0];
+    }
+  }
+  TensorType out(t.dtype, 1);
+  out.shape[0] = n;
+  for (int d = int(k); d < t.ndim(); ++d) {
+    out.shape.push_back(t.shape[d]);
+    out.bcast[out.ndim() - 1] = t.bcast[d];
+  }
+  return {out};
+}
+
+namespace {
+// Calls f(out_row, x_offset) for each gathered position, after checking every index.
+template <class F>
+void for_each_gather(const NDArray& x, std::span<const NDArray* const> idx, const std::string& op, F f) {
+  int64_t n = idx[0]->size();
+  for (size_t i = 1; i < idx.size(); ++i)
+    if (idx[i]->size() != n)
+      throw OpError(fmt::format("{}: index vectors have different lengths {} and {}", op, n, idx[i]->size()));
+  for (int64_t r = 0; r < n; ++r) {
+    int64_t off = x.offset();
+    for (size_t i = 0; i < idx.size(); ++i) off += wrap_index(int64_t(idx[i]->item(r)), x.shape(int(i)), int(i), op) * x.stride(int(i));
+    f(r, off);
+  }
+}
+Dims gathered_shape(const NDArray& x, size_t k, int64_t n) {
+  Dims s{n};
+  for (int d = int(k); d < x.ndim(); ++d) s.push_back(x.shape(d));
+  return s;
+}
+}  // namespace
+
+void AdvancedSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  const NDArray& x = *in[0];
+  auto idx = in.subspan(1);
+  out[0]->ensure(x.dtype(), gathered_shape(x, idx.size(), idx[0]->size()));
+  Dims rest_shape, rest_strides;
+  for (int d = int(idx.size()); d < x.ndim(); ++d) {
+    rest_shape.push_back(x.shape(d));
+    rest_strides.push_back(x.stride(d));
+  }
+  int64_t row = rest_shape.product();
+  NDArray& o = *out[0];
+  for_each_gather(x, idx, str(), [&](int64_t r, int64_t off) {
+    NDArray src = x.view(rest_shape, rest_strides, off);
+    NDArray dst = o.view(rest_shape, contiguous_strides(rest_shape), o.offset() + r * row);
+    dst.copy_from(src);
+  });
+}
+
+Cotangents AdvancedSubtensor::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+  Cotangents g(in.size());
+  g[0] = advanced_inc_subtensor(zeros_like(in[0]), *cot[0], std::vector<Var>(in.begin() + 1, in.end()));
+  return g;
+}
+
+// ---- AdvancedIncSubtensor ----
+std::vector<TensorType> AdvancedIncSubtensor::make_types(std::span<const Var> in) const {
+  std::vector<Var> gather_in{in[0]};
+  gather_in.insert(gather_in.end(), in.begin() + 2, in.end());
+  TensorType view = AdvancedSubtensor().make_types(gather_in)[0];
+  if (in[1].ndim() != view.ndim()) throw OpError(fmt::format("the increment has {} dims but x[idx] has {}", in[1].ndim(), view.ndim()));
+  if (in[1].dtype() != in[0].dtype()) throw OpError("the increment must have the dtype of x");
+  return {TensorType(in[0].type().dtype, in[0].type().shape, {})};
+}
+
+void AdvancedIncSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  const NDArray& x = *in[0];
+  const NDArray& y = *in[1];
+  auto idx = in.subspan(2);
+  out[0]->ensure(x.dtype(), x.shape());
+  out[0]->copy_from(x);
+  NDArray& o = *out[0];
+  Dims rest_shape;
+  for (int d = int(idx.size()); d < x.ndim(); ++d) rest_shape.push_back(x.shape(d));
+  int64_t row = rest_shape.product();
+  Dims expect = gathered_shape(x, idx.size(), idx[0]->size());
+  for (int d = 0; d < y.ndim(); ++d)
+    if (y.shape(d) != expect[d] && y.shape(d) != 1)
+      throw OpError(fmt::format("{}: increment of shape {} does not fit x[idx] of shape {}", str(), y.shape().str(), expect.str()));
+  NDArray yc = y.is_contiguous() && y.shape() == expect ? y : NDArray();
+  visit_dtype(x.dtype(), [&](auto t) {
+    using T = decltype(t);
+    for_each_gather(o, idx, str(), [&](int64_t r, int64_t off) {
+      T* dst = o.data<T>() - o.offset() + off;  // off already includes o's offset
+      for (int64_t j = 0; j < row; ++j) {
+        int64_t flat = r * row + j;
+        double v = yc.defined() ? double(yc.data<T>()[flat]) : 0.0;
+        if (!yc.defined()) {  // broadcast increment: locate its element
+          int64_t rem = flat, oy = 0;
+          for (int d = y.ndim() - 1; d >= 0; --d) {
+            int64_t k = rem % expect[d];
+            rem /= expect[d];
+            oy += (y.shape(d) == 1 ? 0 : k) * y.stride(d);
+          }
+          v = double(y.data<T>()[oy]);
+        }
+        dst[j] = T(dst[j] + T(v));
+      }
+    });
+  });
+}
+
+Cotangents AdvancedIncSubtensor::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+  Cotangents g(in.size());
+  g[0] = *cot[0];
+  g[1] = advanced_subtensor(*cot[0], std::vector<Var>(in.begin() + 2, in.end()));
+  return g;
+}
+
+// ---- builders ----
+Var subtensor(const Var& x, const std::vector<IndexEntry>& entries, std::vector<Var> parts) {
+  std::vector<Var> in{x};
+  for (auto& p : parts) in.push_back(cast(p, DType::Int64));
+  return make_apply1(std::make_shared<Subtensor>(entries), std::move(in));
+}
+
+Var inc_subtensor(const Var& x, const Var& y, const std::vector<IndexEntry>& entries, std::vector<Var> parts, bool set) {
+  std::vector<Var> in{x, cast(y, x.dtype())};
+  for (auto& p : parts) in.push_back(cast(p, DType::Int64));
+  return make_apply1(std::make_shared<IncSubtensor>(entries, set), std::move(in));
+}
+
+Var advanced_subtensor(const Var& x, std::vector<Var> indices) {
+  std::vector<Var> in{x};
+  in.insert(in.end(), indices.begin(), indices.end());
+  return make_apply1(std::make_shared<AdvancedSubtensor>(), std::move(in));
+}
+
+Var advanced_inc_subtensor(const Var& x, const Var& y, std::vector<Var> indices) {
+  std::vector<Var> in{x, cast(y, x.dtype())};
+  in.insert(in.end(), indices.begin(), indices.end());
+  return make_apply1(std::make_shared<AdvancedIncSubtensor>(), std::move(in));
+}
+
+}  // namespace theano::ops

@@ -1,0 +1,134 @@
+// Binding call arguments to a compiled function's inputs (Theano's filter rules), returning its
+// outputs, and committing its updates all at once.
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+
+#include "graph/op.hpp"
+#include "runtime/function_impl.hpp"
+
+namespace theano {
+
+namespace {
+std::string fn_name(const Function::Impl& f) { return f.name.empty() ? "<unnamed>" : f.name; }
+
+std::string bad_input(const Function::Impl& f, size_t i, const std::string& what) {
+  return fmt::format("Bad input argument to theano function with name \"{}\" at index {} (0-based) ({}). {}", fn_name(f), i,
+                     f.inputs[i].name.empty() ? f.inputs[i].type.str() : f.inputs[i].name, what);
+}
+
+bool fits_integer(double v, DType d) {
+  if (v != std::floor(v)) return false;
+  return visit_dtype(d, [&](auto t) {
+    using T = decltype(t);
+    return v >= double(std::numeric_limits<T>::lowest()) && v <= double(std::numeric_limits<T>::max());
+  });
+}
+
+void bind_scalar(Function::Impl& f, size_t i, double v, bool from_float) {
+  InputBinding& b = f.inputs[i];
+  if (b.type.ndim() != 0)
+    throw std::invalid_argument(bad_input(f, i, fmt::format("Expected a {}-d array, got a scalar.", b.type.ndim())));
+  if (!is_float(b.type.dtype) && !fits_integer(v, b.type.dtype))
+    throw std::invalid_argument(bad_input(f, i, fmt::format("{} cannot store the value {} without loss: it is {} for {}.", b.type.str(), v,
+                                                            from_float ? "a float" : "out of range", dtype_name(b.type.dtype))));
+  b.scratch.ensure(b.type.dtype, Dims{});
+  b.scratch.set_item(0, v);
+  f.slots[b.slot] = b.scratch;
+}
+
+void bind_array(Function::Impl& f, size_t i, const NDArray& a) {
+  InputBinding& b = f.inputs[i];
+  if (a.ndim() != b.type.ndim())
+    throw std::invalid_argument(bad_input(f, i, fmt::format("Wrong number of dimensions: expected {}, got {} with shape {}.", b.type.ndim(),
+                                                            a.ndim(), a.shape().str())));
+  for (int d = 0; d < a.ndim(); ++d) {
+    if (b.type.bcast[d] && a.shape(d) != 1)
+      throw std::invalid_argument(bad_input(f, i, fmt::format("Dimension {} is broadcastable and must have size 1, got shape {}.", d,
+                                                              a.shape().str())));
+    if (b.type.shape[d] >= 0 && a.shape(d) != b.type.shape[d])
+      throw std::invalid_argument(bad_input(f, i, fmt::format("Expected shape {}, got {}.", b.type.shape_str(), a.shape().str())));
+  }
+  if (a.dtype() == b.type.dtype) {
+    f.slots[b.slot] = a;
+    return;
+  }
+  if (!can_cast_safely(a.dtype(), b.type.dtype))
+    throw std::invalid_argument(bad_input(
+        f, i,
+        fmt::format("{} cannot store a value of dtype {} without risking loss of precision. If you do not mind this loss, you can: "
+                    "1) explicitly cast your data to {}, or 2) set \"allow_input_downcast=True\" when calling \"function\".",
+                    b.type.str(), dtype_name(a.dtype()), dtype_name(b.type.dtype))));
+  b.scratch.ensure(b.type.dtype, a.shape());
+  b.scratch.copy_from(a);
+  f.slots[b.slot] = b.scratch;
+}
+}  // namespace
+
+void bind_arguments(Function::Impl& f, std::span<const Arg> args) {
+  if (args.size() != f.inputs.size()) {
+    std::string names;
+    for (size_t i = 0; i < f.inputs.size(); ++i)
+      names += (i ? ", " : "") + (f.inputs[i].name.empty() ? f.inputs[i].type.str() : f.inputs[i].name);
+    throw std::invalid_argument(fmt::format("theano function \"{}\" expects {} argument(s) ({}), got {}", fn_name(f), f.inputs.size(),
+                                            names, args.size()));
+  }
+  try {
+    for (size_t i = 0; i < args.size(); ++i) {
+      const auto& v = args[i].value();
+      if (auto* n = std::get_if<int64_t>(&v)) bind_scalar(f, i, double(*n), false);
+      else if (auto* d = std::get_if<double>(&v)) bind_scalar(f, i, *d, true);
+      else bind_array(f, i, std::get<NDArray>(v));
+    }
+  } catch (...) {
+    release_views(f);
+    throw;
+  }
+}
+
+Result collect_outputs(Function::Impl& f) {
+  Result r;
+  r.n_ = f.output_slots.size();
+  r.all_scalar_ = r.n_ <= r.scalars_.size();
+  for (size_t s : f.output_slots) r.all_scalar_ = r.all_scalar_ && f.slots[s].ndim() == 0;
+  for (size_t i = 0; i < r.n_; ++i) {
+    const NDArray& v = f.slots[f.output_slots[i]];
+    if (r.all_scalar_) {
+      r.scalars_[i] = v.item(0);
+      r.scalar_dtypes_[i] = v.dtype();
+    } else {
+      r.arrays_.push_back(v.copy());
+    }
+  }
+  return r;
+}
+
+void commit_updates(Function::Impl& f) {
+  // First make every new value (copies may throw), then swap them all in.
+  size_t n = f.updates.size();
+  f.new_values.resize(n);
+  thread_local std::vector<char> moved;
+  moved.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    size_t s = f.updates[i].slot;
+    const NDArray& v = f.slots[s];
+    bool reused = false;
+    for (size_t j = 0; j < i; ++j) reused |= f.updates[j].slot == s;
+    bool own = !f.slot_is_transient[s] && !reused && v.is_contiguous() && v.offset() == 0;
+    f.new_values[i] = own ? v : v.copy();
+    moved[i] = own;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    NDArray old = std::move(f.updates[i].storage->value);
+    f.updates[i].storage->value = std::move(f.new_values[i]);
+    f.new_values[i] = NDArray();
+    // The previous value's buffer becomes the slot's buffer for the next call.
+    if (moved[i]) f.slots[f.updates[i].slot] = std::move(old);
+  }
+}
+
+void release_views(Function::Impl& f) {
+  for (size_t s : f.transient_slots) f.slots[s] = NDArray();
+}
+
+}  // namespace theano

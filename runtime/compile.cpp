@@ -1,0 +1,127 @@
+// compile_function: checks the inputs, updates and givens as theano.function does, clones the graph
+// into a FunctionGraph, schedules it and binds every variable to a slot.
+#include <chrono>
+#include <fmt/format.h>
+#include <iostream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "graph/op.hpp"
+#include "runtime/config.hpp"
+#include "runtime/function_impl.hpp"
+
+namespace theano {
+
+namespace {
+void check_inputs(const std::vector<Var>& inputs) {
+  std::unordered_set<VarNode*> seen;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Var& v = inputs[i];
+    if (!v.defined()) throw std::invalid_argument(fmt::format("function: input {} is an undefined Var", i));
+    if (v.is_shared())
+      throw std::invalid_argument(fmt::format("Cannot use a shared variable ({}) as explicit input. Consider substituting a non-shared "
+                                              "variable via the `givens` parameter",
+                                              v.describe()));
+    if (v.is_constant() || v.owner())
+      throw std::invalid_argument(fmt::format("function: input {} ({}) is not a symbolic input variable (it is {})", i, v.describe(),
+                                              v.owner() ? "the result of an operation" : "a constant"));
+    if (!seen.insert(v.node()).second)
+      throw std::invalid_argument(fmt::format("function: input {} ({}) is given twice", i, v.describe()));
+  }
+}
+
+void check_updates(const std::vector<std::pair<Var, Var>>& updates) {
+  std::unordered_set<VarNode*> seen;
+  for (const auto& [target, expr] : updates) {
+    if (!target.defined() || !expr.defined()) throw std::invalid_argument("updates: a pair holds an undefined Var");
+    if (!target.is_shared()) throw std::invalid_argument(fmt::format("update target must be a SharedVariable, got {}", target.describe()));
+    if (!seen.insert(target.node()).second)
+      throw std::invalid_argument(fmt::format("this shared variable already has an update expression: {}", target.describe()));
+    if (!target.type().same_as(expr.type()))
+      throw std::invalid_argument(fmt::format(
+          "An update must have the same type as the original shared variable (shared_var={}, shared_var.type={}, update_val={}, "
+          "update_val.type={}; the expression was built at {}). Cast the expression with T::cast(expr, \"{}\") or keep every "
+          "operand in {}: a float64 operand upcasts a float32 expression.",
+          target.describe(), target.type().str(), expr.describe(), expr.type().str(), site_str(expr.node()->site),
+          dtype_name(target.dtype()), dtype_name(target.dtype())));
+  }
+}
+}  // namespace
+
+Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const FunctionOptions& options) {
+  auto t0 = std::chrono::steady_clock::now();
+  check_inputs(inputs);
+  check_updates(options.updates);
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (!outputs[i].defined()) throw std::invalid_argument(fmt::format("function: output {} is an undefined Var", i));
+  auto impl = std::make_shared<Function::Impl>();
+  impl->name = options.name;
+  std::vector<Var> all = outputs;
+  for (const auto& u : options.updates) all.push_back(u.second);
+  impl->fgraph = std::make_unique<FunctionGraph>(inputs, all, options.givens);
+  const FunctionGraph& fg = *impl->fgraph;
+
+  // Leaves: every symbolic input must be an explicit input; every explicit input must be used.
+  std::vector<Var> leaves = graph_leaves(fg.outputs());
+  std::unordered_set<VarNode*> used, explicit_inputs;
+  for (const Var& v : leaves) used.insert(v.node());
+  for (const Var& v : inputs) explicit_inputs.insert(v.node());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (used.count(inputs[i].node())) continue;
+    std::string msg = fmt::format(
+        "theano.function was asked to create a function computing outputs given certain inputs, but the provided input variable at "
+        "index {} is not part of the computational graph needed to compute the outputs: {}. To make this error a warning or ignore "
+        "it, pass .on_unused_input = \"warn\" or \"ignore\".",
+        i, inputs[i].describe());
+    if (options.on_unused_input == "raise") throw std::invalid_argument(msg);
+    if (options.on_unused_input == "warn") std::cerr << "WARNING: " << msg << "\n";
+  }
+  for (const Var& v : leaves)
+    if (v.node()->kind == VarKind::Input && !explicit_inputs.count(v.node()))
+      throw std::invalid_argument(fmt::format("function: the graph needs the input {} (created at {}) but it is neither an input of the "
+                                              "function nor replaced through givens",
+                                              v.describe(), site_str(v.node()->site)));
+
+  // Slots.
+  std::unordered_map<VarNode*, size_t> slot_of;
+  std::vector<Apply*> order = fg.toposort();
+  size_t n_slots = leaves.size() + inputs.size();
+  for (Apply* a : order) n_slots += a->outputs.size();
+  impl->slots.resize(n_slots);  // never resized again: steps keep pointers into it
+  auto slot = [&](VarNode* n) {
+    auto [it, fresh] = slot_of.emplace(n, slot_of.size());
+    return it->second;
+  };
+  for (const Var& v : inputs) {
+    size_t s = slot(v.node());
+    impl->inputs.push_back({s, v.type(), v.name(), NDArray()});
+    impl->transient_slots.push_back(s);
+  }
+  for (const Var& v : leaves) {
+    size_t s = slot(v.node());
+    if (v.is_constant()) impl->slots[s] = v.node()->constant;
+    if (v.is_shared()) {
+      impl->shared_slots.push_back({s, v.node()->shared});
+      impl->transient_slots.push_back(s);
+    }
+  }
+  for (Apply* a : order) {
+    Step st{a->op.get(), a, {}, {}, false};
+    for (const Var& v : a->inputs) st.in.push_back(&impl->slots[slot(v.node())]);
+    for (auto& o : a->outputs) st.out.push_back(&impl->slots[slot(o.get())]);
+    st.is_view = a->op->view_of(0).has_value();
+    if (st.is_view)
+      for (auto& o : a->outputs) impl->transient_slots.push_back(slot(o.get()));
+    impl->steps.push_back(std::move(st));
+  }
+  for (size_t i = 0; i < outputs.size(); ++i) impl->output_slots.push_back(slot(fg.outputs()[i].node()));
+  for (size_t i = 0; i < options.updates.size(); ++i)
+    impl->updates.push_back({slot(fg.outputs()[outputs.size() + i].node()), options.updates[i].first.node()->shared});
+  impl->slot_is_transient.assign(impl->slots.size(), 0);
+  for (size_t s : impl->transient_slots) impl->slot_is_transient[s] = 1;
+  if (options.profile || config().profile) impl->profiler = std::make_unique<Profiler>(impl->steps.size());
+  impl->compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return Function(impl);
+}
+
+}  // namespace theano

@@ -1,0 +1,82 @@
+#include "runtime/function.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <fmt/format.h>
+#include <iostream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "graph/op.hpp"
+#include "runtime/function_impl.hpp"
+
+namespace theano {
+
+// ---- Result ----
+Result::operator double() const {
+  if (n_ != 1) throw std::runtime_error(fmt::format("this function returns {} outputs; use result.scalar(i) or result.array(i)", n_));
+  return scalar(0);
+}
+
+double Result::scalar(size_t i) const {
+  if (i >= n_) throw std::out_of_range(fmt::format("output {} requested, the function has {}", i, n_));
+  if (all_scalar_) return scalars_[i];
+  if (arrays_[i].ndim() != 0)
+    throw std::runtime_error(fmt::format("output {} has shape {}; use result.array({})", i, arrays_[i].shape().str(), i));
+  return arrays_[i].item(0);
+}
+
+NDArray Result::array(size_t i) const {
+  if (i >= n_) throw std::out_of_range(fmt::format("output {} requested, the function has {}", i, n_));
+  if (!all_scalar_) return arrays_[i];
+  NDArray a = NDArray::empty(scalar_dtypes_[i], Dims{});
+  a.set_item(0, scalars_[i]);
+  return a;
+}
+
+// ---- Function ----
+const FunctionGraph& Function::fgraph() const { return *impl_->fgraph; }
+const std::string& Function::name() const { return impl_->name; }
+double Function::compile_ms() const { return impl_->compile_ms; }
+size_t Function::n_nodes() const { return impl_->steps.size(); }
+
+namespace {
+std::string describe_shapes(std::span<const NDArray* const> in) {
+  std::string s;
+  for (size_t i = 0; i < in.size(); ++i) s += fmt::format("{}{} {}", i ? ", " : "", dtype_name(in[i]->dtype()), in[i]->shape().str());
+  return s;
+}
+}  // namespace
+
+Result Function::call(std::span<const Arg> args) {
+  Impl& f = *impl_;
+  auto t0 = std::chrono::steady_clock::now();
+  bind_arguments(f, args);
+  for (const auto& [slot, storage] : f.shared_slots) f.slots[slot] = storage->value;
+  size_t current = 0;
+  try {
+    for (current = 0; current < f.steps.size(); ++current) {
+      Step& s = f.steps[current];
+      if (f.profiler) {
+        auto a = std::chrono::steady_clock::now();
+        s.op->perform(s.in, s.out);
+        f.profiler->record(current, std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count());
+      } else {
+        s.op->perform(s.in, s.out);
+      }
+    }
+  } catch (const std::exception& e) {
+    release_views(f);
+    const Step& s = f.steps[current];
+    throw OpError(fmt::format("{} (in {} created at {}{}; inputs: {}; function '{}': no update was applied)", e.what(), s.apply->op->str(),
+                              site_str(s.apply->site), s.apply->scope.empty() ? "" : " in scope " + s.apply->scope,
+                              describe_shapes(s.in), f.name.empty() ? "<unnamed>" : f.name));
+  }
+  Result r = collect_outputs(f);
+  commit_updates(f);
+  release_views(f);
+  if (f.profiler) f.profiler->record_call(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return r;
+}
+
+}  // namespace theano

@@ -1,0 +1,88 @@
+// Compiled functions: theano.function's semantics. Every output and update reads the values from
+// before the call; updates are committed together only after everything succeeded (a call that
+// throws changes nothing). Buffers are kept between calls, so a call in steady state does not
+// allocate for its intermediates.
+#pragma once
+#include <array>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "graph/fgraph.hpp"
+#include "runtime/shared.hpp"
+
+namespace theano {
+
+struct FunctionOptions {
+  std::vector<std::pair<Var, Var>> updates;  // (shared variable, new value expression)
+  std::vector<std::pair<Var, Var>> givens;   // (variable, replacement)
+  std::string name;
+  bool profile = false;
+  std::string on_unused_input = "raise";  // raise, warn or ignore
+};
+
+struct FunctionImpl;
+
+// One call argument: a Python-like scalar or an array.
+class Arg {
+ public:
+  Arg(int v) : v_(int64_t(v)) {}
+  Arg(long v) : v_(int64_t(v)) {}
+  Arg(long long v) : v_(int64_t(v)) {}
+  Arg(double v) : v_(v) {}
+  Arg(float v) : v_(double(v)) {}
+  Arg(const NDArray& a) : v_(a) {}
+  const std::variant<int64_t, double, NDArray>& value() const { return v_; }
+
+ private:
+  std::variant<int64_t, double, NDArray> v_;
+};
+
+// What a call returns: one value per output. 0-d outputs are kept as doubles (no allocation).
+class Result {
+ public:
+  size_t size() const { return n_; }
+  // The only output as a number (it must be 0-d).
+  operator double() const;
+  double scalar(size_t i = 0) const;
+  // Output i as an array (a fresh copy, never aliased by later calls).
+  NDArray array(size_t i = 0) const;
+  operator NDArray() const { return array(0); }
+
+ private:
+  friend Result collect_outputs(FunctionImpl& f);
+  size_t n_ = 0;
+  bool all_scalar_ = true;        // then values live in scalars_, else every output in arrays_
+  std::array<double, 4> scalars_{};
+  std::array<DType, 4> scalar_dtypes_{};
+  std::vector<NDArray> arrays_;
+};
+
+class Function {
+ public:
+  Function() = default;
+  template <class... A>
+  Result operator()(const A&... args) {
+    std::array<Arg, sizeof...(A)> a{Arg(args)...};
+    return call(std::span<const Arg>(a.data(), a.size()));
+  }
+  Result call(std::span<const Arg> args);
+  const FunctionGraph& fgraph() const;
+  const std::string& name() const;
+  double compile_ms() const;
+  size_t n_nodes() const;
+
+  using Impl = FunctionImpl;
+  explicit Function(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  Impl& impl() const { return *impl_; }
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const FunctionOptions& options);
+
+}  // namespace theano

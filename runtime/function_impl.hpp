@@ -1,0 +1,55 @@
+// The compiled form of a function, shared by compile.cpp (which builds it) and function.cpp /
+// call_args.cpp (which run it). Not part of the public API.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/function.hpp"
+#include "runtime/profiler.hpp"
+
+namespace theano {
+
+// One scheduled apply: its op and pointers into the slot table (stable after compile).
+struct Step {
+  const Op* op;
+  Apply* apply;
+  std::vector<const NDArray*> in;
+  std::vector<NDArray*> out;
+  bool is_view = false;
+};
+
+struct InputBinding {
+  size_t slot;
+  TensorType type;
+  std::string name;
+  NDArray scratch;  // reused for scalars and converted arrays, so binding does not allocate
+};
+
+struct UpdateBinding {
+  size_t slot;                              // where the new value is computed
+  std::shared_ptr<SharedStorage> storage;   // what it replaces
+};
+
+struct FunctionImpl {
+  std::string name;
+  std::unique_ptr<FunctionGraph> fgraph;
+  std::vector<NDArray> slots;                // one per variable of the graph
+  std::vector<Step> steps;
+  std::vector<InputBinding> inputs;
+  std::vector<std::pair<size_t, std::shared_ptr<SharedStorage>>> shared_slots;
+  std::vector<size_t> output_slots;
+  std::vector<UpdateBinding> updates;
+  std::vector<size_t> transient_slots;       // views, inputs and shared bindings: cleared after a call
+  std::vector<char> slot_is_transient;
+  std::vector<NDArray> new_values;           // scratch for commit_updates (reused)
+  double compile_ms = 0;
+  std::unique_ptr<Profiler> profiler;
+};
+
+void bind_arguments(Function::Impl& f, std::span<const Arg> args);
+Result collect_outputs(Function::Impl& f);
+void commit_updates(Function::Impl& f);
+void release_views(Function::Impl& f);
+
+}  // namespace theano

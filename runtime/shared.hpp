@@ -1,0 +1,12 @@
+// The container behind a shared variable: its current value, replaced as a whole when a function
+// commits its updates.
+#pragma once
+#include "runtime/ndarray.hpp"
+
+namespace theano {
+
+struct SharedStorage {
+  NDArray value;
+};
+
+}  // namespace theano
