@@ -1,0 +1,45 @@
+# The PyTorch peer of bench/logistic_step.cpp: the same model, data shape, batch and update rule.
+# Prints torch_logistic_step_ms=... (median of 7 epochs of 83 steps after one warm-up epoch).
+import os
+import statistics
+import time
+
+import torch
+
+torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "2")))
+batch_size, n_train, lr = 600, 50000, 0.13
+n_batches = n_train // batch_size
+g = torch.Generator().manual_seed(1234)
+data_x = torch.rand(n_train, 784, generator=g)
+data_y = torch.randint(0, 10, (n_train,), generator=g)
+W = torch.zeros(784, 10, requires_grad=True)
+b = torch.zeros(10, requires_grad=True)
+
+
+def train_model(i):
+    x = data_x[i * batch_size:(i + 1) * batch_size]
+    y = data_y[i * batch_size:(i + 1) * batch_size]
+    p_y_given_x = torch.softmax(x @ W + b, dim=1)
+    cost = -torch.log(p_y_given_x)[torch.arange(y.shape[0]), y].mean()
+    cost.backward()
+    with torch.no_grad():
+        W.sub_(lr * W.grad)
+        b.sub_(lr * b.grad)
+        W.grad.zero_()
+        b.grad.zero_()
+    return cost.item()
+
+
+def epoch():
+    for i in range(n_batches):
+        train_model(i)
+
+
+epoch()
+times = []
+for _ in range(7):
+    t0 = time.perf_counter()
+    epoch()
+    times.append(time.perf_counter() - t0)
+print("torch_logistic_step_ms=%.6g" % (statistics.median(times) * 1e3 / n_batches))
+print("torch_threads=%d" % torch.get_num_threads())
