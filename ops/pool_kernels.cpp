@@ -1,0 +1,247 @@
+// Pooling kernels (see pool_kernels.hpp for the semantics). The general path walks windows with
+// bounds computed on the fly (no allocation); max 2x2 stride 2 without padding (LeNet) has its own
+// loops (AVX2 for float).
+#include "ops/pool_kernels.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+namespace theano::kernels {
+namespace {
+
+// One window along one dim: real (unpadded) cells [lo, hi) and the divisor for average_inc_pad.
+struct Window {
+  int64_t lo, hi, padded_len;
+};
+
+Window window(int64_t j, int64_t size, int64_t ws, int64_t stride, int64_t pad) {
+  const int64_t v = size + 2 * pad;
+  const int64_t start = j * stride, end = std::min(start + ws, v);
+  return {std::max(start, pad) - pad, std::min(end, v - pad) - pad, end - start};
+}
+
+bool is_max_2x2(PoolMode mode, const Pool2dGeometry& g) {
+  return mode == PoolMode::Max && g.ws_h == 2 && g.ws_w == 2 && g.stride_h == 2 && g.stride_w == 2 &&
+         g.pad_h == 0 && g.pad_w == 0 && (g.ignore_border || (g.height % 2 == 0 && g.width % 2 == 0));
+}
+
+// Theano's max update: keeps the first element unless a later one is strictly greater (NaN-stable).
+template <typename T>
+inline T max_step(T acc, T a) { return a > acc ? a : acc; }
+
+// Runs f(first_slice, end_slice) over contiguous ranges of the outer dim.
+template <typename F>
+void over_outer(int64_t outer, int n_threads, F&& f) {
+  const int64_t t = std::clamp<int64_t>(n_threads, 1, std::max<int64_t>(1, outer));
+  if (t <= 1) {
+    f(int64_t(0), outer);
+    return;
+  }
+  const int64_t per = (outer + t - 1) / t;
+  std::vector<std::thread> pool;
+  for (int64_t i = 1; i * per < outer; ++i)
+    pool.emplace_back([&f, i, per, outer] { f(i * per, std::min(outer, (i + 1) * per)); });
+  f(int64_t(0), std::min(outer, per));
+  for (auto& th : pool) th.join();
+}
+
+// Row kernels for max 2x2/2 returning how many outputs they handled; the generic versions leave
+// every output to the scalar loop. The AVX2 float versions do 4 outputs (8 inputs per row) at a time
+// with the same comparison order as the scalar code, so NaN handling is identical.
+template <typename T>
+int64_t max_2x2_row(const T*, const T*, T*, int64_t) { return 0; }
+template <typename T>
+int64_t max_2x2_grad_row(const T*, const T*, const T*, const T*, T*, T*, int64_t) { return 0; }
+
+#if defined(__AVX2__)
+int64_t max_2x2_row(const float* a, const float* b, float* o, int64_t ow) {
+  const __m256i split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);  // evens low, odds high
+  int64_t c = 0;
+  for (; c + 4 <= ow; c += 4) {
+    __m256 ra = _mm256_permutevar8x32_ps(_mm256_loadu_ps(a + 2 * c), split);
+    __m256 rb = _mm256_permutevar8x32_ps(_mm256_loadu_ps(b + 2 * c), split);
+    // max_step(acc, x) = x > acc ? x : acc = _mm_max_ps(x, acc)
+    __m128 acc = _mm_max_ps(_mm256_extractf128_ps(ra, 1), _mm256_castps256_ps128(ra));
+    acc = _mm_max_ps(_mm256_castps256_ps128(rb), acc);
+    acc = _mm_max_ps(_mm256_extractf128_ps(rb, 1), acc);
+    _mm_storeu_ps(o + c, acc);
+  }
+  return c;
+}
+
+int64_t max_2x2_grad_row(const float* a, const float* b, const float* m, const float* gz, float* ga, float* gb,
+                         int64_t ow) {
+  const __m256i dup = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3);  // each output over its 2 columns
+  int64_t c = 0;
+  for (; c + 4 <= ow; c += 4) {
+    __m256 m8 = _mm256_permutevar8x32_ps(_mm256_castps128_ps256(_mm_loadu_ps(m + c)), dup);
+    __m256 g8 = _mm256_permutevar8x32_ps(_mm256_castps128_ps256(_mm_loadu_ps(gz + c)), dup);
+    __m256 ea = _mm256_cmp_ps(_mm256_loadu_ps(a + 2 * c), m8, _CMP_EQ_OQ);
+    __m256 eb = _mm256_cmp_ps(_mm256_loadu_ps(b + 2 * c), m8, _CMP_EQ_OQ);
+    _mm256_storeu_ps(ga + 2 * c, _mm256_and_ps(ea, g8));
+    _mm256_storeu_ps(gb + 2 * c, _mm256_and_ps(eb, g8));
+  }
+  return c;
+}
+#endif
+
+template <typename T>
+void max_2x2_forward(const Pool2dGeometry& g, const T* in, T* out, int64_t s0, int64_t s1) {
+  const int64_t H = g.height, W = g.width, oh = g.out_h(), ow = g.out_w();
+  for (int64_t s = s0; s < s1; ++s)
+    for (int64_t r = 0; r < oh; ++r) {
+      const T* a = in + (s * H + 2 * r) * W;
+      const T* b = a + W;
+      T* o = out + (s * oh + r) * ow;
+      for (int64_t c = max_2x2_row(a, b, o, ow); c < ow; ++c)
+        o[c] = max_step(max_step(max_step(a[2 * c], a[2 * c + 1]), b[2 * c]), b[2 * c + 1]);
+    }
+}
+
+// Windows do not overlap, so every covered cell is written once; odd leftovers are zeroed.
+template <typename T>
+void max_2x2_grad(const Pool2dGeometry& g, const T* in, const T* out, const T* gout, T* gin, int64_t s0, int64_t s1) {
+  const int64_t H = g.height, W = g.width, oh = g.out_h(), ow = g.out_w();
+  for (int64_t s = s0; s < s1; ++s) {
+    for (int64_t r = 0; r < oh; ++r) {
+      const T* a = in + (s * H + 2 * r) * W;
+      const T* b = a + W;
+      T* ga = gin + (s * H + 2 * r) * W;
+      T* gb = ga + W;
+      const T* m = out + (s * oh + r) * ow;
+      const T* gz = gout + (s * oh + r) * ow;
+      for (int64_t c = max_2x2_grad_row(a, b, m, gz, ga, gb, ow); c < ow; ++c) {
+        ga[2 * c] = a[2 * c] == m[c] ? gz[c] : T(0);
+        ga[2 * c + 1] = a[2 * c + 1] == m[c] ? gz[c] : T(0);
+        gb[2 * c] = b[2 * c] == m[c] ? gz[c] : T(0);
+        gb[2 * c + 1] = b[2 * c + 1] == m[c] ? gz[c] : T(0);
+      }
+      if (W > 2 * ow) {
+        std::fill(ga + 2 * ow, ga + W, T(0));
+        std::fill(gb + 2 * ow, gb + W, T(0));
+      }
+    }
+    if (H > 2 * oh) std::fill(gin + (s * H + 2 * oh) * W, gin + (s + 1) * H * W, T(0));
+  }
+}
+
+template <typename T>
+void general_forward(PoolMode mode, const Pool2dGeometry& g, const T* in, T* out, int64_t s0, int64_t s1) {
+  const int64_t H = g.height, W = g.width, oh = g.out_h(), ow = g.out_w();
+  for (int64_t s = s0; s < s1; ++s) {
+    const T* img = in + s * H * W;
+    for (int64_t r = 0; r < oh; ++r) {
+      const Window wr = window(r, H, g.ws_h, g.stride_h, g.pad_h);
+      for (int64_t c = 0; c < ow; ++c) {
+        const Window wc = window(c, W, g.ws_w, g.stride_w, g.pad_w);
+        T acc = T(0);
+        if (mode == PoolMode::Max) {
+          acc = img[wr.lo * W + wc.lo];
+          for (int64_t i = wr.lo; i < wr.hi; ++i)
+            for (int64_t j = wc.lo; j < wc.hi; ++j) acc = max_step(acc, img[i * W + j]);
+        } else {
+          for (int64_t i = wr.lo; i < wr.hi; ++i)
+            for (int64_t j = wc.lo; j < wc.hi; ++j) acc += img[i * W + j];
+          if (mode == PoolMode::AverageIncPad) acc /= T(wr.padded_len * wc.padded_len);
+          if (mode == PoolMode::AverageExcPad) acc /= T((wr.hi - wr.lo) * (wc.hi - wc.lo));
+        }
+        out[(s * oh + r) * ow + c] = acc;
+      }
+    }
+  }
+}
+
+template <typename T>
+void general_grad(PoolMode mode, const Pool2dGeometry& g, const T* in, const T* out, const T* gout, T* gin,
+                  int64_t s0, int64_t s1) {
+  const int64_t H = g.height, W = g.width, oh = g.out_h(), ow = g.out_w();
+  std::fill(gin + s0 * H * W, gin + s1 * H * W, T(0));
+  for (int64_t s = s0; s < s1; ++s) {
+    const T* img = in ? in + s * H * W : nullptr;
+    T* gimg = gin + s * H * W;
+    for (int64_t r = 0; r < oh; ++r) {
+      const Window wr = window(r, H, g.ws_h, g.stride_h, g.pad_h);
+      for (int64_t c = 0; c < ow; ++c) {
+        const Window wc = window(c, W, g.ws_w, g.stride_w, g.pad_w);
+        const int64_t o = (s * oh + r) * ow + c;
+        if (mode == PoolMode::Max) {
+          const T m = out[o], gz = gout[o];
+          for (int64_t i = wr.lo; i < wr.hi; ++i)
+            for (int64_t j = wc.lo; j < wc.hi; ++j)
+              if (img[i * W + j] == m) gimg[i * W + j] += gz;
+          continue;
+        }
+        T val = gout[o];
+        if (mode == PoolMode::AverageIncPad) val /= T(wr.padded_len * wc.padded_len);
+        if (mode == PoolMode::AverageExcPad) val /= T((wr.hi - wr.lo) * (wc.hi - wc.lo));
+        for (int64_t i = wr.lo; i < wr.hi; ++i)
+          for (int64_t j = wc.lo; j < wc.hi; ++j) gimg[i * W + j] += val;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int64_t pool2d_output_size(int64_t size, int64_t ws, int64_t stride, int64_t pad, bool ignore_border) {
+  const int64_t v = size + 2 * pad;
+  if (ignore_border) {
+    if (ws == stride) return v / stride;
+    return v - ws < 0 ? 0 : (v - ws) / stride + 1;
+  }
+  if (stride >= ws) return (v - 1) / stride + 1;
+  const int64_t n = v - 1 - ws + stride;  // Python floor division; n < 0 clamps to 0 anyway
+  return (n < 0 ? 0 : n / stride) + 1;
+}
+
+int64_t Pool2dGeometry::out_h() const { return pool2d_output_size(height, ws_h, stride_h, pad_h, ignore_border); }
+int64_t Pool2dGeometry::out_w() const { return pool2d_output_size(width, ws_w, stride_w, pad_w, ignore_border); }
+
+void pool2d_check(const Pool2dGeometry& g) {
+  if (g.outer < 0 || g.height <= 0 || g.width <= 0) throw std::invalid_argument("pool_2d: empty image");
+  if (g.ws_h < 1 || g.ws_w < 1 || g.stride_h < 1 || g.stride_w < 1)
+    throw std::invalid_argument("pool_2d: ws and stride must be >= 1");
+  if (g.pad_h < 0 || g.pad_w < 0) throw std::invalid_argument("pool_2d: negative padding");
+  if ((g.pad_h || g.pad_w) && !g.ignore_border)
+    throw std::invalid_argument("pool_2d: padding works only with ignore_border=True");
+  if (g.pad_h >= g.ws_h || g.pad_w >= g.ws_w)
+    throw std::invalid_argument("pool_2d: padding must be smaller than the window");
+}
+
+template <typename T>
+void pool2d_forward(PoolMode mode, const Pool2dGeometry& g, const T* input, T* output, int n_threads) {
+  pool2d_check(g);
+  if (g.out_h() == 0 || g.out_w() == 0) return;
+  const bool fast = is_max_2x2(mode, g);
+  over_outer(g.outer, n_threads, [&](int64_t s0, int64_t s1) {
+    if (fast) max_2x2_forward(g, input, output, s0, s1);
+    else general_forward(mode, g, input, output, s0, s1);
+  });
+}
+
+template <typename T>
+void pool2d_grad(PoolMode mode, const Pool2dGeometry& g, const T* input, const T* output, const T* grad_output,
+                 T* grad_input, int n_threads) {
+  pool2d_check(g);
+  if (mode == PoolMode::Max && (!input || !output)) throw std::invalid_argument("pool_2d grad: max needs x and out");
+  const bool fast = is_max_2x2(mode, g);
+  over_outer(g.outer, n_threads, [&](int64_t s0, int64_t s1) {
+    if (fast) max_2x2_grad(g, input, output, grad_output, grad_input, s0, s1);
+    else general_grad(mode, g, input, output, grad_output, grad_input, s0, s1);
+  });
+}
+
+#define THEANO_POOL_INSTANTIATE(T)                                                                   \
+  template void pool2d_forward<T>(PoolMode, const Pool2dGeometry&, const T*, T*, int);               \
+  template void pool2d_grad<T>(PoolMode, const Pool2dGeometry&, const T*, const T*, const T*, T*, int);
+THEANO_POOL_INSTANTIATE(float)
+THEANO_POOL_INSTANTIATE(double)
+#undef THEANO_POOL_INSTANTIATE
+
+}  // namespace theano::kernels
