@@ -21,11 +21,13 @@
 // See docs/rosetta.md for every Python name of the tutorials and its C++ spelling.
 #pragma once
 
+#include "frontend/theano/conv_pool.hpp"
 #include "frontend/theano/function.hpp"
 #include "frontend/theano/indexing.hpp"
 #include "frontend/theano/io.hpp"
 #include "frontend/theano/numpy.hpp"
 #include "frontend/theano/shared.hpp"
 #include "frontend/theano/tensor.hpp"
+#include "frontend/theano/verify_grad.hpp"
 #include "graph/grad.hpp"
 #include "runtime/config.hpp"

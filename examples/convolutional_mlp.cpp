@@ -1,0 +1,256 @@
+// convolutional_mlp.py in C++: the LeNet5 convolutional network on MNIST.
+//
+// This implementation simplifies the model in the following ways:
+//  - LeNetConvPool doesn't implement location-specific gain and bias parameters
+//  - LeNetConvPool doesn't implement pooling by average, it implements pooling by max.
+//  - Digit classification is implemented with a logistic regression rather than an RBF network
+//  - LeNet5 was not fully-connected convolutions at second layer
+#include <array>
+#include <chrono>
+#include <cstdio>
+
+#include "mlp.hpp"
+#include "tutorial_flags.hpp"
+
+namespace pool = T::signal::pool;
+
+// Pool Layer of a convolutional network
+class LeNetConvPoolLayer {
+ public:
+  Var input, output;
+  SharedVariable W, b;
+  std::vector<Var> params;
+
+  // rng: a random number generator used to initialize weights; input: symbolic image tensor of
+  // shape image_shape; filter_shape: (number of filters, num input feature maps, filter height,
+  // filter width); image_shape: (batch size, num input feature maps, image height, image width);
+  // poolsize: the downsampling (pooling) factor (#rows, #cols)
+  LeNetConvPoolLayer(RandomState& rng, const Var& input, const std::vector<int64_t>& filter_shape,
+                     const std::vector<int64_t>& image_shape, std::pair<int, int> poolsize = {2, 2}) {
+    if (image_shape[1] != filter_shape[1]) throw std::invalid_argument("assert image_shape[1] == filter_shape[1] failed");
+    this->input = input;
+
+    // there are "num input feature maps * filter height * filter width" inputs to each hidden unit
+    int64_t fan_in = numpy::prod({filter_shape[1], filter_shape[2], filter_shape[3]});
+    // each unit in the lower layer receives a gradient from:
+    // "num output feature maps * filter height * filter width" / pooling size
+    int64_t fan_out = filter_shape[0] * numpy::prod({filter_shape[2], filter_shape[3]}) / numpy::prod({poolsize.first, poolsize.second});
+    // initialize weights with random weights
+    double W_bound = std::sqrt(6. / double(fan_in + fan_out));
+    W = theano::shared(numpy::asarray(rng.uniform(-W_bound, W_bound, theano::Dims(filter_shape)), config().floatX), "W",
+                       /*borrow=*/true);
+
+    // the bias is a 1D tensor -- one bias per output feature map
+    auto b_values = numpy::zeros({filter_shape[0]}, config().floatX);
+    b = theano::shared(b_values, "b", /*borrow=*/true);
+
+    // convolve input feature maps with filters
+    auto conv_out = T::nnet::conv2d(input, W, {.filter_shape = filter_shape, .input_shape = image_shape});
+
+    // pool each feature map individually, using maxpooling
+    auto pooled_out = pool::pool_2d(conv_out, {.ignore_border = true, .ds = poolsize});
+
+    // add the bias term. Since the bias is a vector (1D array), we first reshape it to a tensor of
+    // shape (1, n_filters, 1, 1). Each bias will thus be broadcasted across mini-batches and
+    // feature map width & height
+    output = T::tanh(pooled_out + b.dimshuffle({'x', 0, 'x', 'x'}));
+
+    // store parameters of this layer
+    params = {W, b};
+  }
+};
+
+// Demonstrates lenet on MNIST dataset
+void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::string& dataset = "mnist.pkl.gz",
+                     std::vector<int> nkerns = {20, 50}, int batch_size = 500) {
+  RandomState rng(23455);
+
+  auto datasets = load_data(dataset);
+  auto [train_set_x, train_set_y] = datasets[0];
+  auto [valid_set_x, valid_set_y] = datasets[1];
+  auto [test_set_x, test_set_y] = datasets[2];
+
+  // compute number of minibatches for training, validation and testing
+  int n_train_batches = int(train_set_x.get_value(/*borrow=*/true).shape(0));
+  int n_valid_batches = int(valid_set_x.get_value(/*borrow=*/true).shape(0));
+  int n_test_batches = int(test_set_x.get_value(/*borrow=*/true).shape(0));
+  n_train_batches /= batch_size;
+  n_valid_batches /= batch_size;
+  n_test_batches /= batch_size;
+
+  // allocate symbolic variables for the data
+  auto index = T::lscalar();  // index to a [mini]batch
+
+  // start-snippet-1
+  auto x = T::matrix("x");   // the data is presented as rasterized images
+  auto y = T::ivector("y");  // the labels are presented as 1D vector of [int] labels
+
+  ///////////////////////
+  // BUILD ACTUAL MODEL //
+  ///////////////////////
+  fmt::print("... building the model\n");
+
+  // Reshape matrix of rasterized images of shape (batch_size, 28 * 28) to a 4D tensor, compatible
+  // with our LeNetConvPoolLayer; (28, 28) is the size of MNIST images.
+  auto layer0_input = x.reshape({batch_size, 1, 28, 28});
+
+  // Construct the first convolutional pooling layer: filtering reduces the image size to
+  // (28-5+1 , 28-5+1) = (24, 24); maxpooling reduces this further to (24/2, 24/2) = (12, 12);
+  // 4D output tensor is thus of shape (batch_size, nkerns[0], 12, 12)
+  std::optional<LeNetConvPoolLayer> layer0;
+  {
+    theano::NameScope scope("layer0");
+    layer0.emplace(rng, layer0_input, std::vector<int64_t>{nkerns[0], 1, 5, 5}, std::vector<int64_t>{batch_size, 1, 28, 28},
+                   std::pair{2, 2});
+  }
+
+  // Construct the second convolutional pooling layer: filtering reduces the image size to
+  // (12-5+1, 12-5+1) = (8, 8); maxpooling reduces this further to (8/2, 8/2) = (4, 4);
+  // 4D output tensor is thus of shape (batch_size, nkerns[1], 4, 4)
+  std::optional<LeNetConvPoolLayer> layer1;
+  {
+    theano::NameScope scope("layer1");
+    layer1.emplace(rng, layer0->output, std::vector<int64_t>{nkerns[1], nkerns[0], 5, 5},
+                   std::vector<int64_t>{batch_size, nkerns[0], 12, 12}, std::pair{2, 2});
+  }
+
+  // the HiddenLayer being fully-connected, it operates on 2D matrices of shape
+  // (batch_size, num_pixels) (i.e matrix of rasterized images). This will generate a matrix of
+  // shape (batch_size, nkerns[1] * 4 * 4) = (500, 50 * 4 * 4) = (500, 800) with the default values.
+  std::optional<HiddenLayer> layer2;
+  auto layer2_input = layer1->output.flatten(2);
+  {
+    // construct a fully-connected sigmoidal layer
+    theano::NameScope scope("layer2");
+    layer2.emplace(rng, layer2_input, nkerns[1] * 4 * 4, 500, std::nullopt, std::nullopt, activation::tanh);
+  }
+
+  // classify the values of the fully-connected sigmoidal layer
+  std::optional<LogisticRegression> layer3;
+  {
+    theano::NameScope scope("layer3");
+    layer3.emplace(layer2->output, 500, 10);
+  }
+
+  // the cost we minimize during training is the NLL of the model
+  auto cost = layer3->negative_log_likelihood(y);
+
+  // create a function to compute the mistakes that are made by the model
+  auto test_model = theano::function({index}, layer3->errors(y),
+                                     {.givens = {{x, minibatch(test_set_x, index, batch_size)},
+                                                 {y, minibatch(test_set_y, index, batch_size)}}});
+  auto validate_model = theano::function({index}, layer3->errors(y),
+                                         {.givens = {{x, minibatch(valid_set_x, index, batch_size)},
+                                                     {y, minibatch(valid_set_y, index, batch_size)}}});
+
+  // create a list of all model parameters to be fit by gradient descent
+  std::vector<Var> params = layer3->params;
+  for (const auto* layer : {&layer2->params, &layer1->params, &layer0->params}) params.insert(params.end(), layer->begin(), layer->end());
+
+  // create a list of gradients for all model parameters
+  auto grads = T::grad(cost, params);
+
+  // train_model is a function that updates the model parameters by SGD. Since this model has many
+  // parameters, it would be tedious to manually create an update rule for each model parameter.
+  // We thus create the updates list by automatically looping over all (params[i], grads[i]) pairs.
+  std::vector<std::pair<Var, Var>> updates;
+  for (size_t i = 0; i < params.size(); ++i) updates.push_back({params[i], params[i] - learning_rate * grads[i]});
+
+  auto train_model = theano::function({index}, cost,
+                                      {.updates = updates,
+                                       .givens = {{x, minibatch(train_set_x, index, batch_size)},
+                                                  {y, minibatch(train_set_y, index, batch_size)}}});
+  // end-snippet-1
+
+  ///////////////
+  // TRAIN MODEL //
+  ///////////////
+  fmt::print("... training\n");
+  // early-stopping parameters
+  int patience = 10000;                  // look as this many examples regardless
+  int patience_increase = 2;             // wait this much longer when a new best is found
+  double improvement_threshold = 0.995;  // a relative improvement of this much is considered significant
+  int validation_frequency = std::min(n_train_batches, patience / 2);
+
+  double best_validation_loss = numpy::inf;
+  int best_iter = 0;
+  double test_score = 0.;
+  auto start_time = std::chrono::steady_clock::now();
+
+  int epoch = 0;
+  bool done_looping = false;
+  while (epoch < n_epochs && !done_looping) {
+    epoch = epoch + 1;
+    for (int minibatch_index = 0; minibatch_index < n_train_batches; ++minibatch_index) {
+      int iter = (epoch - 1) * n_train_batches + minibatch_index;
+
+      if (iter % 100 == 0) {
+        fmt::print("training @ iter =  {}\n", iter);
+        std::fflush(stdout);
+      }
+      double cost_ij = train_model(minibatch_index);
+      (void)cost_ij;
+
+      if ((iter + 1) % validation_frequency == 0) {
+        // compute zero-one loss on validation set
+        std::vector<double> validation_losses;
+        for (int i = 0; i < n_valid_batches; ++i) validation_losses.push_back(validate_model(i));
+        double this_validation_loss = numpy::mean(validation_losses);
+        fmt::print("epoch {}, minibatch {}/{}, validation error {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
+                   this_validation_loss * 100.);
+        std::fflush(stdout);
+
+        // if we got the best validation score until now
+        if (this_validation_loss < best_validation_loss) {
+          // improve patience if loss improvement is good enough
+          if (this_validation_loss < best_validation_loss * improvement_threshold)
+            patience = std::max(patience, iter * patience_increase);
+
+          // save best validation score and iteration number
+          best_validation_loss = this_validation_loss;
+          best_iter = iter;
+
+          // test it on the test set
+          std::vector<double> test_losses;
+          for (int i = 0; i < n_test_batches; ++i) test_losses.push_back(test_model(i));
+          test_score = numpy::mean(test_losses);
+          fmt::print("     epoch {}, minibatch {}/{}, test error of best model {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
+                     test_score * 100.);
+          std::fflush(stdout);
+        }
+      }
+      if (patience <= iter) {
+        done_looping = true;
+        break;
+      }
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+  fmt::print("Optimization complete.\n");
+  fmt::print("Best validation score of {:f} % obtained at iteration {}, with test performance {:f} %\n", best_validation_loss * 100.,
+             best_iter + 1, test_score * 100.);
+  std::fflush(stdout);
+  fmt::print(stderr, "The code for file convolutional_mlp.cpp ran for {:.2f}m\n", seconds / 60.);
+}
+
+int main(int argc, char** argv) {
+  double learning_rate = 0.1;
+  int n_epochs = 200, batch_size = 500;
+  std::string dataset = "mnist.pkl.gz";
+  std::vector<int> nkerns = {20, 50};
+  tutorial::Flags flags("convolutional_mlp", "The LeNet5 convolutional network on MNIST (convolutional_mlp.py).");
+  flags.add("learning_rate", learning_rate, "learning rate used (factor for the stochastic gradient)");
+  flags.add("n_epochs", n_epochs, "maximal number of epochs to run the optimizer");
+  flags.add("dataset", dataset, "the path of the MNIST dataset file (mnist.pkl.gz uses the raw MNIST files in the data cache)");
+  flags.add("nkerns", nkerns, "number of kernels on each layer, comma-separated");
+  flags.add("batch_size", batch_size, "minibatch size");
+  try {
+    flags.parse(argc, argv);
+    if (nkerns.size() != 2) throw std::invalid_argument("--nkerns needs two values, e.g. 20,50");
+    evaluate_lenet5(learning_rate, n_epochs, dataset, nkerns, batch_size);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,154 @@
+// mlp.py in C++: a multilayer perceptron (one tanh hidden layer + logistic regression) on MNIST.
+#include "mlp.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "tutorial_flags.hpp"
+
+// Demonstrate stochastic gradient descent optimization for a multilayer perceptron on MNIST.
+void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg = 0.0001, int n_epochs = 1000,
+              const std::string& dataset = "mnist.pkl.gz", int batch_size = 20, int n_hidden = 500) {
+  auto datasets = load_data(dataset);
+  auto [train_set_x, train_set_y] = datasets[0];
+  auto [valid_set_x, valid_set_y] = datasets[1];
+  auto [test_set_x, test_set_y] = datasets[2];
+
+  // compute number of minibatches for training, validation and testing
+  int n_train_batches = int(train_set_x.get_value(/*borrow=*/true).shape(0)) / batch_size;
+  int n_valid_batches = int(valid_set_x.get_value(/*borrow=*/true).shape(0)) / batch_size;
+  int n_test_batches = int(test_set_x.get_value(/*borrow=*/true).shape(0)) / batch_size;
+
+  ///////////////////////
+  // BUILD ACTUAL MODEL //
+  ///////////////////////
+  fmt::print("... building the model\n");
+
+  // allocate symbolic variables for the data
+  auto index = T::lscalar();  // index to a [mini]batch
+  auto x = T::matrix("x");    // the data is presented as rasterized images
+  auto y = T::ivector("y");   // the labels are presented as 1D vector of [int] labels
+
+  RandomState rng(1234);
+
+  // construct the MLP class
+  theano::NameScope scope("mlp");
+  MLP classifier(rng, x, 28 * 28, n_hidden, 10);
+
+  // the cost we minimize during training is the negative log likelihood of the model plus the
+  // regularization terms (L1 and L2); cost is expressed here symbolically
+  auto cost = classifier.negative_log_likelihood(y) + L1_reg * classifier.L1 + L2_reg * classifier.L2_sqr;
+
+  // compiling a Theano function that computes the mistakes that are made by the model on a minibatch
+  auto test_model = theano::function({index}, classifier.errors(y),
+                                     {.givens = {{x, minibatch(test_set_x, index, batch_size)},
+                                                 {y, minibatch(test_set_y, index, batch_size)}}});
+  auto validate_model = theano::function({index}, classifier.errors(y),
+                                         {.givens = {{x, minibatch(valid_set_x, index, batch_size)},
+                                                     {y, minibatch(valid_set_y, index, batch_size)}}});
+
+  // compute the gradient of cost with respect to theta (stored in params)
+  std::vector<Var> gparams;
+  for (const Var& param : classifier.params) gparams.push_back(T::grad(cost, param));
+
+  // specify how to update the parameters of the model as a list of (variable, update expression) pairs
+  std::vector<std::pair<Var, Var>> updates;
+  for (size_t i = 0; i < classifier.params.size(); ++i)
+    updates.push_back({classifier.params[i], classifier.params[i] - learning_rate * gparams[i]});
+
+  // compiling a Theano function `train_model` that returns the cost, but in the same time updates
+  // the parameter of the model based on the rules defined in `updates`
+  auto train_model = theano::function({index}, cost,
+                                      {.updates = updates,
+                                       .givens = {{x, minibatch(train_set_x, index, batch_size)},
+                                                  {y, minibatch(train_set_y, index, batch_size)}}});
+
+  ///////////////
+  // TRAIN MODEL //
+  ///////////////
+  fmt::print("... training\n");
+
+  // early-stopping parameters
+  int patience = 10000;                  // look as this many examples regardless
+  int patience_increase = 2;             // wait this much longer when a new best is found
+  double improvement_threshold = 0.995;  // a relative improvement of this much is considered significant
+  int validation_frequency = std::min(n_train_batches, patience / 2);
+
+  double best_validation_loss = numpy::inf;
+  int best_iter = 0;
+  double test_score = 0.;
+  auto start_time = std::chrono::steady_clock::now();
+
+  int epoch = 0;
+  bool done_looping = false;
+  while (epoch < n_epochs && !done_looping) {
+    epoch = epoch + 1;
+    for (int minibatch_index = 0; minibatch_index < n_train_batches; ++minibatch_index) {
+      double minibatch_avg_cost = train_model(minibatch_index);
+      (void)minibatch_avg_cost;
+      // iteration number
+      int iter = (epoch - 1) * n_train_batches + minibatch_index;
+
+      if ((iter + 1) % validation_frequency == 0) {
+        // compute zero-one loss on validation set
+        std::vector<double> validation_losses;
+        for (int i = 0; i < n_valid_batches; ++i) validation_losses.push_back(validate_model(i));
+        double this_validation_loss = numpy::mean(validation_losses);
+
+        fmt::print("epoch {}, minibatch {}/{}, validation error {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
+                   this_validation_loss * 100.);
+        std::fflush(stdout);
+
+        // if we got the best validation score until now
+        if (this_validation_loss < best_validation_loss) {
+          // improve patience if loss improvement is good enough
+          if (this_validation_loss < best_validation_loss * improvement_threshold)
+            patience = std::max(patience, iter * patience_increase);
+
+          best_validation_loss = this_validation_loss;
+          best_iter = iter;
+
+          // test it on the test set
+          std::vector<double> test_losses;
+          for (int i = 0; i < n_test_batches; ++i) test_losses.push_back(test_model(i));
+          test_score = numpy::mean(test_losses);
+
+          fmt::print("     epoch {}, minibatch {}/{}, test error of best model {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
+                     test_score * 100.);
+          std::fflush(stdout);
+        }
+      }
+      if (patience <= iter) {
+        done_looping = true;
+        break;
+      }
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+  fmt::print("Optimization complete. Best validation score of {:f} % obtained at iteration {}, with test performance {:f} %\n",
+             best_validation_loss * 100., best_iter + 1, test_score * 100.);
+  std::fflush(stdout);
+  fmt::print(stderr, "The code for file mlp.cpp ran for {:.2f}m\n", seconds / 60.);
+}
+
+int main(int argc, char** argv) {
+  double learning_rate = 0.01, L1_reg = 0.00, L2_reg = 0.0001;
+  int n_epochs = 1000, batch_size = 20, n_hidden = 500;
+  std::string dataset = "mnist.pkl.gz";
+  tutorial::Flags flags("mlp", "A multilayer perceptron on MNIST with minibatch SGD and early stopping (mlp.py).");
+  flags.add("learning_rate", learning_rate, "learning rate used (factor for the stochastic gradient)");
+  flags.add("L1_reg", L1_reg, "L1-norm's weight when added to the cost");
+  flags.add("L2_reg", L2_reg, "L2-norm's weight when added to the cost");
+  flags.add("n_epochs", n_epochs, "maximal number of epochs to run the optimizer");
+  flags.add("dataset", dataset, "the path of the MNIST dataset file (mnist.pkl.gz uses the raw MNIST files in the data cache)");
+  flags.add("batch_size", batch_size, "minibatch size");
+  flags.add("n_hidden", n_hidden, "number of hidden units");
+  try {
+    flags.parse(argc, argv);
+    test_mlp(learning_rate, L1_reg, L2_reg, n_epochs, dataset, batch_size, n_hidden);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,48 @@
+// conv2d with Theano's semantics (theano.tensor.nnet.conv2d): input (B, C, H, W) and filters
+// (K, C, kh, kw) give (B, K, H', W'). filter_flip=true (the default) is a true convolution. The two
+// gradients are ops of their own, so they are graphs too and can be differentiated again.
+#pragma once
+#include <string>
+
+#include "graph/op.hpp"
+#include "ops/conv_kernels.hpp"
+
+namespace theano::ops {
+
+struct ConvAttrs {
+  std::string border_mode = "valid";  // valid, full, half, or "explicit" with the pads below
+  int64_t pad_h = 0, pad_w = 0;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t dilation_h = 1, dilation_w = 1;
+  bool filter_flip = true;
+  bool operator==(const ConvAttrs&) const = default;
+  std::string str() const;  // border_mode='valid', subsample=(1, 1), filter_flip=True, filter_dilation=(1, 1)
+  // The pads for a kernel of size kh x kw (full: k-1, half: k//2).
+  std::pair<int64_t, int64_t> pads(int64_t kh, int64_t kw) const;
+};
+
+enum class ConvKind { Forward, GradInputs, GradWeights };
+
+// Forward: (input, filters). GradInputs: (filters, grad_output, input_shape). GradWeights: (input,
+// grad_output, filter_shape). The shapes are int64 vectors (usually Shape of the original input).
+class Conv2d : public Op {
+ public:
+  Conv2d(ConvKind kind, ConvAttrs attrs) : kind_(kind), attrs_(std::move(attrs)) {}
+  ConvKind kind() const { return kind_; }
+  const ConvAttrs& attrs() const { return attrs_; }
+  std::string name() const override;
+  std::string str() const override { return name() + "{" + attrs_.str() + "}"; }
+  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
+  Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+
+ private:
+  ConvKind kind_;
+  ConvAttrs attrs_;
+};
+
+Var conv2d(const Var& input, const Var& filters, const ConvAttrs& attrs);
+Var conv2d_grad_inputs(const Var& filters, const Var& grad_output, const Var& input_shape, const ConvAttrs& attrs);
+Var conv2d_grad_weights(const Var& input, const Var& grad_output, const Var& filter_shape, const ConvAttrs& attrs);
+
+}  // namespace theano::ops

@@ -1,0 +1,41 @@
+// pool_2d with Theano's semantics over the last two dims: modes max, sum, average_inc_pad and
+// average_exc_pad, Theano's output sizes, and a gradient that gives every tied maximum the full
+// upstream gradient (as Theano's MaxPoolGrad).
+#pragma once
+#include "graph/op.hpp"
+#include "ops/pool_kernels.hpp"
+
+namespace theano::ops {
+
+struct PoolAttrs {
+  int64_t ws_h = 2, ws_w = 2;
+  int64_t stride_h = 2, stride_w = 2;
+  int64_t pad_h = 0, pad_w = 0;
+  bool ignore_border = false;
+  kernels::PoolMode mode = kernels::PoolMode::Max;
+  bool operator==(const PoolAttrs&) const = default;
+  std::string mode_name() const;  // 'max', 'sum', 'average_inc_pad', 'average_exc_pad'
+  std::string str() const;        // ws=(2, 2), ignore_border=True, stride=(2, 2), pad=(0, 0), mode='max'
+};
+
+// Pool(x); PoolGrad(x, pooled, grad_pooled) -> grad_x; PoolGradGrad(x, pooled, gg) -> the gradient
+// of PoolGrad with respect to grad_pooled for max (the upstream values at each window's maxima).
+enum class PoolKind { Forward, Grad, GradGrad };
+
+class Pool : public Op {
+ public:
+  Pool(PoolKind kind, PoolAttrs attrs) : kind_(kind), attrs_(attrs) {}
+  std::string name() const override;
+  std::string str() const override { return name() + "{" + attrs_.str() + "}"; }
+  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
+  Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+
+ private:
+  PoolKind kind_;
+  PoolAttrs attrs_;
+};
+
+Var pool_2d(const Var& x, const PoolAttrs& attrs);
+
+}  // namespace theano::ops

@@ -1,0 +1,24 @@
+#include "runtime/scratch.hpp"
+
+#include <cstdlib>
+#include <memory>
+#include <new>
+
+namespace theano {
+
+void* scratch_buffer(size_t bytes) {
+  struct Free {
+    void operator()(void* p) const { std::free(p); }
+  };
+  thread_local std::unique_ptr<void, Free> buffer;
+  thread_local size_t capacity = 0;
+  if (bytes > capacity) {
+    size_t rounded = (bytes + 63) / 64 * 64;
+    buffer.reset(std::aligned_alloc(64, rounded));
+    if (!buffer) throw std::bad_alloc();
+    capacity = rounded;
+  }
+  return buffer.get();
+}
+
+}  // namespace theano
