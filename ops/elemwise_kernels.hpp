@@ -23,6 +23,17 @@ template <class T> T sigmoid_of(T x) {
 template <class T> T softplus_of(T x) {
   return x < T(-30) ? T(0) : x > T(30) ? x : T(std::log1p(std::exp(x)));
 }
+// numpy's maximum/minimum (and Theano's C code): a NaN in either input gives NaN.
+template <class T> T max_of(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>)
+    if (a != a || b != b) return a + b;
+  return a > b ? a : b;
+}
+template <class T> T min_of(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>)
+    if (a != a || b != b) return a + b;
+  return a < b ? a : b;
+}
 // Python's floor division; a zero divisor gives 0 instead of a trap.
 template <class T> T floor_div(T a, T b) {
   if constexpr (std::is_floating_point_v<T>) return std::floor(a / b);
