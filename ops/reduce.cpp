@@ -103,7 +103,9 @@ void Reduce::perform(std::span<const NDArray* const> in, std::span<NDArray* cons
       });
     } else if (kind_ == ReduceKind::Max) {
       T* q = out[0]->data<T>();
-      for (int64_t o = 0; o < n_out; ++o) q[o] = std::numeric_limits<T>::lowest();
+      // -inf for floats, so that the maximum of -inf values is -inf.
+      const T init = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest();
+      for (int64_t o = 0; o < n_out; ++o) q[o] = init;
       for_each_reduced(x, axes_, [&](int64_t i, int64_t o, const int64_t*) {
         if (p[i] > q[o] || p[i] != p[i]) q[o] = p[i];
       });
