@@ -52,9 +52,9 @@ void gemm_t(T alpha, const NDArray& a, const NDArray& b, T beta, NDArray& c) {
   if (!vb.ok) { bc = b.copy(); vb = blas_view(bc); }
   auto ta = va.trans ? CblasTrans : CblasNoTrans, tb = vb.trans ? CblasTrans : CblasNoTrans;
   int64_t lda = std::max<int64_t>(va.ld, 1), ldb = std::max<int64_t>(vb.ld, 1), ldc = std::max<int64_t>(c.stride(0), 1);
-  if (k == 0) {  // BLAS may not scale C when k == 0
+  if (k == 0) {  // BLAS may not scale C when k == 0; beta == 0 overwrites (C may hold NaN)
     for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < n; ++j) c.data<T>()[i * ldc + j] *= beta;
+      for (int64_t j = 0; j < n; ++j) c.data<T>()[i * ldc + j] = beta == T(0) ? T(0) : c.data<T>()[i * ldc + j] * beta;
     return;
   }
   if constexpr (std::is_same_v<T, float>)
