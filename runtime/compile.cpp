@@ -119,6 +119,9 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
     impl->updates.push_back({slot(fg.outputs()[outputs.size() + i].node()), options.updates[i].first.node()->shared});
   impl->slot_is_transient.assign(impl->slots.size(), 0);
   for (size_t s : impl->transient_slots) impl->slot_is_transient[s] = 1;
+  // A constant's buffer belongs to its graph node: an update to a constant must copy it too.
+  for (const Var& v : leaves)
+    if (v.is_constant()) impl->slot_is_transient[slot(v.node())] = 1;
   if (options.profile || config().profile) impl->profiler = std::make_unique<Profiler>(impl->steps.size());
   impl->compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return Function(impl);

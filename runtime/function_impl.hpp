@@ -41,7 +41,7 @@ struct FunctionImpl {
   std::vector<size_t> output_slots;
   std::vector<UpdateBinding> updates;
   std::vector<size_t> transient_slots;       // views, inputs and shared bindings: cleared after a call
-  std::vector<char> slot_is_transient;
+  std::vector<char> slot_is_transient;       // transient slots and constants: updates copy, never take, their buffer
   std::vector<NDArray> new_values;           // scratch for commit_updates (reused)
   double compile_ms = 0;
   std::unique_ptr<Profiler> profiler;
