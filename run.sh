@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # The example run when no NAME is given.
-DEFAULT_EXAMPLE=logistic_sgd
+DEFAULT_EXAMPLE=convolutional_mlp
 
 name="$DEFAULT_EXAMPLE"
 if [ $# -gt 0 ] && [[ "$1" != -* ]]; then

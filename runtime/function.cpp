@@ -61,6 +61,9 @@ Result Function::call(std::span<const Arg> args) {
         auto a = std::chrono::steady_clock::now();
         s.op->perform(s.in, s.out);
         f.profiler->record(current, std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count());
+        auto& shapes = f.profiler->input_shapes(current);
+        shapes.resize(s.in.size());
+        for (size_t k = 0; k < s.in.size(); ++k) shapes[k] = s.in[k]->shape();
       } else {
         s.op->perform(s.in, s.out);
       }

@@ -31,3 +31,4 @@
 #include "frontend/theano/verify_grad.hpp"
 #include "graph/grad.hpp"
 #include "runtime/config.hpp"
+#include "runtime/profiler.hpp"

@@ -1,0 +1,60 @@
+// Times LeNet5's train_model (batch 500, nkerns 20,50) and one epoch (100 train calls + 20 validation
+// calls) on MNIST-shaped random data, built exactly as examples/convolutional_mlp.cpp builds it.
+// With --profile it prints the per-op profile of train_model.
+#include <cstring>
+
+#include "../examples/convolutional_mlp.hpp"
+#include "bench_util.hpp"
+
+int main(int argc, char** argv) {
+  bool profile = argc > 1 && std::strcmp(argv[1], "--profile") == 0;
+  const int batch_size = 500, n_train = 50000, n_valid = 10000;
+  const double learning_rate = 0.1;
+  const std::vector<int> nkerns = {20, 50};
+  RandomState data_rng(1);
+  auto make_set = [&](int n) {
+    auto x = theano::shared(numpy::asarray(data_rng.uniform(0, 1, {n, 784}), config().floatX), "", true);
+    auto y = theano::shared(numpy::asarray(data_rng.randint(0, 10, {n}), config().floatX), "", true);
+    return SharedDataset{x, T::cast(y, "int32")};
+  };
+  SharedDataset train = make_set(n_train), valid = make_set(n_valid);
+
+  RandomState rng(23455);
+  auto index = T::lscalar();
+  auto x = T::matrix("x");
+  auto y = T::ivector("y");
+  auto layer0_input = x.reshape({batch_size, 1, 28, 28});
+  LeNetConvPoolLayer layer0(rng, layer0_input, {nkerns[0], 1, 5, 5}, {batch_size, 1, 28, 28}, {2, 2});
+  LeNetConvPoolLayer layer1(rng, layer0.output, {nkerns[1], nkerns[0], 5, 5}, {batch_size, nkerns[0], 12, 12}, {2, 2});
+  HiddenLayer layer2(rng, layer1.output.flatten(2), nkerns[1] * 4 * 4, 500, std::nullopt, std::nullopt, activation::tanh);
+  LogisticRegression layer3(layer2.output, 500, 10);
+  auto cost = layer3.negative_log_likelihood(y);
+  std::vector<Var> params = layer3.params;
+  for (const auto* p : {&layer2.params, &layer1.params, &layer0.params}) params.insert(params.end(), p->begin(), p->end());
+  auto grads = T::grad(cost, params);
+  std::vector<std::pair<Var, Var>> updates;
+  for (size_t i = 0; i < params.size(); ++i) updates.push_back({params[i], params[i] - learning_rate * grads[i]});
+
+  theano::Function train_model, validate_model;
+  double compile_s = bench::seconds_of([&] {
+    train_model = theano::function({index}, cost,
+                                   {.updates = updates,
+                                    .givens = {{x, minibatch(train.x, index, batch_size)}, {y, minibatch(train.y, index, batch_size)}},
+                                    .name = "train_model",
+                                    .profile = profile});
+  });
+  validate_model = theano::function(
+      {index}, layer3.errors(y), {.givens = {{x, minibatch(valid.x, index, batch_size)}, {y, minibatch(valid.y, index, batch_size)}}});
+
+  int call = 0;
+  double step_s = bench::median_seconds(15, [&] { train_model(call++ % (n_train / batch_size)); });
+  double epoch_s = bench::median_seconds(3, [&] {
+    for (int i = 0; i < n_train / batch_size; ++i) train_model(i);
+    for (int i = 0; i < n_valid / batch_size; ++i) validate_model(i);
+  });
+  bench::report("lenet_compile_ms", compile_s * 1e3);
+  bench::report("lenet_step_ms", step_s * 1e3);
+  bench::report("lenet_epoch_s", epoch_s);
+  if (profile) theano::print_profile(train_model, stdout);
+  return 0;
+}
