@@ -157,6 +157,13 @@ Var cast(const Var& x, DType dtype) {
 }
 
 Var elemwise(ScalarKind kind, std::vector<Var> inputs) {
+  std::vector<DType> dts;
+  for (auto& v : inputs) dts.push_back(v.dtype());
+  bool is_switch = kind == ScalarKind::Switch;
+  DType compute = upcast_all(dts, is_switch);
+  if (info(kind).cat == Cat::FLOAT) compute = upgrade_to_float(compute);
+  // Cast before padding, so that a literal's cast folds into a new constant.
+  for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = cast(inputs[i], compute);
   int nd = 0;
   for (auto& v : inputs) nd = std::max(nd, v.ndim());
   for (auto& v : inputs) {
@@ -165,12 +172,6 @@ Var elemwise(ScalarKind kind, std::vector<Var> inputs) {
     for (int i = 0; i < v.ndim(); ++i) pattern.push_back(i);
     v = dimshuffle(v, pattern);
   }
-  std::vector<DType> dts;
-  for (auto& v : inputs) dts.push_back(v.dtype());
-  bool is_switch = kind == ScalarKind::Switch;
-  DType compute = upcast_all(dts, is_switch);
-  if (info(kind).cat == Cat::FLOAT) compute = upgrade_to_float(compute);
-  for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = cast(inputs[i], compute);
   return make_apply1(std::make_shared<Elemwise>(kind), std::move(inputs));
 }
 
