@@ -10,6 +10,7 @@
 #include "ops/graph_math.hpp"
 #include "ops/subtensor.hpp"
 #include "test_util.hpp"
+#include "theano/conv_pool.hpp"
 
 using namespace theano;
 using namespace test_util;
@@ -166,6 +167,57 @@ const std::vector<Sample>& samples() {
                    return -T::mean(T::log(p[{T::arange(3), ivec({4, 0, 2})}]));
                  },
                  {U(m, -2, 2)}});
+    // ---- conv2d and pool_2d, their gradients' gradients included ----
+    namespace nn = T::nnet;
+    namespace pool = T::signal::pool;
+    const Dims img{2, 3, 7, 6}, filt{5, 3, 2, 4};
+    s.push_back({"conv2d valid", [](V x) { return nn::conv2d(x[0], x[1]); }, {U(img), U(filt)}});
+    s.push_back({"conv2d full, subsample (2, 1)", [](V x) { return nn::conv2d(x[0], x[1], {.border_mode = "full", .subsample = {2, 1}}); },
+                 {U(img), U(filt)}});
+    s.push_back({"conv2d half, correlation", [](V x) { return nn::conv2d(x[0], x[1], {.border_mode = "half", .filter_flip = false}); },
+                 {U(img), U(filt)}});
+    s.push_back({"conv2d pad (1, 2), dilation (2, 1)",
+                 [](V x) { return nn::conv2d(x[0], x[1], {.border_mode = std::pair{1, 2}, .filter_dilation = {2, 1}}); },
+                 {U(img), U(filt)}});
+    s.push_back({"grad of conv2d wrt its input (gradInputs differentiated)",
+                 [](V x) { return T::grad(T::sum(T::sqr(nn::conv2d(x[0], x[1], {.border_mode = "full"}))), x[0]); },
+                 {U(img), U(filt)}});
+    s.push_back({"grad of conv2d wrt its filters (gradWeights differentiated)",
+                 [](V x) { return T::grad(T::sum(T::sqr(nn::conv2d(x[0], x[1], {.subsample = {1, 2}}))), x[1]); },
+                 {U(img), U(filt)}});
+    const Dims fm{2, 3, 7, 5};
+    s.push_back({"pool_2d max, partial windows", [](V x) { return pool::pool_2d(x[0], {.ws = std::pair{2, 2}, .ignore_border = false}); },
+                 {U(fm)}});
+    s.push_back({"pool_2d max, overlapping (3, 2) windows, stride (1, 1)",
+                 [](V x) { return pool::pool_2d(x[0], {.ws = std::pair{3, 2}, .ignore_border = true, .stride = std::pair{1, 1}}); },
+                 {U(fm)}});
+    s.push_back({"pool_2d sum", [](V x) { return pool::pool_2d(x[0], {.ws = std::pair{2, 3}, .ignore_border = true, .mode = "sum"}); },
+                 {U(fm)}});
+    s.push_back({"pool_2d average_inc_pad with pad (1, 1)",
+                 [](V x) {
+                   return pool::pool_2d(x[0], {.ws = std::pair{3, 3}, .ignore_border = true, .pad = {1, 1}, .mode = "average_inc_pad"});
+                 },
+                 {U(fm)}});
+    s.push_back({"pool_2d average_exc_pad with pad (1, 1)",
+                 [](V x) {
+                   return pool::pool_2d(x[0], {.ws = std::pair{3, 3}, .ignore_border = true, .pad = {1, 1}, .mode = "average_exc_pad"});
+                 },
+                 {U(fm)}});
+    s.push_back({"grad of max pool_2d (MaxPoolGrad differentiated)",
+                 [](V x) { return T::grad(T::sum(T::sqr(pool::pool_2d(x[0], {.ws = std::pair{2, 2}, .ignore_border = true}))), x[0]); },
+                 {U(fm)}});
+    s.push_back({"grad of average pool_2d (AveragePoolGrad differentiated)",
+                 [](V x) {
+                   Var p = pool::pool_2d(x[0], {.ws = std::pair{2, 2}, .ignore_border = true, .mode = "average_exc_pad"});
+                   return T::grad(T::sum(T::sqr(p) * x[1]), x[0]);
+                 },
+                 {U(Dims{2, 3, 11, 9}), U(Dims{2, 3, 5, 4})}});
+    s.push_back({"grad of a MaxPoolGrad (DownsampleFactorMaxGradGrad differentiated)",
+                 [](V x) {
+                   Var g = T::grad(T::sum(T::sqr(pool::pool_2d(x[0], {.ws = std::pair{2, 2}, .ignore_border = true}))), x[0]);
+                   return T::grad(T::sum(T::sqr(g) * x[1]), x[1]) + T::grad(T::sum(T::exp(g)), x[0]);
+                 },
+                 {U(fm), U(fm)}});
     return s;
   }();
   return table;
@@ -195,6 +247,13 @@ TEST_CASE("the sample table covers every differentiable op", "[grad]") {
   std::set<ScalarKind> kinds;
   std::set<std::string> names;
   for (const Sample& s : samples()) {
+    // Shapes with distinct sizes, so that a rule mixing up two dims cannot pass by accident.
+    for (const NDArray& p : s.inputs)
+      for (int i = 0; i < p.ndim(); ++i)
+        for (int j = i + 1; j < p.ndim(); ++j) {
+          INFO("sample " << s.name << " has an input of shape " << p.shape().str() << " with a repeated size");
+          CHECK((p.shape(i) == 1 || p.shape(i) != p.shape(j)));
+        }
     Var out = s.build(symbolic_inputs(s.inputs));
     for (Apply* a : toposort({out})) {
       names.insert(a->op->name());
@@ -210,7 +269,8 @@ TEST_CASE("the sample table covers every differentiable op", "[grad]") {
   const char* classes[] = {"Elemwise",  "DimShuffle",   "Reshape",           "Flatten",
                            "Sum",       "Max",          "Dot",               "Subtensor",
                            "IncSubtensor", "SetSubtensor", "AdvancedSubtensor", "AdvancedIncSubtensor",
-                           "Softmax"};
+                           "Softmax",   "AbstractConv2d", "AbstractConv2d_gradInputs", "AbstractConv2d_gradWeights",
+                           "Pool",      "MaxPoolGrad",  "AveragePoolGrad",   "DownsampleFactorMaxGradGrad"};
   for (const char* c : classes) {
     INFO("op class " << c << " has no row in the sample table");
     CHECK(names.count(c));
