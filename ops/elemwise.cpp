@@ -107,6 +107,12 @@ void Elemwise::perform(std::span<const NDArray* const> in, std::span<NDArray* co
   DType compute = in[in.size() - 1]->dtype();
   DType out_dtype = info(kind_).cat == Cat::BOOL ? DType::Bool : compute;
   out[0]->ensure(out_dtype, shape);
+  // x**2 and x**1 with a scalar exponent (the L2 term and its gradient) run as sqr and identity.
+  if (kind_ == ScalarKind::Pow && in[1]->size() == 1 && in[0]->shape() == shape && (in[1]->item(0) == 2 || in[1]->item(0) == 1)) {
+    if (in[1]->item(0) == 2) run_elemwise<ScalarKind::Sqr>(in.first(1), *out[0]);
+    else run_elemwise<ScalarKind::Identity>(in.first(1), *out[0]);
+    return;
+  }
   switch (kind_) {
 #define ELEMWISE1(K, N, C, E, G) \
   case ScalarKind::K: run_elemwise<ScalarKind::K>(in, *out[0]); break;

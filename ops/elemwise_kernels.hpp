@@ -34,6 +34,12 @@ template <class T> T min_of(T a, T b) {
     if (a != a || b != b) return a + b;
   return a < b ? a : b;
 }
+// x**2 and x**1 are the common cases (the L2 term and its gradient): exact and much faster than pow.
+template <class T> T pow_of(T a, T b) {
+  if (b == T(2)) return T(a * a);
+  if (b == T(1)) return a;
+  return T(std::pow(a, b));
+}
 // Python's floor division; a zero divisor gives 0 instead of a trap.
 template <class T> T floor_div(T a, T b) {
   if constexpr (std::is_floating_point_v<T>) return std::floor(a / b);

@@ -75,6 +75,45 @@ void for_each_reduced(const NDArray& x, const std::vector<int>& axes, F f) {
 }
 
 template <class T> using Acc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+
+// acc[o] += every element reduced into o, in C order (so every path gives the same rounding).
+// Contiguous inputs reduced over a leading or a trailing block of axes take tight loops.
+template <class T, class A>
+void sum_into(const NDArray& x, const std::vector<int>& axes, const T* p, A* acc) {
+  int nd = x.ndim();
+  bool leading = !axes.empty() && axes.front() == 0 && axes.back() == int(axes.size()) - 1;
+  bool trailing = !axes.empty() && axes.back() == nd - 1 && axes.front() == nd - int(axes.size());
+  if (x.is_contiguous() && (leading || trailing)) {
+    int64_t split = 1;
+    if (trailing) leading = false;  // reducing every axis: one contiguous run
+    int k = leading ? int(axes.size()) : nd - int(axes.size());
+    for (int d = 0; d < k; ++d) split *= x.shape(d);
+    int64_t rest = x.size() / std::max<int64_t>(split, 1);
+    if (x.size() == 0) return;
+    if (!leading) {  // a trailing block: each output sums one contiguous run
+      // Eight partial sums break the dependency chain so the loop vectorizes; in float64 the
+      // different association changes nothing a float32 result can show.
+      for (int64_t o = 0; o < split; ++o) {
+        A lane[8] = {};
+        const T* q = p + o * rest;
+        int64_t j = 0;
+        for (; j + 8 <= rest; j += 8)
+          for (int l = 0; l < 8; ++l) lane[l] += A(q[j + l]);
+        A s = 0;
+        for (int l = 0; l < 8; ++l) s += lane[l];
+        for (; j < rest; ++j) s += A(q[j]);
+        acc[o] += s;
+      }
+    } else {
+      for (int64_t i = 0; i < split; ++i) {
+        const T* q = p + i * rest;
+        for (int64_t j = 0; j < rest; ++j) acc[j] += A(q[j]);
+      }
+    }
+    return;
+  }
+  for_each_reduced(x, axes, [&](int64_t i, int64_t o, const int64_t*) { acc[o] += A(p[i]); });
+}
 }  // namespace
 
 void Reduce::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
@@ -95,7 +134,7 @@ void Reduce::perform(std::span<const NDArray* const> in, std::span<NDArray* cons
       using A = Acc<T>;
       auto& acc = [&]() -> std::vector<A>& { if constexpr (std::is_same_v<A, double>) return accd; else return acci; }();
       acc.assign(n_out, A(0));
-      for_each_reduced(x, axes_, [&](int64_t i, int64_t o, const int64_t*) { acc[o] += A(p[i]); });
+      sum_into(x, axes_, p, acc.data());
       visit_dtype(out[0]->dtype(), [&](auto u) {
         using U = decltype(u);
         U* q = out[0]->data<U>();
