@@ -20,6 +20,32 @@ template <class T> T sigmoid_of(T x) {
   if constexpr (std::is_same_v<T, float>) return x < -88.0f ? 0.0f : x > 15.0f ? 1.0f : 1.0f / (1.0f + std::exp(-x));
   else return x < -709.0 ? 0.0 : x > 19.0 ? 1.0 : 1.0 / (1.0 + std::exp(-x));
 }
+// float32 tanh as a rational function of degree 13/6 on [-7.9, 7.9] (beyond, tanh rounds to ±1):
+// within 5 ulp of tanhf everywhere and branch-free, so it vectorizes (tanhf is 20x slower here).
+// float64 keeps std::tanh: gradient checks and float64 users get the correctly rounded value.
+template <class T> T tanh_of(T a) {
+  if constexpr (std::is_same_v<T, float>) {
+    const float clamp = 7.90531110763549805f;
+    float x = a < -clamp ? -clamp : a;
+    x = x > clamp ? clamp : x;
+    float x2 = x * x;
+    float p = -2.76076847742355e-16f;
+    p = p * x2 + 2.00018790482477e-13f;
+    p = p * x2 + -8.60467152213735e-11f;
+    p = p * x2 + 5.12229709037114e-08f;
+    p = p * x2 + 1.48572235717979e-05f;
+    p = p * x2 + 6.37261928875436e-04f;
+    p = p * x2 + 4.89352455891786e-03f;
+    float q = 1.19825839466702e-06f;
+    q = q * x2 + 1.18534705686654e-04f;
+    q = q * x2 + 2.26843463243900e-03f;
+    q = q * x2 + 4.89352518554385e-03f;
+    float r = p * x / q;
+    return std::fabs(a) < 0.0004f ? a : r;  // tanh(x) = x in float below 4e-4, also for denormals
+  } else {
+    return T(std::tanh(a));
+  }
+}
 template <class T> T softplus_of(T x) {
   return x < T(-30) ? T(0) : x > T(30) ? x : T(std::log1p(std::exp(x)));
 }

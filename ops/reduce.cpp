@@ -76,43 +76,43 @@ void for_each_reduced(const NDArray& x, const std::vector<int>& axes, F f) {
 
 template <class T> using Acc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
 
-// acc[o] += every element reduced into o, in C order (so every path gives the same rounding).
-// Contiguous inputs reduced over a leading or a trailing block of axes take tight loops.
+// acc[o] += every element reduced into o. A contiguous input whose kept axes form one block
+// (outer reduced dims, kept dims, inner reduced dims: e.g. a bias gradient over axes 0, 2, 3) takes
+// tight loops; the inner runs use eight partial sums so they vectorize (in float64 the association
+// changes nothing a float32 result can show).
 template <class T, class A>
 void sum_into(const NDArray& x, const std::vector<int>& axes, const T* p, A* acc) {
   int nd = x.ndim();
-  bool leading = !axes.empty() && axes.front() == 0 && axes.back() == int(axes.size()) - 1;
-  bool trailing = !axes.empty() && axes.back() == nd - 1 && axes.front() == nd - int(axes.size());
-  if (x.is_contiguous() && (leading || trailing)) {
-    int64_t split = 1;
-    if (trailing) leading = false;  // reducing every axis: one contiguous run
-    int k = leading ? int(axes.size()) : nd - int(axes.size());
-    for (int d = 0; d < k; ++d) split *= x.shape(d);
-    int64_t rest = x.size() / std::max<int64_t>(split, 1);
-    if (x.size() == 0) return;
-    if (!leading) {  // a trailing block: each output sums one contiguous run
-      // Eight partial sums break the dependency chain so the loop vectorizes; in float64 the
-      // different association changes nothing a float32 result can show.
-      for (int64_t o = 0; o < split; ++o) {
-        A lane[8] = {};
-        const T* q = p + o * rest;
-        int64_t j = 0;
-        for (; j + 8 <= rest; j += 8)
-          for (int l = 0; l < 8; ++l) lane[l] += A(q[j + l]);
-        A s = 0;
-        for (int l = 0; l < 8; ++l) s += lane[l];
-        for (; j < rest; ++j) s += A(q[j]);
-        acc[o] += s;
-      }
-    } else {
-      for (int64_t i = 0; i < split; ++i) {
-        const T* q = p + i * rest;
-        for (int64_t j = 0; j < rest; ++j) acc[j] += A(q[j]);
-      }
-    }
+  auto reduced = [&](int d) { return std::find(axes.begin(), axes.end(), d) != axes.end(); };
+  int first_kept = nd, last_kept = -1;
+  for (int d = 0; d < nd; ++d)
+    if (!reduced(d)) first_kept = std::min(first_kept, d), last_kept = d;
+  bool block = true;
+  for (int d = first_kept; d <= last_kept; ++d) block = block && !reduced(d);
+  if (!x.is_contiguous() || !block) {
+    for_each_reduced(x, axes, [&](int64_t i, int64_t o, const int64_t*) { acc[o] += A(p[i]); });
     return;
   }
-  for_each_reduced(x, axes, [&](int64_t i, int64_t o, const int64_t*) { acc[o] += A(p[i]); });
+  if (x.size() == 0) return;
+  int64_t outer = 1, mid = 1, inner = 1;
+  for (int d = 0; d < nd; ++d) (d < first_kept ? outer : d <= last_kept ? mid : inner) *= x.shape(d);
+  if (last_kept < 0) outer = 1, mid = 1, inner = x.size();
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t m = 0; m < mid; ++m) {
+      const T* q = p + (o * mid + m) * inner;
+      if (inner == 1) {
+        acc[m] += A(q[0]);
+        continue;
+      }
+      A lane[8] = {};
+      int64_t j = 0;
+      for (; j + 8 <= inner; j += 8)
+        for (int l = 0; l < 8; ++l) lane[l] += A(q[j + l]);
+      A s = 0;
+      for (int l = 0; l < 8; ++l) s += lane[l];
+      for (; j < inner; ++j) s += A(q[j]);
+      acc[m] += s;
+    }
 }
 }  // namespace
 
