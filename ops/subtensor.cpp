@@ -136,7 +136,7 @@ std::vector<TensorType> IncSubtensor::make_types(std::span<const Var> in) const 
   const TensorType& y = in[1].type();
   if (y.ndim() != view.ndim()) throw OpError(fmt::format("the increment has {} dims but x[idx] has {}", y.ndim(), view.ndim()));
   if (y.dtype != in[0].dtype()) throw OpError("the increment must have the dtype of x");
-  return {TensorType(in[0].type().dtype, in[0].type().shape, {})};
+  return {in[0].type()};  // x's type, broadcastable pattern included
 }
 
 void IncSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
@@ -250,7 +250,7 @@ std::vector<TensorType> AdvancedIncSubtensor::make_types(std::span<const Var> in
   TensorType view = AdvancedSubtensor().make_types(gather_in)[0];
   if (in[1].ndim() != view.ndim()) throw OpError(fmt::format("the increment has {} dims but x[idx] has {}", in[1].ndim(), view.ndim()));
   if (in[1].dtype() != in[0].dtype()) throw OpError("the increment must have the dtype of x");
-  return {TensorType(in[0].type().dtype, in[0].type().shape, {})};
+  return {in[0].type()};  // x's type, broadcastable pattern included
 }
 
 void AdvancedIncSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
