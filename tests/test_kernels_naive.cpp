@@ -537,6 +537,12 @@ TEST_CASE("AdvancedSubtensor and the Inc kernels", "[kernels]") {
   NDArray ss = run({m, y}, ops::inc_subtensor(m, y, {ops::IndexEntry{}}, {ops::scalar_constant(-1, DType::Int64)}, true),
                    {mv, f64(Dims{5}, {9, 8, 7, 6, 5})});
   CHECK(values(ss) == std::vector<double>{0, 1, 2, 3, 4, 10, 11, 12, 13, 14, 9, 8, 7, 6, 5});
+  // The result has x's type, broadcastable pattern included (Theano: IncSubtensor's output is x.type).
+  Var row = T::tensor(DType::Float64, {true, false});
+  Var inc_row = ops::inc_subtensor(row, y, {ops::IndexEntry{}}, {ops::scalar_constant(0, DType::Int64)});
+  CHECK(inc_row.type().same_as(row.type()));
+  Var adv_row = ops::advanced_inc_subtensor(row, y.dimshuffle({'x', 0}), {T::zeros_like(r)});
+  CHECK(adv_row.type().same_as(row.type()));
 }
 
 TEST_CASE("ARange, Reshape with -1, Flatten of a non-contiguous input", "[kernels]") {
