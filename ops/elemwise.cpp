@@ -97,7 +97,7 @@ std::vector<TensorType> Elemwise::make_types(std::span<const Var> inputs) const 
 }
 
 void Elemwise::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
-  Dims shape = broadcast_shape(in, str());
+  Dims shape = broadcast_shape(in, *this);
   if (kind_ == ScalarKind::Cast) {
     out[0]->ensure(cast_to_, shape);
     if (!(in[0]->shape() == shape)) throw OpError("Cast: shape changed");

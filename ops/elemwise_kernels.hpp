@@ -87,7 +87,7 @@ inline DType upcast_all(std::span<const DType> dts, bool skip_first) {
 }
 
 // Output shape of a broadcasting op; a dim of size 1 stretches, other mismatches are errors.
-inline Dims broadcast_shape(std::span<const NDArray* const> in, const std::string& op) {
+inline Dims broadcast_shape(std::span<const NDArray* const> in, const Op& op) {
   Dims shape = in[0]->shape();
   for (size_t k = 1; k < in.size(); ++k) {
     const Dims& s = in[k]->shape();
@@ -99,7 +99,7 @@ inline Dims broadcast_shape(std::span<const NDArray* const> in, const std::strin
       }
       std::string all;
       for (size_t j = 0; j < in.size(); ++j) all += (j ? ", " : "") + in[j]->shape().str();
-      throw OpError(fmt::format("input shapes {} do not broadcast (dimension {})", all, d));
+      throw OpError(fmt::format("{}: input shapes {} do not broadcast (dimension {})", op.str(), all, d));
     }
   }
   return shape;

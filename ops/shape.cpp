@@ -104,28 +104,28 @@ std::vector<TensorType> Reshape::make_types(std::span<const Var> inputs) const {
   return {out};
 }
 
-static Dims resolve_shape(const NDArray& spec, const Dims& from, const std::string& op) {
+static Dims resolve_shape(const NDArray& spec, const Dims& from, const Op& op) {
   Dims shape;
   int64_t known = 1;
   int unknown_at = -1;
   for (int64_t i = 0; i < spec.size(); ++i) {
     int64_t v = int64_t(spec.item(i));
     if (v == -1 && unknown_at < 0) unknown_at = int(i);
-    else if (v < 0) throw OpError(fmt::format("{}: invalid target shape entry {}", op, v));
+    else if (v < 0) throw OpError(fmt::format("{}: invalid target shape entry {}", op.str(), v));
     else known *= v;
     shape.push_back(v);
   }
   int64_t total = from.product();
   if (unknown_at >= 0) {
-    if (known == 0 || total % known) throw OpError(fmt::format("{}: cannot reshape array of shape {} into {}", op, from.str(), shape.str()));
+    if (known == 0 || total % known) throw OpError(fmt::format("{}: cannot reshape array of shape {} into {}", op.str(), from.str(), shape.str()));
     shape[unknown_at] = total / known;
   }
-  if (shape.product() != total) throw OpError(fmt::format("{}: cannot reshape array of shape {} into shape {}", op, from.str(), shape.str()));
+  if (shape.product() != total) throw OpError(fmt::format("{}: cannot reshape array of shape {} into shape {}", op.str(), from.str(), shape.str()));
   return shape;
 }
 
 void Reshape::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
-  Dims shape = resolve_shape(*in[1], in[0]->shape(), str());
+  Dims shape = resolve_shape(*in[1], in[0]->shape(), *this);
   if (in[0]->is_contiguous()) {
     *out[0] = in[0]->view(shape, contiguous_strides(shape), in[0]->offset());
   } else {

@@ -45,14 +45,14 @@ Range slice_range(std::optional<int64_t> start, std::optional<int64_t> stop, std
 
 int64_t scalar_of(const NDArray* a) { return int64_t(a->item(0)); }
 
-int64_t wrap_index(int64_t i, int64_t n, int axis, const std::string& op) {
+int64_t wrap_index(int64_t i, int64_t n, int axis, const Op& op) {
   int64_t j = i < 0 ? i + n : i;
-  if (j < 0 || j >= n) throw OpError(fmt::format("{}: index {} is out of bounds for axis {} with size {}", op, i, axis, n));
+  if (j < 0 || j >= n) throw OpError(fmt::format("{}: index {} is out of bounds for axis {} with size {}", op.str(), i, axis, n));
   return j;
 }
 
 // The view x[entries] given the scalar inputs.
-NDArray basic_view(const NDArray& x, const std::vector<IndexEntry>& entries, std::span<const NDArray* const> parts, const std::string& op) {
+NDArray basic_view(const NDArray& x, const std::vector<IndexEntry>& entries, std::span<const NDArray* const> parts, const Op& op) {
   Dims shape, strides;
   int64_t offset = x.offset();
   size_t p = 0;
@@ -85,7 +85,7 @@ std::optional<int64_t> const_part(const Var& v) {
   return int64_t(v.node()->constant.item(0));
 }
 
-TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entries, std::span<const Var> parts) {
+TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entries, std::span<const Var> parts, const Op& op) {
   if (int(entries.size()) > t.ndim()) throw OpError(fmt::format("too many indices ({}) for a {}-d tensor", entries.size(), t.ndim()));
   for (const Var& v : parts)
     if (v.ndim() != 0 || !is_integer(v.dtype())) throw OpError(fmt::format("indices must be integer scalars, got {}", v.type().str()));
@@ -96,7 +96,7 @@ TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entrie
     int64_t n = t.shape[d];
     if (!e.is_slice) {
       auto c = const_part(parts[p++]);
-      if (c && n >= 0) wrap_index(*c, n, d, "Subtensor");
+      if (c && n >= 0) wrap_index(*c, n, d, op);
     } else {
       std::optional<int64_t> a, b, s;
       bool known = n >= 0;
@@ -117,11 +117,11 @@ TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entrie
 
 // ---- Subtensor ----
 std::vector<TensorType> Subtensor::make_types(std::span<const Var> in) const {
-  return {basic_type(in[0].type(), entries_, in.subspan(1))};
+  return {basic_type(in[0].type(), entries_, in.subspan(1), *this)};
 }
 
 void Subtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
-  *out[0] = basic_view(*in[0], entries_, in.subspan(1), str());
+  *out[0] = basic_view(*in[0], entries_, in.subspan(1), *this);
 }
 
 Cotangents Subtensor::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
@@ -132,7 +132,7 @@ Cotangents Subtensor::pullback(std::span<const Var> in, std::span<const Var>, st
 
 // ---- IncSubtensor ----
 std::vector<TensorType> IncSubtensor::make_types(std::span<const Var> in) const {
-  TensorType view = basic_type(in[0].type(), entries_, in.subspan(2));
+  TensorType view = basic_type(in[0].type(), entries_, in.subspan(2), *this);
   const TensorType& y = in[1].type();
   if (y.ndim() != view.ndim()) throw OpError(fmt::format("the increment has {} dims but x[idx] has {}", y.ndim(), view.ndim()));
   if (y.dtype != in[0].dtype()) throw OpError("the increment must have the dtype of x");
@@ -142,7 +142,7 @@ std::vector<TensorType> IncSubtensor::make_types(std::span<const Var> in) const 
 void IncSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
   out[0]->ensure(in[0]->dtype(), in[0]->shape());
   out[0]->copy_from(*in[0]);
-  NDArray dst = basic_view(*out[0], entries_, in.subspan(2), str());
+  NDArray dst = basic_view(*out[0], entries_, in.subspan(2), *this);
   const NDArray& y = *in[1];
   for (int d = 0; d < dst.ndim(); ++d)
     if (y.shape(d) != dst.shape(d) && y.shape(d) != 1)
@@ -201,11 +201,11 @@ std::vector<TensorType> AdvancedSubtensor::make_types(std::span<const Var> in) c
 namespace {
 // Calls f(out_row, x_offset) for each gathered position, after checking every index.
 template <class F>
-void for_each_gather(const NDArray& x, std::span<const NDArray* const> idx, const std::string& op, F f) {
+void for_each_gather(const NDArray& x, std::span<const NDArray* const> idx, const Op& op, F f) {
   int64_t n = idx[0]->size();
   for (size_t i = 1; i < idx.size(); ++i)
     if (idx[i]->size() != n)
-      throw OpError(fmt::format("{}: index vectors have different lengths {} and {}", op, n, idx[i]->size()));
+      throw OpError(fmt::format("{}: index vectors have different lengths {} and {}", op.str(), n, idx[i]->size()));
   for (int64_t r = 0; r < n; ++r) {
     int64_t off = x.offset();
     for (size_t i = 0; i < idx.size(); ++i) off += wrap_index(int64_t(idx[i]->item(r)), x.shape(int(i)), int(i), op) * x.stride(int(i));
@@ -230,7 +230,7 @@ void AdvancedSubtensor::perform(std::span<const NDArray* const> in, std::span<ND
   }
   int64_t row = rest_shape.product();
   NDArray& o = *out[0];
-  for_each_gather(x, idx, str(), [&](int64_t r, int64_t off) {
+  for_each_gather(x, idx, *this, [&](int64_t r, int64_t off) {
     NDArray src = x.view(rest_shape, rest_strides, off);
     NDArray dst = o.view(rest_shape, contiguous_strides(rest_shape), o.offset() + r * row);
     dst.copy_from(src);
@@ -270,7 +270,7 @@ void AdvancedIncSubtensor::perform(std::span<const NDArray* const> in, std::span
   NDArray yc = y.is_contiguous() && y.shape() == expect ? y : NDArray();
   visit_dtype(x.dtype(), [&](auto t) {
     using T = decltype(t);
-    for_each_gather(o, idx, str(), [&](int64_t r, int64_t off) {
+    for_each_gather(o, idx, *this, [&](int64_t r, int64_t off) {
       T* dst = o.data<T>() - o.offset() + off;  // off already includes o's offset
       for (int64_t j = 0; j < row; ++j) {
         int64_t flat = r * row + j;

@@ -1,0 +1,81 @@
+// Steady-state calls of compiled functions allocate nothing on the heap: every intermediate keeps
+// its buffer between calls. Global operator new is replaced in this test binary by a counting one.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <new>
+
+#include "../examples/convolutional_mlp.hpp"
+
+namespace {
+thread_local long allocations = 0;
+thread_local bool counting = false;
+}  // namespace
+
+void* operator new(std::size_t n) {
+  if (counting) ++allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+// Heap allocations made by `calls` calls of f after warm-up calls.
+template <class F>
+long allocations_of(int calls, F&& f) {
+  f();
+  f();
+  allocations = 0;
+  counting = true;
+  for (int i = 0; i < calls; ++i) f();
+  counting = false;
+  return allocations;
+}
+
+SharedDataset random_set(RandomState& rng, int n) {
+  auto x = theano::shared(numpy::asarray(rng.uniform(0, 1, {n, 784}), config().floatX), "", true);
+  auto y = theano::shared(numpy::asarray(rng.randint(0, 10, {n}), config().floatX), "", true);
+  return {x, T::cast(y, "int32")};
+}
+}  // namespace
+
+TEST_CASE("a logistic regression train step allocates nothing in steady state", "[runtime][alloc]") {
+  RandomState rng(3);
+  SharedDataset data = random_set(rng, 1200);
+  auto index = T::lscalar();
+  auto x = T::matrix("x");
+  auto y = T::ivector("y");
+  LogisticRegression classifier(x, 784, 10);
+  auto cost = classifier.negative_log_likelihood(y);
+  auto g_W = T::grad(cost, classifier.W);
+  auto g_b = T::grad(cost, classifier.b);
+  auto train = theano::function({index}, cost,
+                                {.updates = {{classifier.W, classifier.W - 0.13 * g_W}, {classifier.b, classifier.b - 0.13 * g_b}},
+                                 .givens = {{x, minibatch(data.x, index, 600)}, {y, minibatch(data.y, index, 600)}}});
+  int i = 0;
+  CHECK(allocations_of(10, [&] { (void)double(train(i++ % 2)); }) == 0);
+}
+
+TEST_CASE("a LeNet train step allocates nothing in steady state", "[runtime][alloc]") {
+  const int batch_size = 50;
+  RandomState rng(23455);
+  SharedDataset data = random_set(rng, 100);
+  auto index = T::lscalar();
+  auto x = T::matrix("x");
+  auto y = T::ivector("y");
+  LeNetConvPoolLayer layer0(rng, x.reshape({batch_size, 1, 28, 28}), {4, 1, 5, 5}, {batch_size, 1, 28, 28}, {2, 2});
+  LeNetConvPoolLayer layer1(rng, layer0.output, {6, 4, 5, 5}, {batch_size, 4, 12, 12}, {2, 2});
+  HiddenLayer layer2(rng, layer1.output.flatten(2), 6 * 16, 20, std::nullopt, std::nullopt, activation::tanh);
+  LogisticRegression layer3(layer2.output, 20, 10);
+  auto cost = layer3.negative_log_likelihood(y);
+  std::vector<Var> params = layer3.params;
+  for (const auto* p : {&layer2.params, &layer1.params, &layer0.params}) params.insert(params.end(), p->begin(), p->end());
+  auto grads = T::grad(cost, params);
+  std::vector<std::pair<Var, Var>> updates;
+  for (size_t k = 0; k < params.size(); ++k) updates.push_back({params[k], params[k] - 0.1 * grads[k]});
+  auto train = theano::function({index}, cost,
+                                {.updates = updates, .givens = {{x, minibatch(data.x, index, batch_size)}, {y, minibatch(data.y, index, batch_size)}}});
+  int i = 0;
+  CHECK(allocations_of(6, [&] { (void)double(train(i++ % 2)); }) == 0);
+}
