@@ -115,8 +115,10 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
     impl->steps.push_back(std::move(st));
   }
   for (size_t i = 0; i < outputs.size(); ++i) impl->output_slots.push_back(slot(fg.outputs()[i].node()));
-  for (size_t i = 0; i < options.updates.size(); ++i)
+  for (size_t i = 0; i < options.updates.size(); ++i) {
     impl->updates.push_back({slot(fg.outputs()[outputs.size() + i].node()), options.updates[i].first.node()->shared});
+    impl->update_targets.push_back(options.updates[i].first);
+  }
   impl->slot_is_transient.assign(impl->slots.size(), 0);
   for (size_t s : impl->transient_slots) impl->slot_is_transient[s] = 1;
   // A constant's buffer belongs to its graph node: an update to a constant must copy it too.

@@ -40,6 +40,7 @@ struct FunctionImpl {
   std::vector<std::pair<size_t, std::shared_ptr<SharedStorage>>> shared_slots;
   std::vector<size_t> output_slots;
   std::vector<UpdateBinding> updates;
+  std::vector<Var> update_targets;           // the shared variable of update i (its expression: fgraph output n_outputs + i)
   std::vector<size_t> transient_slots;       // views, inputs and shared bindings: cleared after a call
   std::vector<char> slot_is_transient;       // transient slots and constants: updates copy, never take, their buffer
   std::vector<NDArray> new_values;           // scratch for commit_updates (reused)
