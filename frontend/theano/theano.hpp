@@ -26,6 +26,7 @@
 #include "frontend/theano/indexing.hpp"
 #include "frontend/theano/io.hpp"
 #include "frontend/theano/numpy.hpp"
+#include "frontend/theano/printing.hpp"
 #include "frontend/theano/shared.hpp"
 #include "frontend/theano/tensor.hpp"
 #include "frontend/theano/verify_grad.hpp"

@@ -1,0 +1,302 @@
+// pydotprint (theano/printing.py:pydotprint) without pydot: the DOT text is written directly, in the
+// schedule's order, so the same graph always gives the same file. Ellipses are applies, boxes are
+// variables; colours, edge labels and the compact mode follow Theano's defaults. Applies built in a
+// NameScope are drawn inside nested `subgraph cluster_<n>` blocks.
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <spawn.h>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "frontend/theano/printing.hpp"
+#include "graph/fgraph.hpp"
+#include "graph/op.hpp"
+#include "graph/print_common.hpp"
+#include "runtime/profiler.hpp"
+
+extern char** environ;
+
+namespace theano::printing {
+
+namespace {
+
+// Theano's default_colorCodes, in its order: the last class-name substring that matches wins.
+const std::pair<const char*, const char*> kColorCodes[] = {
+    {"GpuFromHost", "red"}, {"HostFromGpu", "red"}, {"Scan", "yellow"},   {"Shape", "brown"}, {"IfElse", "magenta"},
+    {"Elemwise", "#FFAABB"}, {"Subtensor", "#FFAAFF"}, {"Alloc", "#FFAA22"}, {"Output", "blue"}};
+
+// A DOT double-quoted string: quotes and backslashes escaped, line breaks as \n.
+std::string q(const std::string& s) {
+  std::string r = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') r += '\\', r += c;
+    else if (c == '\n') r += "\\n";
+    else if (c == '\r' || c == '\t') r += ' ';
+    else r += c;
+  }
+  return r + "\"";
+}
+
+// Whether an op writes its result into input `i` (Theano's destroy_map). No op is in-place yet;
+// when one is, this is where it shows up, and its edge turns red.
+bool destroys_input(const Op&, size_t) { return false; }
+
+class DotBuilder {
+ public:
+  DotBuilder(const detail::PrintGraph& g, const DotOptions& o) : g_(g), o_(o) {
+    topo_ = g.order.empty() ? toposort(g.outputs) : g.order;
+    for (size_t i = 0; i < g.outputs.size(); ++i) outputs_.insert(g.outputs[i].node());
+    for (const auto& [shared, expr] : g.updates) update_of_[expr.node()] = shared;
+    for (size_t k = 0; k < topo_.size(); ++k) {
+      index_[topo_[k]] = k;
+      for (const Var& v : topo_[k]->inputs) used_.insert(v.node());
+    }
+  }
+
+  std::string build() {
+    for (Apply* a : topo_) add_apply(a);
+    for (const auto& [shared, expr] : g_.updates) {
+      if (!expr.owner()) leaf_box(expr);
+      leaf_box(shared);
+      edge(var_id(expr), var_id(shared), "label=\"UPDATE\", color=blue");  // the new value flows into the shared box
+    }
+    for (const Var& v : g_.outputs)
+      if (!v.owner()) leaf_box(v);
+    std::string out = "digraph G {\n";
+    emit_scope("", 1, out);
+    for (const std::string& e : edges_) out += "  " + e + ";\n";
+    return out + "}\n";
+  }
+
+ private:
+  void add_apply(Apply* a) {
+    std::string aid = apply_id(a);
+    std::vector<size_t> viewed;
+    for (size_t i = 0; i < a->outputs.size(); ++i)
+      if (auto in = a->op->view_of(int(i))) viewed.push_back(size_t(*in));
+    for (size_t i = 0; i < a->inputs.size(); ++i) {
+      const Var& v = a->inputs[i];
+      std::string label = a->inputs.size() > 1 ? std::to_string(i) : "";
+      std::string color = std::count(viewed.begin(), viewed.end(), i) ? "blue" : destroys_input(*a->op, i) ? "red" : "";
+      if (!v.owner()) {
+        edge(leaf_box(v), aid, attrs(label, color));
+      } else if (!v.name().empty() || !o_.compact || outputs_.count(v.node()) || update_of_.count(v.node())) {
+        edge(var_id(v), aid, attrs(label, color));
+      } else {  // compact: no box, the edge from the producer carries the type
+        edge(apply_id(v.owner()), aid, attrs(cut((label.empty() ? "" : label + " ") + v.type().str()), color));
+      }
+    }
+    for (size_t i = 0; i < a->outputs.size(); ++i) {
+      Var v = output_of(apply_ptr(a), int(i));
+      std::string label = a->outputs.size() > 1 ? std::to_string(i) : "";
+      if (outputs_.count(v.node()) || update_of_.count(v.node())) {
+        edge(aid, var_id(v), attrs(label, ""));
+        box(v, "blue", a->scope);
+      } else if (!used_.count(v.node())) {
+        edge(aid, var_id(v), attrs(label, ""));
+        box(v, "grey", a->scope);
+      } else if (!v.name().empty() || !o_.compact) {
+        if (o_.compact) label = cut((label.empty() ? "" : label + " ") + v.type().str());
+        edge(aid, var_id(v), attrs(label, ""));
+        box(v, "", a->scope);
+      }
+    }
+  }
+
+  static std::string attrs(const std::string& label, const std::string& color) {
+    std::string s = label.empty() ? "" : "label=" + q(label);
+    if (!color.empty()) s += (s.empty() ? "" : ", ") + std::string("color=") + color;
+    return s;
+  }
+  void edge(const std::string& from, const std::string& to, const std::string& a) {
+    edges_.push_back(q(from) + " -> " + q(to) + (a.empty() ? "" : " [" + a + "]"));
+  }
+  std::string cut(std::string s) const {
+    size_t max = std::max<size_t>(o_.max_label_size, 16);
+    if (s.size() > max) s = s.substr(0, max - 3) + "...";
+    return s;
+  }
+  std::string fill(const std::string& color) const {
+    if (color.empty()) return "";
+    return o_.high_contrast ? ", style=filled, fillcolor=" + q(color) : ", color=" + q(color);
+  }
+
+  // The label of a variable box (printing.py:var_name), remembered for duplicate apply labels.
+  std::string var_label(const Var& v) {
+    std::string type = v.type().str(), s;
+    auto up = update_of_.find(v.node());
+    if (!v.name().empty()) s = o_.var_with_name_simple ? v.name() : "name=" + v.name() + " " + type;
+    else if (v.is_constant()) {
+      std::string d = "val=" + detail::array_str(v.node()->constant);
+      s = d.substr(0, d.find('\n')) + " " + type;
+    } else if (up != update_of_.end() && !up->second.name().empty()) {
+      s = up->second.name() + (o_.var_with_name_simple ? "" : " " + type);
+    } else {
+      s = type;
+    }
+    s = cut(s);
+    all_strings_.insert(s);
+    return s;
+  }
+  std::string var_id(const Var& v) {
+    auto [it, fresh] = var_ids_.emplace(v.node(), "v" + std::to_string(var_ids_.size()));
+    return it->second;
+  }
+  void box(const Var& v, const std::string& color, const std::string& scope) {
+    std::string id = var_id(v);
+    if (!boxed_.insert(id).second) return;
+    add_scope(o_.scopes ? scope : "");
+    nodes_[o_.scopes ? scope : ""].push_back(q(id) + " [label=" + q(var_label(v)) + ", shape=box" + fill(color) + "]");
+  }
+  std::string leaf_box(const Var& v) {
+    box(v, v.is_shared() ? "cyan" : "green", "");
+    return var_id(v);
+  }
+
+  // The ellipse of an apply (printing.py:apply_name), created at first use.
+  std::string apply_id(Apply* a) {
+    auto it = apply_ids_.find(a);
+    if (it != apply_ids_.end()) return it->second;
+    size_t k = index_.at(a);
+    std::string s = a->op->str();
+    for (char& c : s)
+      if (c == ':') c = '_';
+    if (g_.profile && k < g_.order.size()) {
+      double t = g_.profile->step_seconds(k), total = g_.profile->call_seconds();
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "   (%.3fs,%.3f%%)", t, g_.profile->calls() && total > 0 ? t * 100 / total : 0.0);
+      s += buf;
+    }
+    size_t max = std::max<size_t>(o_.max_label_size, 16);  // room for " id=N" and "..."
+    if (all_strings_.count(s) || o_.with_ids) {
+      std::string idx = " id=" + std::to_string(k);
+      s = s.size() + idx.size() > max ? s.substr(0, max - 3 - idx.size()) + idx + "..." : s + idx;
+    } else if (s.size() > max) {
+      s = s.substr(0, max - 3) + "...";
+      for (int n = 2; all_strings_.count(s); ++n) {
+        std::string suffix = " id=" + std::to_string(n);
+        s = s.substr(0, max - 3 - suffix.size()) + "..." + suffix;
+      }
+    }
+    all_strings_.insert(s);
+    std::string color;
+    std::string cls = a->op->name();
+    for (const auto& [name, c] : kColorCodes)
+      if (cls.find(name) != std::string::npos) color = c;
+    std::string id = "a" + std::to_string(k);
+    std::string scope = o_.scopes ? a->scope : "";
+    add_scope(scope);
+    nodes_[scope].push_back(q(id) + " [label=" + q(s) + ", shape=ellipse" + fill(color) + "]");
+    return apply_ids_[a] = id;
+  }
+
+  static std::string parent_of(const std::string& scope) {
+    auto slash = scope.find_last_of('/');
+    return slash == std::string::npos ? "" : scope.substr(0, slash);
+  }
+  // Registers a scope and its enclosing scopes, outermost first (scope paths are short: the
+  // recursion is as deep as the NameScope nesting).
+  void add_scope(const std::string& scope) {
+    if (scope.empty() || nodes_.count(scope)) return;
+    add_scope(parent_of(scope));
+    nodes_[scope];
+    scopes_.push_back(scope);
+  }
+
+  // Writes the nodes of `scope`, then its direct sub-scopes (first seen first) as nested clusters.
+  void emit_scope(const std::string& scope, int indent, std::string& out) {
+    std::string pad(size_t(2 * indent), ' ');
+    for (const std::string& n : nodes_[scope]) out += pad + n + ";\n";
+    for (const std::string& child : scopes_) {
+      if (parent_of(child) != scope) continue;
+      std::string label = child.substr(child.find_last_of('/') == std::string::npos ? 0 : child.find_last_of('/') + 1);
+      out += pad + "subgraph cluster_" + std::to_string(clusters_++) + " {\n" + pad + "  label=" + q(label) + ";\n";
+      emit_scope(child, indent + 1, out);
+      out += pad + "}\n";
+    }
+  }
+
+  const detail::PrintGraph& g_;
+  const DotOptions& o_;
+  std::vector<Apply*> topo_;
+  std::unordered_set<const VarNode*> outputs_, used_;
+  std::unordered_map<const VarNode*, Var> update_of_;  // update expression -> its shared variable
+  std::unordered_map<const VarNode*, std::string> var_ids_;
+  std::unordered_map<const Apply*, std::string> apply_ids_;
+  std::unordered_map<const Apply*, size_t> index_;  // position in topo_
+  std::vector<std::string> scopes_;                 // non-empty scopes, first seen first
+  std::unordered_set<std::string> boxed_, all_strings_;
+  std::map<std::string, std::vector<std::string>> nodes_;  // scope path -> node statements
+  std::vector<std::string> edges_;
+  int clusters_ = 0;
+};
+
+std::string find_on_path(const std::string& exe) {
+  const char* path = std::getenv("PATH");
+  std::string p = path ? path : "";
+  for (size_t start = 0; start <= p.size();) {
+    size_t end = p.find(':', start);
+    if (end == std::string::npos) end = p.size();
+    std::string cand = (end > start ? p.substr(start, end - start) : ".") + "/" + exe;
+    if (access(cand.c_str(), X_OK) == 0) return cand;
+    start = end + 1;
+  }
+  return "";
+}
+
+std::string shell_quote(const std::string& s) {
+  if (s.find_first_of(" '\"\\$`!*?;&|<>()") == std::string::npos) return s;
+  std::string r = "'";
+  for (char c : s) r += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return r + "'";
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  if (!f.good()) throw std::runtime_error("pydotprint: cannot write " + path);
+}
+
+void write(const detail::PrintGraph& g, const std::string& path, const DotOptions& o) {
+  std::ostream& log = o.log ? *o.log : std::cout;
+  std::string text = DotBuilder(g, o).build();
+  std::string ext = path.substr(path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.') + 1);
+  std::string out_file = path;
+  if (ext == "svg" || ext == "png" || ext == "pdf") {
+    std::string dot_path = path.substr(0, path.size() - ext.size()) + "dot";
+    write_file(dot_path, text);
+    std::string dot = find_on_path("dot");
+    if (dot.empty()) {
+      log << "graphviz's dot was not found; render with: dot -T" << ext << " " << shell_quote(dot_path) << " -o " << shell_quote(path)
+          << "\n";
+      out_file = dot_path;
+    } else {
+      std::string fmt = "-T" + ext;
+      std::vector<char*> argv = {dot.data(), fmt.data(), dot_path.data(), const_cast<char*>("-o"), const_cast<char*>(path.c_str()), nullptr};
+      pid_t pid;
+      int status = 0;
+      if (posix_spawn(&pid, dot.c_str(), nullptr, nullptr, argv.data(), environ) != 0 || waitpid(pid, &status, 0) < 0 ||
+          !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw std::runtime_error("pydotprint: `dot " + fmt + " " + shell_quote(dot_path) + " -o " + shell_quote(path) + "` failed");
+    }
+  } else {
+    write_file(path, text);
+  }
+  if (o.print_output_file) log << "The output file is available at " << out_file << "\n";
+}
+
+}  // namespace
+
+void pydotprint(const Var& v, const std::string& path, const DotOptions& o) { write(detail::graph_of({v}), path, o); }
+void pydotprint(const std::vector<Var>& vs, const std::string& path, const DotOptions& o) { write(detail::graph_of(vs), path, o); }
+void pydotprint(const Function& f, const std::string& path, const DotOptions& o) { write(detail::graph_of(f), path, o); }
+std::string dot_str(const Var& v, const DotOptions& o) { return DotBuilder(detail::graph_of({v}), o).build(); }
+std::string dot_str(const std::vector<Var>& vs, const DotOptions& o) { return DotBuilder(detail::graph_of(vs), o).build(); }
+std::string dot_str(const Function& f, const DotOptions& o) { return DotBuilder(detail::graph_of(f), o).build(); }
+
+}  // namespace theano::printing
