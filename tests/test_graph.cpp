@@ -82,6 +82,9 @@ TEST_CASE("FunctionGraph clones with givens and leaves the user's graph untouche
     want.push_back(a * std::exp(a) - 2 * zz);
   }
   check_close(got, want, 1e-15);
+  // An intermediate result can be replaced too: d = a * exp(a) - x with a := z.
+  Function fi = theano::function({g.x, z}, g.d, {.givens = {{g.a, z}}});
+  check_close(fi(f64(Dims{1}, {0.5}), f64(Dims{1}, {2})), std::vector<double>{2 * std::exp(2.0) - 0.5}, 1e-15);
   // Replacements must not depend on the variables they replace.
   CHECK_THROWS_WITH(FunctionGraph({g.y}, {g.d}, {{g.x, g.a * 1.0}}), Catch::Contains("depends on another replaced variable"));
 }
