@@ -107,6 +107,11 @@ int main(int argc, char** argv) {
   std::printf("dtype %s, kernel n_threads %d, OpenBLAS threads %d (OPENBLAS_NUM_THREADS=%s)\n",
               use_double ? "float64" : "float32", n_threads, openblas_get_num_threads(),
               std::getenv("OPENBLAS_NUM_THREADS") ? std::getenv("OPENBLAS_NUM_THREADS") : "unset");
+  if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {  // timings are only meaningful on an idle machine
+    double load = 0;
+    if (std::fscanf(f, "%lf", &load) == 1) std::printf("load average (1 min) at start: %.2f\n", load);
+    std::fclose(f);
+  }
   if (use_double) run<double>(n_threads);
   else run<float>(n_threads);
   return 0;

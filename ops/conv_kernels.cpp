@@ -294,7 +294,6 @@ void conv2d_grad_weights(const Conv2dGeometry& g, const T* input, const T* grad_
   const int64_t chw = g.channels * g.height * g.width, G = chunk_images(g, n_threads);
   std::fill(grad_filters, grad_filters + K * P, T(0));
   if (hw == 0 || g.batch == 0) return;
-  std::vector<char> worked(size_t(std::max(1, n_threads)), 0);  // tiny; which partials to reduce
   over_batch(g, n_threads, [&](int t, int64_t b0, int64_t b1) {
     ThreadBuffers<T> buf = thread_buffers<T>(g, workspace, n_threads, t);
     T* dw = t == 0 ? grad_filters : buf.dw;  // thread 0 accumulates in place
@@ -310,11 +309,11 @@ void conv2d_grad_weights(const Conv2dGeometry& g, const T* input, const T* grad_
       gemm(CblasNoTrans, CblasTrans, K, P, cols, dout, cols, buf.col, cols, accumulate, dw, P);
       accumulate = true;
     }
-    worked[size_t(t)] = b1 > b0;
   });
-  for (size_t t = 1; t < worked.size(); ++t) {
-    if (!worked[t]) continue;
-    const T* part = thread_buffers<T>(g, workspace, n_threads, int(t)).dw;
+  // Threads 1.. accumulated into their private dW slices (over_batch gives thread t images from t*per).
+  const int64_t per = images_per_thread(g, n_threads);
+  for (int t = 1; t * per < g.batch; ++t) {
+    const T* part = thread_buffers<T>(g, workspace, n_threads, t).dw;
     for (int64_t e = 0; e < K * P; ++e) grad_filters[e] += part[e];
   }
 }
