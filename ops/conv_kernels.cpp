@@ -36,10 +36,11 @@ int64_t images_per_thread(const Conv2dGeometry& g, int n_threads) {
   return std::max<int64_t>(1, (g.batch + t - 1) / t);
 }
 
-int64_t chunk_images(const Conv2dGeometry& g, int n_threads) {
+// Independent of n_threads so that a workspace sized for n threads also serves fewer threads.
+int64_t chunk_images(const Conv2dGeometry& g) {
   int64_t hw = g.out_h() * g.out_w();
   int64_t want = hw > 0 ? std::max<int64_t>(1, kTargetColumns / hw) : 1;
-  return std::min(want, images_per_thread(g, n_threads));
+  return std::clamp<int64_t>(g.batch, 1, want);
 }
 
 // Per-thread workspace: im2col buffer, gather/scatter scratch, private dW accumulator.
@@ -47,8 +48,8 @@ struct Slices {
   size_t col, scratch, dw, total;
 };
 
-Slices slice_sizes(const Conv2dGeometry& g, size_t elem, int n_threads) {
-  int64_t cols = chunk_images(g, n_threads) * g.out_h() * g.out_w();
+Slices slice_sizes(const Conv2dGeometry& g, size_t elem) {
+  int64_t cols = chunk_images(g) * g.out_h() * g.out_w();
   Slices s;
   s.col = align_up(size_t(g.patch_size() * cols) * elem);
   s.scratch = align_up(size_t(g.filters * cols) * elem);
@@ -65,8 +66,8 @@ struct ThreadBuffers {
 };
 
 template <typename T>
-ThreadBuffers<T> thread_buffers(const Conv2dGeometry& g, void* workspace, int n_threads, int t) {
-  Slices s = slice_sizes(g, sizeof(T), n_threads);
+ThreadBuffers<T> thread_buffers(const Conv2dGeometry& g, void* workspace, int t) {
+  Slices s = slice_sizes(g, sizeof(T));
   auto base = reinterpret_cast<uintptr_t>(workspace);
   auto* p = reinterpret_cast<std::byte*>((base + kAlign - 1) / kAlign * kAlign) + size_t(t) * s.total;
   return {reinterpret_cast<T*>(p), reinterpret_cast<T*>(p + s.col), reinterpret_cast<T*>(p + s.col + s.scratch)};
@@ -232,7 +233,7 @@ void conv2d_check(const Conv2dGeometry& g) {
 }
 
 size_t conv2d_workspace_bytes(const Conv2dGeometry& g, size_t elem_size, int n_threads) {
-  return kAlign + slice_sizes(g, elem_size, std::max(1, n_threads)).total * size_t(std::max(1, n_threads));
+  return kAlign + slice_sizes(g, elem_size).total * size_t(std::max(1, n_threads));
 }
 
 template <typename T>
@@ -240,10 +241,10 @@ void conv2d_forward(const Conv2dGeometry& g, const T* input, const T* filters, T
                     void* workspace, int n_threads) {
   conv2d_check(g);
   const int64_t hw = g.out_h() * g.out_w(), K = g.filters, P = g.patch_size();
-  const int64_t chw = g.channels * g.height * g.width, G = chunk_images(g, n_threads);
+  const int64_t chw = g.channels * g.height * g.width, G = chunk_images(g);
   if (hw == 0) return;
   over_batch(g, n_threads, [&](int t, int64_t b0, int64_t b1) {
-    ThreadBuffers<T> buf = thread_buffers<T>(g, workspace, n_threads, t);
+    ThreadBuffers<T> buf = thread_buffers<T>(g, workspace, t);
     for (int64_t b = b0; b < b1; b += G) {
       const int64_t n = std::min(G, b1 - b), cols = n * hw;
       for (int64_t i = 0; i < n; ++i) im2col(g, input + (b + i) * chw, buf.col + i * hw, cols, flip);
@@ -262,13 +263,13 @@ void conv2d_grad_input(const Conv2dGeometry& g, const T* grad_output, const T* f
                        void* workspace, int n_threads) {
   conv2d_check(g);
   const int64_t hw = g.out_h() * g.out_w(), K = g.filters, P = g.patch_size();
-  const int64_t chw = g.channels * g.height * g.width, G = chunk_images(g, n_threads);
+  const int64_t chw = g.channels * g.height * g.width, G = chunk_images(g);
   if (hw == 0) {
     std::fill(grad_input, grad_input + g.batch * chw, T(0));
     return;
   }
   over_batch(g, n_threads, [&](int t, int64_t b0, int64_t b1) {
-    ThreadBuffers<T> buf = thread_buffers<T>(g, workspace, n_threads, t);
+    ThreadBuffers<T> buf = thread_buffers<T>(g, workspace, t);
     for (int64_t b = b0; b < b1; b += G) {
       const int64_t n = std::min(G, b1 - b), cols = n * hw;
       const T* dout = grad_output + b * K * hw;
@@ -291,11 +292,11 @@ void conv2d_grad_weights(const Conv2dGeometry& g, const T* input, const T* grad_
                          void* workspace, int n_threads) {
   conv2d_check(g);
   const int64_t hw = g.out_h() * g.out_w(), K = g.filters, P = g.patch_size();
-  const int64_t chw = g.channels * g.height * g.width, G = chunk_images(g, n_threads);
+  const int64_t chw = g.channels * g.height * g.width, G = chunk_images(g);
   std::fill(grad_filters, grad_filters + K * P, T(0));
   if (hw == 0 || g.batch == 0) return;
   over_batch(g, n_threads, [&](int t, int64_t b0, int64_t b1) {
-    ThreadBuffers<T> buf = thread_buffers<T>(g, workspace, n_threads, t);
+    ThreadBuffers<T> buf = thread_buffers<T>(g, workspace, t);
     T* dw = t == 0 ? grad_filters : buf.dw;  // thread 0 accumulates in place
     bool accumulate = false;
     for (int64_t b = b0; b < b1; b += G) {
@@ -313,7 +314,7 @@ void conv2d_grad_weights(const Conv2dGeometry& g, const T* input, const T* grad_
   // Threads 1.. accumulated into their private dW slices (over_batch gives thread t images from t*per).
   const int64_t per = images_per_thread(g, n_threads);
   for (int t = 1; t * per < g.batch; ++t) {
-    const T* part = thread_buffers<T>(g, workspace, n_threads, t).dw;
+    const T* part = thread_buffers<T>(g, workspace, t).dw;
     for (int64_t e = 0; e < K * P; ++e) grad_filters[e] += part[e];
   }
 }

@@ -3,8 +3,8 @@
 // conv2d (filter_flip=True), without the caller copying the filter.
 //
 // Layouts are C-contiguous: input (B,C,H,W), filters (K,C,kh,kw), output (B,K,Ho,Wo).
-// No kernel allocates: the caller supplies `workspace` of at least conv2d_workspace_bytes(...) bytes
-// (any alignment; one size serves all three kernels for a given geometry and n_threads).
+// No kernel allocates: the caller supplies `workspace` of at least conv2d_workspace_bytes(g, sizeof(T),
+// n) bytes (any alignment); it serves all three kernels with any n_threads <= n.
 // n_threads > 1 splits the batch over std::threads; BLAS is called with the caller's own thread
 // setting, so use n_threads > 1 only with a single-threaded BLAS to avoid oversubscription.
 #pragma once
