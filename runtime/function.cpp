@@ -39,6 +39,10 @@ const FunctionGraph& Function::fgraph() const { return *impl_->fgraph; }
 const std::string& Function::name() const { return impl_->name; }
 double Function::compile_ms() const { return impl_->compile_ms; }
 size_t Function::n_nodes() const { return impl_->steps.size(); }
+const Profiler* Function::profiler() const { return impl_->profiler.get(); }
+void Function::print_profile(std::FILE* out) const { theano::print_profile(*this, out); }
+
+Function::Function(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) { detail::register_profiled(impl_); }
 
 namespace {
 std::string describe_shapes(std::span<const NDArray* const> in) {
@@ -61,9 +65,7 @@ Result Function::call(std::span<const Arg> args) {
         auto a = std::chrono::steady_clock::now();
         s.op->perform(s.in, s.out);
         f.profiler->record(current, std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count());
-        auto& shapes = f.profiler->input_shapes(current);
-        shapes.resize(s.in.size());
-        for (size_t k = 0; k < s.in.size(); ++k) shapes[k] = s.in[k]->shape();
+        f.profiler->record_arrays(current, s.in, s.out);
       } else {
         s.op->perform(s.in, s.out);
       }

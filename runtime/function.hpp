@@ -4,6 +4,7 @@
 // allocate for its intermediates.
 #pragma once
 #include <array>
+#include <cstdio>
 #include <memory>
 #include <span>
 #include <string>
@@ -25,6 +26,7 @@ struct FunctionOptions {
 };
 
 struct FunctionImpl;
+class Profiler;
 
 // One call argument: a Python-like scalar or an array.
 class Arg {
@@ -74,9 +76,14 @@ class Function {
   const std::string& name() const;
   double compile_ms() const;
   size_t n_nodes() const;
+  // The per-node timings of a function compiled with profiling on (nullptr otherwise).
+  const Profiler* profiler() const;
+  // theano::print_profile(*this, out): Theano's f.profile.summary().
+  void print_profile(std::FILE* out = stderr) const;
 
   using Impl = FunctionImpl;
-  explicit Function(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  // With THEANO_FLAGS=profile=True, registers the function to print its profile at exit.
+  explicit Function(std::shared_ptr<Impl> impl);
   Impl& impl() const { return *impl_; }
 
  private:

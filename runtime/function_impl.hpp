@@ -46,6 +46,8 @@ struct FunctionImpl {
   std::vector<NDArray> new_values;           // scratch for commit_updates (reused)
   double compile_ms = 0;
   std::unique_ptr<Profiler> profiler;
+  // Prints the profile of a function registered by THEANO_FLAGS=profile=True (runtime/profiler.cpp).
+  ~FunctionImpl();
 };
 
 void bind_arguments(Function::Impl& f, std::span<const Arg> args);
