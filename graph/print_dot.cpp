@@ -63,11 +63,14 @@ class DotBuilder {
     for (const auto& [shared, expr] : g_.updates) {
       if (!expr.owner()) leaf_box(expr);
       leaf_box(shared);
-      edge(var_id(expr), var_id(shared), "label=\"UPDATE\", color=blue");  // the new value flows into the shared box
+      // The new value flows into the shared box. constraint=false: the edge does not rank the
+      // shared box below its update, so parameters stay next to the layers that read them.
+      edge(var_id(expr), var_id(shared), "label=\"UPDATE\", color=blue, constraint=false");
     }
     for (const Var& v : g_.outputs)
       if (!v.owner()) leaf_box(v);
     std::string out = "digraph G {\n";
+    if (!o_.rankdir.empty()) out += "  rankdir=" + o_.rankdir + ";\n";
     emit_scope("", 1, out);
     for (const std::string& e : edges_) out += "  " + e + ";\n";
     return out + "}\n";
@@ -123,7 +126,9 @@ class DotBuilder {
   }
   std::string fill(const std::string& color) const {
     if (color.empty()) return "";
-    return o_.high_contrast ? ", style=filled, fillcolor=" + q(color) : ", color=" + q(color);
+    if (!o_.high_contrast) return ", color=" + q(color);
+    // Black text is unreadable on Theano's blue output boxes.
+    return ", style=filled, fillcolor=" + q(color) + (color == "blue" ? ", fontcolor=\"white\"" : "");
   }
 
   // The label of a variable box (printing.py:var_name), remembered for duplicate apply labels.
@@ -217,6 +222,8 @@ class DotBuilder {
       std::string label = child.substr(child.find_last_of('/') == std::string::npos ? 0 : child.find_last_of('/') + 1);
       out += pad + "subgraph cluster_" + std::to_string(clusters_++) + " {\n" + pad + "  label=" + q(label) + ";\n";
       emit_scope(child, indent + 1, out);
+      // A scope is a rounded grey panel with its name in bold, so layers stand out in big graphs.
+      out += pad + "  style=\"rounded,filled\"; fillcolor=\"#F3F3F3\"; color=\"#888888\"; fontname=\"Helvetica-Bold\"; fontsize=18;\n";
       out += pad + "}\n";
     }
   }

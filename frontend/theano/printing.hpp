@@ -60,6 +60,7 @@ struct DotOptions {
   bool var_with_name_simple = false; // a named variable shows its name only (else "name=x TensorType(...)")
   size_t max_label_size = 70;        // longer labels are cut with "..."
   bool scopes = true;                // applies built inside a NameScope are drawn in nested clusters
+  std::string rankdir;               // graphviz's rankdir: "" (dot's default, top to bottom), "LR", "BT", "RL"
   bool print_output_file = true;     // print "The output file is available at <path>"
   std::ostream* log = nullptr;       // where messages go (nullptr: std::cout)
 };
