@@ -114,6 +114,9 @@ void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::
                                                   {y, minibatch(train_set_y, index, batch_size)}}});
   // end-snippet-1
 
+  // --dot PREFIX: the compiled graphs as pictures (theano.printing.pydotprint), see docs/graphs.md
+  tutorial::write_graphs({{"train", train_model}, {"validate", validate_model}});
+
   ///////////////
   // TRAIN MODEL //
   ///////////////
@@ -196,6 +199,7 @@ int main(int argc, char** argv) {
   flags.add("dataset", dataset, "the path of the MNIST dataset file (mnist.pkl.gz uses the raw MNIST files in the data cache)");
   flags.add("nkerns", nkerns, "number of kernels on each layer, comma-separated");
   flags.add("batch_size", batch_size, "minibatch size");
+  flags.add_dot_flag();
   try {
     flags.parse(argc, argv);
     if (nkerns.size() != 2) throw std::invalid_argument("--nkerns needs two values, e.g. 20,50");

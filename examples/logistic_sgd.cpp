@@ -59,6 +59,9 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
                                        .givens = {{x, minibatch(train_set_x, index, batch_size)},
                                                   {y, minibatch(train_set_y, index, batch_size)}}});
 
+  // --dot PREFIX: the compiled graphs as pictures (theano.printing.pydotprint), see docs/graphs.md
+  tutorial::write_graphs({{"train", train_model}, {"validate", validate_model}});
+
   ///////////////
   // TRAIN MODEL //
   ///////////////
@@ -136,6 +139,7 @@ int main(int argc, char** argv) {
   flags.add("n_epochs", n_epochs, "maximal number of epochs to run the optimizer");
   flags.add("dataset", dataset, "the path of the MNIST dataset file (mnist.pkl.gz uses the raw MNIST files in the data cache)");
   flags.add("batch_size", batch_size, "minibatch size");
+  flags.add_dot_flag();
   try {
     flags.parse(argc, argv);
     sgd_optimization_mnist(learning_rate, n_epochs, dataset, batch_size);

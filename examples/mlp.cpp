@@ -63,6 +63,9 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
                                        .givens = {{x, minibatch(train_set_x, index, batch_size)},
                                                   {y, minibatch(train_set_y, index, batch_size)}}});
 
+  // --dot PREFIX: the compiled graphs as pictures (theano.printing.pydotprint), see docs/graphs.md
+  tutorial::write_graphs({{"train", train_model}, {"validate", validate_model}});
+
   ///////////////
   // TRAIN MODEL //
   ///////////////
@@ -143,6 +146,7 @@ int main(int argc, char** argv) {
   flags.add("dataset", dataset, "the path of the MNIST dataset file (mnist.pkl.gz uses the raw MNIST files in the data cache)");
   flags.add("batch_size", batch_size, "minibatch size");
   flags.add("n_hidden", n_hidden, "number of hidden units");
+  flags.add_dot_flag();
   try {
     flags.parse(argc, argv);
     test_mlp(learning_rate, L1_reg, L2_reg, n_epochs, dataset, batch_size, n_hidden);

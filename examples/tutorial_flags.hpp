@@ -1,15 +1,24 @@
 // Command-line flags for the tutorial programs: one flag per keyword argument of the tutorial's
 // Python function (--learning_rate 0.13 --n_epochs 5 ...), with --help listing each default.
 // Unknown or malformed flags are errors that name the flag and list the known ones.
+// Every tutorial also takes --dot PREFIX (add_dot_flag): after compiling, write_graphs() writes
+// PREFIX_train.dot/.svg and PREFIX_validate.dot/.svg with theano::printing::pydotprint.
 #pragma once
+#include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include <theano/theano.hpp>
+
 namespace tutorial {
+
+// --dot PREFIX: where write_graphs() puts the compiled graphs (empty: no pictures).
+inline std::string dot_prefix;
 
 class Flags {
  public:
@@ -37,6 +46,11 @@ class Flags {
         p = q + 1;
       }
     });
+  }
+  // --dot PREFIX, bound to tutorial::dot_prefix.
+  void add_dot_flag() {
+    add("dot", dot_prefix,
+        "write PREFIX_<function>.dot and .svg (graphviz) of the compiled functions, e.g. --dot /tmp/lenet; empty: off");
   }
   void add_switch(const std::string& name, bool& target, const std::string& help) {
     flags_.push_back({name, "off", help, [&target](const std::string&) { target = true; }, true});
@@ -108,5 +122,20 @@ class Flags {
   std::string program_, summary_;
   std::vector<Flag> flags_;
 };
+
+// With --dot PREFIX: writes each compiled function's graph as PREFIX_<name>.dot and, when
+// graphviz's dot is on PATH, PREFIX_<name>.svg (theano.printing.pydotprint), and says where.
+inline void write_graphs(const std::vector<std::pair<std::string, theano::Function>>& functions) {
+  if (dot_prefix.empty()) return;
+  bool have_dot = std::system("command -v dot > /dev/null 2>&1") == 0;
+  for (const auto& [name, f] : functions) {
+    std::string base = dot_prefix + "_" + name;
+    theano::printing::DotOptions opts;
+    opts.print_output_file = false;
+    theano::printing::pydotprint(f, base + ".svg", opts);
+    fmt::print("... graph of the {} function written to {}.dot{}\n", name, base, have_dot ? fmt::format(" and {}.svg", base) : std::string());
+  }
+  std::fflush(stdout);
+}
 
 }  // namespace tutorial
