@@ -21,6 +21,7 @@
 // See docs/rosetta.md for every Python name of the tutorials and its C++ spelling.
 #pragma once
 
+#include "frontend/theano/checkpoint.hpp"
 #include "frontend/theano/conv_pool.hpp"
 #include "frontend/theano/function.hpp"
 #include "frontend/theano/indexing.hpp"
