@@ -56,6 +56,7 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
     if (!outputs[i].defined()) throw std::invalid_argument(fmt::format("function: output {} is an undefined Var", i));
   auto impl = std::make_shared<Function::Impl>();
   impl->name = options.name;
+  impl->nan_guard = options.nan_guard || config().mode == "NanGuardMode";
   std::vector<Var> all = outputs;
   for (const auto& u : options.updates) all.push_back(u.second);
   impl->fgraph = std::make_unique<FunctionGraph>(inputs, all, options.givens);

@@ -9,6 +9,7 @@
 
 #include "graph/op.hpp"
 #include "runtime/function_impl.hpp"
+#include "runtime/nan_guard.hpp"
 
 namespace theano {
 
@@ -69,7 +70,11 @@ Result Function::call(std::span<const Arg> args) {
       } else {
         s.op->perform(s.in, s.out);
       }
+      if (f.nan_guard) nan_guard_check(f, current);
     }
+  } catch (const NanGuardError&) {
+    release_views(f);
+    throw;
   } catch (const std::exception& e) {
     release_views(f);
     const Step& s = f.steps[current];

@@ -23,6 +23,9 @@ struct FunctionOptions {
   std::string name;
   bool profile = false;
   std::string on_unused_input = "raise";  // raise, warn or ignore
+  // NanGuardMode for this function (also on for every function with THEANO_FLAGS=mode=NanGuardMode):
+  // a call raises at the first step whose output holds a NaN, an Inf or |x| > 1e10 (runtime/nan_guard.hpp).
+  bool nan_guard = false;
 };
 
 struct FunctionImpl;

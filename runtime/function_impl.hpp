@@ -45,6 +45,7 @@ struct FunctionImpl {
   std::vector<char> slot_is_transient;       // transient slots and constants: updates copy, never take, their buffer
   std::vector<NDArray> new_values;           // scratch for commit_updates (reused)
   double compile_ms = 0;
+  bool nan_guard = false;                    // check every step's outputs (runtime/nan_guard.hpp)
   std::unique_ptr<Profiler> profiler;
   // Prints the profile of a function registered by THEANO_FLAGS=profile=True (runtime/profiler.cpp).
   ~FunctionImpl();

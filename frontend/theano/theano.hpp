@@ -33,4 +33,5 @@
 #include "frontend/theano/verify_grad.hpp"
 #include "graph/grad.hpp"
 #include "runtime/config.hpp"
+#include "runtime/nan_guard.hpp"
 #include "runtime/profiler.hpp"
