@@ -37,6 +37,18 @@ int64_t out_size(int64_t size, int64_t pad, int64_t k, int64_t stride, int64_t d
   return v < 0 ? 0 : v / stride + 1;
 }
 
+// Theano refuses a kernel larger than the (padded) image ("impossible output shape"); so do we,
+// naming both shapes. Unknown sizes (-1) pass.
+void check_fits(const Op* op, const ConvAttrs& a, const Dims& x, const Dims& w) {
+  auto [ph, pw] = a.pads(std::max<int64_t>(w[2], 1), std::max<int64_t>(w[3], 1));
+  int64_t kh = (w[2] - 1) * a.dilation_h + 1, kw = (w[3] - 1) * a.dilation_w + 1;
+  bool h_bad = x[2] >= 0 && w[2] >= 0 && x[2] + 2 * ph < kh, w_bad = x[3] >= 0 && w[3] >= 0 && x[3] + 2 * pw < kw;
+  if (h_bad || w_bad)
+    throw OpError(fmt::format("{}the filters {} ({}x{} after dilation) do not fit in the input {} (padded to {}x{}); the output would "
+                              "have a negative size",
+                              op ? op->str() + ": " : "", w.str(), kh, kw, x.str(), x[2] + 2 * ph, x[3] + 2 * pw));
+}
+
 std::optional<Dims> constant_shape(const Var& v) {
   if (!v.is_constant()) {
     // Shape(x) with a fully known static shape of x is as good as a constant.
@@ -89,6 +101,7 @@ std::vector<TensorType> Conv2d::make_types(std::span<const Var> in) const {
     const Dims &x = in[0].type().shape, &w = in[1].type().shape;
     if (x[1] >= 0 && w[1] >= 0 && x[1] != w[1])
       throw OpError(fmt::format("the input has {} channels but the filters expect {} (input {}, filters {})", x[1], w[1], x.str(), w.str()));
+    check_fits(nullptr, attrs_, x, w);
     auto [ph, pw] = attrs_.pads(std::max<int64_t>(w[2], 1), std::max<int64_t>(w[3], 1));
     if (attrs_.border_mode != "valid" && attrs_.border_mode != "explicit" && (w[2] < 0 || w[3] < 0))
       return {TensorType(dt, Dims{x[0], w[0], -1, -1}, {in[0].type().bcast[0], in[1].type().bcast[0], false, false})};
@@ -111,6 +124,7 @@ void Conv2d::perform(std::span<const NDArray* const> in, std::span<NDArray* cons
     if (a.shape(1) != b.shape(1))
       throw OpError(fmt::format("{}: the input {} has {} channels but the filters {} expect {}", str(), a.shape().str(), a.shape(1),
                                 b.shape().str(), b.shape(1)));
+    check_fits(this, attrs_, a.shape(), b.shape());
     g = geometry(attrs_, a.shape(), b.shape());
     out_shape = Dims{g.batch, g.filters, g.out_h(), g.out_w()};
   } else if (kind_ == ConvKind::GradInputs) {

@@ -27,7 +27,10 @@ std::vector<TensorType> DimShuffle::make_types(std::span<const Var> inputs) cons
       out.shape[i] = 1;
       continue;
     }
-    if (p >= input_ndim_ || used[p]) throw OpError(fmt::format("invalid pattern entry {}", p));
+    if (p >= input_ndim_)
+      throw OpError(fmt::format("pattern entry {} is not a dimension of the {}-d input {} (valid: 0 to {} or 'x')", p, input_ndim_, t.str(),
+                                input_ndim_ - 1));
+    if (used[p]) throw OpError(fmt::format("dimension {} appears twice in the pattern", p));
     used[p] = true;
     out.bcast[i] = t.bcast[p];
     out.shape[i] = t.shape[p];

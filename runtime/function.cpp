@@ -76,11 +76,12 @@ Result Function::call(std::span<const Arg> args) {
     release_views(f);
     throw;
   } catch (const std::exception& e) {
-    release_views(f);
     const Step& s = f.steps[current];
+    std::string inputs = describe_shapes(s.in);  // before release_views clears the inputs' slots
+    release_views(f);
     throw OpError(fmt::format("{} (in {} created at {}{}; inputs: {}; function '{}': no update was applied)", e.what(), s.apply->op->str(),
                               site_str(s.apply->site), s.apply->scope.empty() ? "" : " in scope " + s.apply->scope,
-                              describe_shapes(s.in), f.name.empty() ? "<unnamed>" : f.name));
+                              inputs, f.name.empty() ? "<unnamed>" : f.name));
   }
   Result r = collect_outputs(f);
   commit_updates(f);
