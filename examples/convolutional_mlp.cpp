@@ -13,8 +13,11 @@
 #include "tutorial_flags.hpp"
 
 // Demonstrates lenet on MNIST dataset
+// save_path: where the best model's parameters are saved on every new best (empty: not saved);
+// resume: a checkpoint to load them from before training (the weights only).
 void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::string& dataset = "mnist.pkl.gz",
-                     std::vector<int> nkerns = {20, 50}, int batch_size = 500) {
+                     std::vector<int> nkerns = {20, 50}, int batch_size = 500, const std::string& save_path = "best_model.ckpt",
+                     const std::string& resume = "") {
   RandomState rng(23455);
 
   auto datasets = load_data(dataset);
@@ -98,6 +101,10 @@ void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::
   // create a list of all model parameters to be fit by gradient descent
   std::vector<Var> params = layer3->params;
   for (const auto* layer : {&layer2->params, &layer1->params, &layer0->params}) params.insert(params.end(), layer->begin(), layer->end());
+  if (!resume.empty()) {
+    theano::load(resume, params);
+    fmt::print("... resuming from the parameters in {}\n", resume);
+  }
 
   // create a list of gradients for all model parameters
   auto grads = T::grad(cost, params);
@@ -172,6 +179,9 @@ void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::
           fmt::print("     epoch {}, minibatch {}/{}, test error of best model {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
                      test_score * 100.);
           std::fflush(stdout);
+
+          // save the best model
+          if (!save_path.empty()) theano::save(save_path, params);
         }
       }
       if (patience <= iter) {
@@ -199,11 +209,14 @@ int main(int argc, char** argv) {
   flags.add("dataset", dataset, "the path of the MNIST dataset file (mnist.pkl.gz uses the raw MNIST files in the data cache)");
   flags.add("nkerns", nkerns, "number of kernels on each layer, comma-separated");
   flags.add("batch_size", batch_size, "minibatch size");
+  std::string save_path = "best_model.ckpt", resume;
+  flags.add("save", save_path, "where to save the best model's parameters on every new best (theano::save); empty: do not save");
+  flags.add("resume", resume, "a checkpoint to load the parameters from before training (restores the weights only)");
   flags.add_dot_flag();
   try {
     flags.parse(argc, argv);
     if (nkerns.size() != 2) throw std::invalid_argument("--nkerns needs two values, e.g. 20,50");
-    evaluate_lenet5(learning_rate, n_epochs, dataset, nkerns, batch_size);
+    evaluate_lenet5(learning_rate, n_epochs, dataset, nkerns, batch_size, save_path, resume);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;

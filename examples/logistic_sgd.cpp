@@ -7,8 +7,11 @@
 #include "tutorial_flags.hpp"
 
 // Demonstrate stochastic gradient descent optimization of a log-linear model, on MNIST.
+// save_path: where the best model is saved on every new best (the tutorial's best_model.pkl; empty:
+// not saved). resume: a checkpoint whose parameters replace the initial ones before training (only
+// the weights: the epoch count, patience and best validation score start afresh).
 void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, const std::string& dataset = "mnist.pkl.gz",
-                            int batch_size = 600) {
+                            int batch_size = 600, const std::string& save_path = "best_model.ckpt", const std::string& resume = "") {
   auto datasets = load_data(dataset);
   auto [train_set_x, train_set_y] = datasets[0];
   auto [valid_set_x, valid_set_y] = datasets[1];
@@ -32,6 +35,10 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
 
   // construct the logistic regression class; each MNIST image has size 28*28
   LogisticRegression classifier(x, 28 * 28, 10);
+  if (!resume.empty()) {
+    theano::load(resume, classifier.params);
+    fmt::print("... resuming from the parameters in {}\n", resume);
+  }
 
   // the cost we minimize during training is the negative log likelihood of the model in symbolic format
   auto cost = classifier.negative_log_likelihood(y);
@@ -113,6 +120,9 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
           fmt::print("     epoch {}, minibatch {}/{}, test error of best model {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
                      test_score * 100.);
           std::fflush(stdout);
+
+          // save the best model
+          if (!save_path.empty()) theano::save(save_path, classifier.params);
         }
       }
       if (patience <= iter) {
@@ -129,6 +139,35 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
   fmt::print(stderr, "The code for file logistic_sgd.cpp ran for {:.1f}s\n", seconds);
 }
 
+// An example of how to load a trained model and use it to predict labels.
+void predict(const std::string& model_path = "best_model.ckpt", const std::string& dataset = "mnist.pkl.gz") {
+  // load the saved model
+  auto x = T::matrix("x");
+  LogisticRegression classifier(x, 28 * 28, 10);
+  theano::load(model_path, classifier.params);
+
+  // compile a predictor function
+  auto predict_model = theano::function({classifier.input}, classifier.y_pred);
+
+  // We can test it on some examples from test test
+  auto datasets = load_data(dataset);
+  theano::NDArray test_set_x = datasets[2].x.get_value();
+  theano::NDArray first10 = test_set_x.view(theano::Dims{10, test_set_x.shape(1)}, test_set_x.strides(), test_set_x.offset());
+
+  theano::NDArray predicted_values = predict_model(first10);
+  fmt::print("Predicted values for the first 10 examples in test set:\n");
+  // as numpy prints a 1-d integer array: [7 2 1 0 4 1 4 9 6 9]
+  std::vector<std::string> items;
+  size_t width = 0;
+  for (int64_t i = 0; i < predicted_values.size(); ++i) {
+    items.push_back(fmt::format("{}", int64_t(predicted_values.item(i))));
+    width = std::max(width, items.back().size());
+  }
+  std::string line = "[";
+  for (size_t i = 0; i < items.size(); ++i) line += fmt::format("{}{:>{}}", i ? " " : "", items[i], width);
+  fmt::print("{}]\n", line);
+}
+
 int main(int argc, char** argv) {
   double learning_rate = 0.13;
   int n_epochs = 1000;
@@ -139,10 +178,17 @@ int main(int argc, char** argv) {
   flags.add("n_epochs", n_epochs, "maximal number of epochs to run the optimizer");
   flags.add("dataset", dataset, "the path of the MNIST dataset file (mnist.pkl.gz uses the raw MNIST files in the data cache)");
   flags.add("batch_size", batch_size, "minibatch size");
+  std::string save_path = "best_model.ckpt", resume;
+  bool predict_only = false;
+  flags.add("save", save_path, "where to save the best model on every new best (theano::save of W and b); empty: do not save");
+  flags.add("resume", resume, "a checkpoint to load W and b from before training (restores the weights only)");
+  flags.add_switch("predict", predict_only, "predict() instead of training: load the model (--resume, else --save) and print the "
+                                            "predicted labels of the first 10 test images");
   flags.add_dot_flag();
   try {
     flags.parse(argc, argv);
-    sgd_optimization_mnist(learning_rate, n_epochs, dataset, batch_size);
+    if (predict_only) predict(resume.empty() ? save_path : resume, dataset);
+    else sgd_optimization_mnist(learning_rate, n_epochs, dataset, batch_size, save_path, resume);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;

@@ -7,8 +7,11 @@
 #include "tutorial_flags.hpp"
 
 // Demonstrate stochastic gradient descent optimization for a multilayer perceptron on MNIST.
+// save_path: where the best model's parameters are saved on every new best (empty: not saved);
+// resume: a checkpoint to load them from before training (the weights only).
 void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg = 0.0001, int n_epochs = 1000,
-              const std::string& dataset = "mnist.pkl.gz", int batch_size = 20, int n_hidden = 500) {
+              const std::string& dataset = "mnist.pkl.gz", int batch_size = 20, int n_hidden = 500,
+              const std::string& save_path = "best_model.ckpt", const std::string& resume = "") {
   auto datasets = load_data(dataset);
   auto [train_set_x, train_set_y] = datasets[0];
   auto [valid_set_x, valid_set_y] = datasets[1];
@@ -34,6 +37,10 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
   // construct the MLP class
   theano::NameScope scope("mlp");
   MLP classifier(rng, x, 28 * 28, n_hidden, 10);
+  if (!resume.empty()) {
+    theano::load(resume, classifier.params);
+    fmt::print("... resuming from the parameters in {}\n", resume);
+  }
 
   // the cost we minimize during training is the negative log likelihood of the model plus the
   // regularization terms (L1 and L2); cost is expressed here symbolically
@@ -119,6 +126,9 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
           fmt::print("     epoch {}, minibatch {}/{}, test error of best model {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
                      test_score * 100.);
           std::fflush(stdout);
+
+          // save the best model
+          if (!save_path.empty()) theano::save(save_path, classifier.params);
         }
       }
       if (patience <= iter) {
@@ -146,10 +156,13 @@ int main(int argc, char** argv) {
   flags.add("dataset", dataset, "the path of the MNIST dataset file (mnist.pkl.gz uses the raw MNIST files in the data cache)");
   flags.add("batch_size", batch_size, "minibatch size");
   flags.add("n_hidden", n_hidden, "number of hidden units");
+  std::string save_path = "best_model.ckpt", resume;
+  flags.add("save", save_path, "where to save the best model's parameters on every new best (theano::save); empty: do not save");
+  flags.add("resume", resume, "a checkpoint to load the parameters from before training (restores the weights only)");
   flags.add_dot_flag();
   try {
     flags.parse(argc, argv);
-    test_mlp(learning_rate, L1_reg, L2_reg, n_epochs, dataset, batch_size, n_hidden);
+    test_mlp(learning_rate, L1_reg, L2_reg, n_epochs, dataset, batch_size, n_hidden, save_path, resume);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;
