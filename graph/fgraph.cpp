@@ -3,30 +3,33 @@
 #include <fmt/format.h>
 #include <unordered_set>
 
+#include "graph/ptr_map.hpp"
+
 namespace theano {
 
 std::vector<Apply*> toposort(const std::vector<Var>& outputs) {
   std::vector<Apply*> order;
-  std::unordered_set<Apply*> done, entered;
+  enum : uint8_t { kNew, kEntered, kDone };
+  PtrMap<uint8_t> state(1024);
   std::vector<std::pair<Apply*, size_t>> stack;  // apply, next input to visit
   for (const Var& out : outputs) {
     Apply* root = out.owner();
-    if (!root || done.count(root)) continue;
+    if (!root || state[root] == kDone) continue;
     stack.push_back({root, 0});
-    entered.insert(root);
+    state[root] = kEntered;
     while (!stack.empty()) {
       auto& [a, next] = stack.back();
       if (next < a->inputs.size()) {
         Apply* child = a->inputs[next++].owner();
-        if (child && !done.count(child)) {
-          if (entered.count(child)) throw std::logic_error("toposort: the graph has a cycle");
-          entered.insert(child);
-          stack.push_back({child, 0});
-        }
+        if (!child) continue;
+        uint8_t& st = state[child];
+        if (st == kDone) continue;
+        if (st == kEntered) throw std::logic_error("toposort: the graph has a cycle");
+        st = kEntered;
+        stack.push_back({child, 0});
         continue;
       }
-      done.insert(a);
-      entered.erase(a);
+      state[a] = kDone;
       order.push_back(a);
       stack.pop_back();
     }
@@ -36,9 +39,9 @@ std::vector<Apply*> toposort(const std::vector<Var>& outputs) {
 
 std::vector<Var> graph_leaves(const std::vector<Var>& outputs) {
   std::vector<Var> leaves;
-  std::unordered_set<VarNode*> seen;
+  PtrMap<bool> seen(64);
   auto visit = [&](const Var& v) {
-    if (v.owner() || !seen.insert(v.node()).second) return;
+    if (v.owner() || !seen.insert(v.node(), true)) return;
     leaves.push_back(v);
   };
   for (const Var& o : outputs) visit(o);
@@ -114,25 +117,132 @@ FunctionGraph::FunctionGraph(std::vector<Var> inputs, std::vector<Var> outputs, 
   for (const auto& [key, value] : givens) memo[key.node()] = cloned(value);
   clone_graph(outputs);
   for (const Var& o : outputs) outputs_.push_back(cloned(o));
+  for (Apply* a : theano::toposort(outputs_)) import_apply(a);
+  output_pos_.assign(outputs_.size(), 0);
+  for (size_t k = 0; k < outputs_.size(); ++k) add_client(outputs_[k].node(), {nullptr, int(k)});
 }
 
-std::vector<std::pair<Apply*, int>> FunctionGraph::clients(const Var& v) const {
-  std::vector<std::pair<Apply*, int>> out;
-  for (Apply* a : toposort())
-    for (size_t i = 0; i < a->inputs.size(); ++i)
-      if (a->inputs[i] == v) out.push_back({a, int(i)});
-  for (size_t k = 0; k < outputs_.size(); ++k)
-    if (outputs_[k] == v) out.push_back({nullptr, int(k)});
-  return out;
+FunctionGraph::~FunctionGraph() = default;
+
+const std::vector<FunctionGraph::Client>& FunctionGraph::clients(const Var& v) const {
+  static const std::vector<Client> none;
+  auto it = clients_.find(v.node());
+  return it == clients_.end() ? none : it->second;
+}
+
+uint32_t& FunctionGraph::pos_of(Client c) { return c.first ? applies_.at(c.first).pos[size_t(c.second)] : output_pos_[size_t(c.second)]; }
+
+void FunctionGraph::add_client(VarNode* v, Client c) {
+  auto& list = clients_[v];
+  pos_of(c) = uint32_t(list.size());
+  list.push_back(c);
+}
+
+// O(1): the last reader moves into the removed reader's place.
+void FunctionGraph::remove_client(VarNode* v, Client c) {
+  auto it = clients_.find(v);
+  if (it == clients_.end()) throw std::logic_error("FunctionGraph: removing a reader of a variable without readers");
+  auto& list = it->second;
+  uint32_t p = pos_of(c);
+  if (p >= list.size() || list[p] != c) throw std::logic_error("FunctionGraph: the clients map is out of sync");
+  list[p] = list.back();
+  pos_of(list[p]) = p;
+  list.pop_back();
+  if (list.empty()) clients_.erase(it);
+}
+
+void FunctionGraph::import_apply(Apply* a) {
+  Node& n = applies_[a];
+  n.keep = apply_ptr(a);
+  n.pos.assign(a->inputs.size(), 0);
+  for (size_t i = 0; i < a->inputs.size(); ++i) add_client(a->inputs[i].node(), {a, int(i)});
+}
+
+bool FunctionGraph::has_clients(const Apply* a) const {
+  for (const auto& o : a->outputs)
+    if (clients_.count(o.get())) return true;
+  return false;
+}
+
+// Removes `a` and, transitively, every apply left without readers. The applies are destroyed only at
+// the end, so the raw pointers stay valid during the walk.
+void FunctionGraph::prune(Apply* a) {
+  std::vector<std::shared_ptr<Apply>> dead;
+  std::vector<Apply*> work{a};
+  while (!work.empty()) {
+    Apply* x = work.back();
+    work.pop_back();
+    auto it = applies_.find(x);
+    if (it == applies_.end() || has_clients(x)) continue;
+    dead.push_back(std::move(it->second.keep));
+    for (size_t i = 0; i < x->inputs.size(); ++i) remove_client(x->inputs[i].node(), {x, int(i)});
+    applies_.erase(it);
+    for (const Var& in : x->inputs)
+      if (Apply* p = in.owner(); p && applies_.count(p) && !has_clients(p)) work.push_back(p);
+  }
 }
 
 void FunctionGraph::replace(const Var& old, const Var& replacement) {
   if (!old.type().same_as(replacement.type()))
     throw std::logic_error(fmt::format("replace: type {} differs from {}", replacement.type().str(), old.type().str()));
-  for (auto [a, i] : clients(old)) {
-    if (a) a->inputs[i] = replacement;
-    else outputs_[i] = replacement;
+  imported_.clear();
+  if (old == replacement) return;
+  // The applies of `replacement` that are not in the graph yet, inputs before users (iterative DFS).
+  std::vector<Apply*> fresh;
+  std::unordered_set<const Apply*> seen;
+  std::vector<std::pair<Apply*, size_t>> stack;
+  if (Apply* r = replacement.owner(); r && !applies_.count(r)) {
+    stack.push_back({r, 0});
+    seen.insert(r);
   }
+  while (!stack.empty()) {
+    auto& [a, next] = stack.back();
+    if (next < a->inputs.size()) {
+      const Var& in = a->inputs[next++];
+      if (in == old) throw std::logic_error(fmt::format("replace: the replacement of {} reads it (a cycle)", old.describe()));
+      Apply* p = in.owner();
+      if (p && !applies_.count(p) && seen.insert(p).second) stack.push_back({p, 0});
+      continue;
+    }
+    fresh.push_back(a);
+    stack.pop_back();
+  }
+  for (Apply* a : fresh) import_apply(a);
+  imported_ = std::move(fresh);
+  auto it = clients_.find(old.node());
+  if (it != clients_.end()) {
+    std::vector<Client> readers = std::move(it->second);
+    clients_.erase(it);
+    for (Client c : readers) {
+      if (c.first) c.first->inputs[size_t(c.second)] = replacement;
+      else outputs_[size_t(c.second)] = replacement;
+      add_client(replacement.node(), c);
+    }
+  }
+  if (Apply* o = old.owner(); o && applies_.count(o) && !has_clients(o)) prune(o);
+}
+
+void FunctionGraph::check_clients() const {
+  size_t entries = 0, readers = outputs_.size();
+  for (const auto& [a, n] : applies_) readers += a->inputs.size();
+  for (const auto& [v, list] : clients_) {
+    if (list.empty()) throw std::logic_error("an empty reader list is kept");
+    for (uint32_t p = 0; p < list.size(); ++p) {
+      auto [a, i] = list[p];
+      ++entries;
+      if (!a) {
+        if (size_t(i) >= outputs_.size() || outputs_[size_t(i)].node() != v || output_pos_[size_t(i)] != p)
+          throw std::logic_error(fmt::format("output {} is listed as a reader of a variable it is not", i));
+        continue;
+      }
+      auto it = applies_.find(a);
+      if (it == applies_.end()) throw std::logic_error(fmt::format("{} is listed as a reader but is not in the graph", a->op->str()));
+      if (size_t(i) >= a->inputs.size() || a->inputs[size_t(i)].node() != v || it->second.pos[size_t(i)] != p)
+        throw std::logic_error(fmt::format("{} is listed as reading a variable at input {} but does not", a->op->str(), i));
+    }
+  }
+  // Every entry is a true, distinct reader (its recorded position is unique); equal counts mean none is missing.
+  if (entries != readers) throw std::logic_error(fmt::format("the clients map lists {} readers but the graph has {}", entries, readers));
 }
 
 }  // namespace theano
