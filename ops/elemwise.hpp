@@ -34,6 +34,12 @@ class Elemwise : public Op {
   Cotangents pullback(std::span<const Var> inputs, std::span<const Var> outputs,
                       std::span<const std::optional<Var>> cot) const override;
   bool differentiable() const override { return scalar_kind_differentiable(kind_); }
+  // Cheaper than comparing str(): the merge pass hashes every apply.
+  bool equals(const Op& other) const override {
+    auto* o = dynamic_cast<const Elemwise*>(&other);
+    return o && o->kind_ == kind_ && (kind_ != ScalarKind::Cast || o->cast_to_ == cast_to_);
+  }
+  size_t hash() const override { return 0x5bd1e995u * (size_t(kind_) + 1) + size_t(cast_to_); }
 
  private:
   ScalarKind kind_;
