@@ -111,6 +111,55 @@ Cotangents Dot::pullback(std::span<const Var> in, std::span<const Var>, std::spa
   return {gz * y, gz * x};
 }
 
+// ---- Gemm ----
+std::vector<TensorType> Gemm::make_types(std::span<const Var> in) const {
+  if (in.size() != 5) throw OpError(fmt::format("expects (Z, alpha, X, Y, beta), got {} inputs", in.size()));
+  const TensorType &z = in[0].type(), &x = in[2].type(), &y = in[3].type();
+  for (int k : {0, 2, 3})
+    if (in[k].ndim() != 2) throw OpError(fmt::format("Z, X and Y must be matrices, input {} is {}-d", k, in[k].ndim()));
+  for (int k : {1, 4})
+    if (in[k].ndim() != 0) throw OpError(fmt::format("alpha and beta must be 0-d, input {} is {}-d", k, in[k].ndim()));
+  for (int k = 1; k < 5; ++k)
+    if (in[k].dtype() != z.dtype) throw OpError(fmt::format("input {} has dtype {}, Z has {}", k, dtype_name(in[k].dtype()), dtype_name(z.dtype)));
+  if (!is_float(z.dtype)) throw OpError(fmt::format("needs float inputs, got {}", dtype_name(z.dtype)));
+  if (x.shape[1] >= 0 && y.shape[0] >= 0 && x.shape[1] != y.shape[0])
+    throw OpError(fmt::format("shapes {} and {} not aligned", x.shape_str(), y.shape_str()));
+  TensorType out = z;
+  if (out.shape[0] < 0 && !out.bcast[0]) out.shape[0] = x.shape[0];
+  if (out.shape[1] < 0 && !out.bcast[1]) out.shape[1] = y.shape[1];
+  if (!out.shape_compatible(TensorType(z.dtype, Dims{x.shape[0], y.shape[1]}, {false, false})))
+    throw OpError(fmt::format("Z has shape {} but dot(X, Y) has ({}, {})", z.shape_str(), x.shape[0], y.shape[1]));
+  return {out};
+}
+
+void Gemm::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+  const NDArray &z = *in[0], &x = *in[2], &y = *in[3];
+  double alpha = in[1]->item(0), beta = in[4]->item(0);
+  int64_t m = x.shape(0), n = y.shape(1);
+  if (x.shape(1) != y.shape(0))
+    throw OpError(fmt::format("{}: shapes {} and {} not aligned", str(), x.shape().str(), y.shape().str()));
+  for (int d = 0; d < 2; ++d)
+    if (z.shape(d) != (d ? n : m) && z.shape(d) != 1)
+      throw OpError(fmt::format("{}: Z of shape {} does not fit dot(X, Y) of shape ({}, {})", str(), z.shape().str(), m, n));
+  out[0]->ensure(z.dtype(), Dims{m, n});
+  if (beta != 0) {
+    Dims strides{z.shape(0) == 1 ? 0 : z.stride(0), z.shape(1) == 1 ? 0 : z.stride(1)};
+    out[0]->copy_from(z.view(Dims{m, n}, strides, z.offset()));
+  }
+  gemm(alpha, x, y, beta, *out[0]);
+}
+
+Cotangents Gemm::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+  using namespace math;
+  const Var &z = in[0], &alpha = in[1], &x = in[2], &y = in[3], &beta = in[4], &gz = *cot[0];
+  return {gz * beta, sum(gz * dot(x, y), {0, 1}), dot(gz, transpose(y)) * alpha, dot(transpose(x), gz) * alpha,
+          sum(gz * z, {0, 1})};
+}
+
+Var gemm_no_inplace(const Var& z, const Var& alpha, const Var& x, const Var& y, const Var& beta) {
+  return make_apply1(std::make_shared<Gemm>(), {z, alpha, x, y, beta});
+}
+
 Var dot(const Var& x, const Var& y) {
   DType d = upcast(x.dtype(), y.dtype());
   return make_apply1(std::make_shared<Dot>(), {cast(x, d), cast(y, d)});

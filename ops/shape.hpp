@@ -16,6 +16,15 @@ class DimShuffle : public Op {
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
   std::optional<int> view_of(int) const override { return 0; }
+  bool equals(const Op& other) const override {
+    auto* o = dynamic_cast<const DimShuffle*>(&other);
+    return o && o->input_ndim_ == input_ndim_ && o->pattern_ == pattern_;
+  }
+  size_t hash() const override {
+    size_t h = 0x9e3779b9u + size_t(input_ndim_);
+    for (int p : pattern_) h = h * 31 + size_t(p + 2);
+    return h;
+  }
 
  private:
   int input_ndim_;
@@ -26,6 +35,7 @@ class DimShuffle : public Op {
 class Reshape : public Op {
  public:
   explicit Reshape(int ndim) : ndim_(ndim) {}
+  int ndim() const { return ndim_; }
   std::string name() const override { return "Reshape"; }
   std::string str() const override { return "Reshape{" + std::to_string(ndim_) + "}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
@@ -66,6 +76,7 @@ class Shape : public Op {
 class ShapeI : public Op {
  public:
   explicit ShapeI(int i) : i_(i) {}
+  int i() const { return i_; }
   std::string name() const override { return "Shape_i"; }
   std::string str() const override { return "Shape_i{" + std::to_string(i_) + "}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;

@@ -6,8 +6,10 @@
 #include <map>
 #include <set>
 
+#include "ops/blas.hpp"
 #include "ops/elemwise.hpp"
 #include "ops/graph_math.hpp"
+#include "ops/nnet_fused.hpp"
 #include "ops/subtensor.hpp"
 #include "test_util.hpp"
 #include "theano/conv_pool.hpp"
@@ -167,6 +169,22 @@ const std::vector<Sample>& samples() {
                    return -T::mean(T::log(p[{T::arange(3), ivec({4, 0, 2})}]));
                  },
                  {U(m, -2, 2)}});
+    // ---- the fused ops the rewrites put in (ops/nnet_fused.hpp, ops/blas.hpp) ----
+    s.push_back({"LogSoftmax", [](V x) { return ops::log_softmax(x[0]); }, {U(m, -2, 2)}});
+    s.push_back({"CrossentropySoftmaxArgmax1HotWithBias: nll",
+                 [](V x) { return ops::crossentropy_softmax_argmax_1hot(x[0], x[1], ivec({4, 0, 2}))[0]; }, {U(m, -2, 2), U(Dims{5})}});
+    s.push_back({"CrossentropySoftmaxArgmax1HotWithBias: nll and softmax",
+                 [](V x) {
+                   auto o = ops::crossentropy_softmax_argmax_1hot(x[0], x[1], ivec({1, 3, 3}));
+                   return o[1] * o[0].dimshuffle({0, 'x'});
+                 },
+                 {U(m, -2, 2), U(Dims{5})}});
+    s.push_back({"CrossentropySoftmaxArgmax1Hot (no bias)",
+                 [](V x) { return ops::crossentropy_softmax_argmax_1hot(x[0], Var(), ivec({2, 2, 0}))[0]; }, {U(m, -2, 2)}});
+    s.push_back({"CrossentropySoftmax1HotWithBiasDx",
+                 [](V x) { return ops::crossentropy_softmax_1hot_dx(x[0], x[1], ivec({4, 0, 2})); }, {U(Dims{3}), U(m, 0.1, 0.9)}});
+    s.push_back({"Gemm: beta * Z + alpha * dot(X, Y)", [](V x) { return ops::gemm_no_inplace(x[0], x[1], x[2], x[3], x[4]); },
+                 {U(Dims{3, 7}), U(Dims{}), U(m), U(Dims{5, 7}), U(Dims{})}});
     // ---- conv2d and pool_2d, their gradients' gradients included ----
     namespace nn = T::nnet;
     namespace pool = T::signal::pool;
@@ -270,7 +288,8 @@ TEST_CASE("the sample table covers every differentiable op", "[grad]") {
                            "Sum",       "Max",          "Dot",               "Subtensor",
                            "IncSubtensor", "SetSubtensor", "AdvancedSubtensor", "AdvancedIncSubtensor",
                            "Softmax",   "AbstractConv2d", "AbstractConv2d_gradInputs", "AbstractConv2d_gradWeights",
-                           "Pool",      "MaxPoolGrad",  "AveragePoolGrad",   "DownsampleFactorMaxGradGrad"};
+                           "Pool",      "MaxPoolGrad",  "AveragePoolGrad",   "DownsampleFactorMaxGradGrad",
+                           "LogSoftmax", "CrossentropySoftmaxArgmax1HotWithBias", "CrossentropySoftmax1HotWithBiasDx", "Gemm"};
   for (const char* c : classes) {
     INFO("op class " << c << " has no row in the sample table");
     CHECK(names.count(c));
