@@ -9,6 +9,7 @@
 #include "graph/op.hpp"
 #include "runtime/config.hpp"
 #include "runtime/function_impl.hpp"
+#include "runtime/pipeline.hpp"
 
 namespace theano {
 
@@ -52,6 +53,8 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   auto t0 = std::chrono::steady_clock::now();
   check_inputs(inputs);
   check_updates(options.updates);
+  if (!options.mode.empty() && options.mode != "FAST_RUN" && options.mode != "FAST_COMPILE")
+    throw std::invalid_argument(fmt::format("function: mode must be FAST_RUN or FAST_COMPILE, got '{}'", options.mode));
   for (size_t i = 0; i < outputs.size(); ++i)
     if (!outputs[i].defined()) throw std::invalid_argument(fmt::format("function: output {} is an undefined Var", i));
   auto impl = std::make_shared<Function::Impl>();
@@ -82,6 +85,22 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
       throw std::invalid_argument(fmt::format("function: the graph needs the input {} (created at {}) but it is neither an input of the "
                                               "function nor replaced through givens",
                                               v.describe(), site_str(v.node()->site)));
+
+  // Rewrites, after the checks above: they judge the graph as the user wrote it.
+  if ((options.mode.empty() ? config().mode : options.mode) != "FAST_COMPILE") {
+    rewrite::Context ctx;
+    ctx.excluded.insert(config().optimizer_excluding.begin(), config().optimizer_excluding.end());
+    ctx.excluded.insert(options.optimizer_excluding.begin(), options.optimizer_excluding.end());
+    // The NaN guard checks every step: unfused, it names the user's op that made the first NaN.
+    if (impl->nan_guard) ctx.excluded.insert("elemwise_fusion");
+#ifdef NDEBUG
+    ctx.verify = options.verify_rewrites;
+#else
+    ctx.verify = true;
+#endif
+    fast_run_pipeline().run(*impl->fgraph, ctx);
+    leaves = graph_leaves(fg.outputs());
+  }
 
   // Slots.
   std::unordered_map<VarNode*, size_t> slot_of;

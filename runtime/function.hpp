@@ -26,6 +26,13 @@ struct FunctionOptions {
   // NanGuardMode for this function (also on for every function with THEANO_FLAGS=mode=NanGuardMode):
   // a call raises at the first step whose output holds a NaN, an Inf or |x| > 1e10 (runtime/nan_guard.hpp).
   bool nan_guard = false;
+  // Rewrites (runtime/pipeline.cpp). mode: "" follows THEANO_FLAGS=mode; "FAST_COMPILE" skips the
+  // rewrites; "FAST_RUN" runs them. optimizer_excluding: rewrite or pass names to skip, on top of
+  // THEANO_FLAGS=optimizer_excluding. verify_rewrites: check the graph after every pass (always on in
+  // debug builds); a failure throws "verify failed after <pass>: ...".
+  std::string mode;
+  std::vector<std::string> optimizer_excluding;
+  bool verify_rewrites = false;
 };
 
 struct FunctionImpl;

@@ -1,0 +1,74 @@
+// Algebraic rewrites of elementwise ops (Theano's tensor/opt.py and nnet/sigm.py).
+#include "ops/graph_math.hpp"
+#include "ops/rewrite_util.hpp"
+#include "ops/rewrites.hpp"
+
+namespace theano::ops::rewrites {
+
+using rewrite::Replacement;
+using namespace match;
+
+namespace {
+// v as a replacement of node's only output, if it has the same type (broadcast pattern included).
+Replacement same_type_or_none(const Apply& node, const Var& v) {
+  if (!v.type().same_as(node.outputs[0]->type)) return std::nullopt;
+  return std::vector<Var>{v};
+}
+
+// x * 1 -> x
+Replacement mul_one(Apply& node, const FunctionGraph&) {
+  if (!is_elemwise(node, ScalarKind::Mul)) return std::nullopt;
+  for (int k : {0, 1})
+    if (scalar_constant_value(node.inputs[size_t(k)]) == 1.0) return same_type_or_none(node, node.inputs[size_t(1 - k)]);
+  return std::nullopt;
+}
+
+// x + 0 -> x, 0 + x -> x, x - 0 -> x
+Replacement add_zero(Apply& node, const FunctionGraph&) {
+  bool add = is_elemwise(node, ScalarKind::Add);
+  if (!add && !is_elemwise(node, ScalarKind::Sub)) return std::nullopt;
+  for (int k : add ? std::vector<int>{0, 1} : std::vector<int>{1})
+    if (scalar_constant_value(node.inputs[size_t(k)]) == 0.0) return same_type_or_none(node, node.inputs[size_t(1 - k)]);
+  return std::nullopt;
+}
+
+// -(-x) -> x
+Replacement neg_neg(Apply& node, const FunctionGraph&) {
+  if (!is_elemwise(node, ScalarKind::Neg)) return std::nullopt;
+  if (Apply* inner = elemwise_of(node.inputs[0], ScalarKind::Neg)) return same_type_or_none(node, inner->inputs[0]);
+  return std::nullopt;
+}
+
+// log(1 + x) -> log1p(x)
+Replacement log1p_of(Apply& node, const FunctionGraph&) {
+  if (!is_elemwise(node, ScalarKind::Log)) return std::nullopt;
+  Apply* add = elemwise_of(node.inputs[0], ScalarKind::Add);
+  if (!add) return std::nullopt;
+  for (int k : {0, 1})
+    if (scalar_constant_value(add->inputs[size_t(k)]) == 1.0) {
+      const Var& x = add->inputs[size_t(1 - k)];
+      if (!x.type().same_as(node.outputs[0]->type)) return std::nullopt;
+      SiteScope site(node.site);
+      return std::vector<Var>{elemwise(ScalarKind::Log1p, {x})};
+    }
+  return std::nullopt;
+}
+
+// log(sigmoid(x)) -> -softplus(-x)
+Replacement log_sigmoid(Apply& node, const FunctionGraph&) {
+  if (!is_elemwise(node, ScalarKind::Log)) return std::nullopt;
+  Apply* sig = elemwise_of(node.inputs[0], ScalarKind::Sigmoid);
+  if (!sig) return std::nullopt;
+  SiteScope site(node.site);
+  using namespace math;
+  return same_type_or_none(node, -elemwise(ScalarKind::Softplus, {-sig->inputs[0]}));
+}
+}  // namespace
+
+const LocalRewrite local_mul_one{"local_mul_one", "Elemwise", mul_one};
+const LocalRewrite local_add_zero{"local_add_zero", "Elemwise", add_zero};
+const LocalRewrite local_neg_neg{"local_neg_neg", "Elemwise", neg_neg};
+const LocalRewrite local_log1p{"local_log1p", "Elemwise", log1p_of};
+const LocalRewrite local_log_sigmoid{"local_log_sigmoid", "Elemwise", log_sigmoid};
+
+}  // namespace theano::ops::rewrites

@@ -1,0 +1,88 @@
+// Rewrites of shape and indexing ops (Theano's local_dimshuffle_lift, local_useless_dimshuffle,
+// local_reshape_chain, local_subtensor_lift and the shape feature's constant shapes).
+#include "ops/basic.hpp"
+#include "ops/graph_math.hpp"
+#include "ops/rewrite_util.hpp"
+#include "ops/rewrites.hpp"
+#include "ops/subtensor.hpp"
+
+namespace theano::ops::rewrites {
+
+using rewrite::Replacement;
+using namespace match;
+
+namespace {
+bool is_identity(const std::vector<int>& pattern, int input_ndim) {
+  if (int(pattern.size()) != input_ndim) return false;
+  for (size_t i = 0; i < pattern.size(); ++i)
+    if (pattern[i] != int(i)) return false;
+  return true;
+}
+
+// DimShuffle{p2}(DimShuffle{p1}(x)) -> DimShuffle{p1[p2]}(x)
+Replacement dimshuffle_chain(Apply& node, const FunctionGraph&) {
+  auto* outer = dynamic_cast<const DimShuffle*>(node.op.get());
+  auto* inner = op_of<DimShuffle>(node.inputs[0]);
+  if (!outer || !inner) return std::nullopt;
+  const Var& x = node.inputs[0].owner()->inputs[0];
+  std::vector<int> combined;
+  for (int p : outer->pattern()) combined.push_back(p < 0 ? -1 : inner->pattern()[size_t(p)]);
+  if (is_identity(combined, x.ndim())) return std::vector<Var>{x};
+  SiteScope site(node.site);
+  return std::vector<Var>{make_apply1(std::make_shared<DimShuffle>(x.ndim(), combined), {x})};
+}
+
+// DimShuffle{0,1,...,n-1}(x) -> x
+Replacement useless_dimshuffle(Apply& node, const FunctionGraph&) {
+  auto* ds = dynamic_cast<const DimShuffle*>(node.op.get());
+  if (!ds || !is_identity(ds->pattern(), node.inputs[0].ndim())) return std::nullopt;
+  return std::vector<Var>{node.inputs[0]};
+}
+
+// Reshape(Reshape(x, s1), s2) -> Reshape(x, s2)
+Replacement reshape_chain(Apply& node, const FunctionGraph&) {
+  if (!dynamic_cast<const Reshape*>(node.op.get()) || !op_of<Reshape>(node.inputs[0])) return std::nullopt;
+  SiteScope site(node.site);
+  return std::vector<Var>{make_apply1(node.op, {node.inputs[0].owner()->inputs[0], node.inputs[1]})};
+}
+
+// Reshape(x, s).shape[i] -> s[i] (when s[i] is a constant or an entry of MakeVector, and not -1)
+Replacement shape_i_of_reshape(Apply& node, const FunctionGraph&) {
+  auto* si = dynamic_cast<const ShapeI*>(node.op.get());
+  if (!si || !op_of<Reshape>(node.inputs[0])) return std::nullopt;
+  const Var& s = node.inputs[0].owner()->inputs[1];
+  if (s.is_constant()) {
+    double v = s.node()->constant.item(si->i());
+    if (v < 0) return std::nullopt;
+    return std::vector<Var>{scalar_constant(v, DType::Int64)};
+  }
+  if (op_of<MakeVector>(s)) {
+    const Var& entry = s.owner()->inputs[size_t(si->i())];
+    if (auto c = scalar_constant_value(entry); c && *c < 0) return std::nullopt;
+    if (!entry.is_constant()) return std::nullopt;  // a symbolic entry may be -1 at run time
+    return std::vector<Var>{entry};
+  }
+  return std::nullopt;
+}
+
+// unary(x)[idx] -> unary(x[idx]) when the subtensor is unary(x)'s only reader: the elementwise op (a
+// cast of the labels, say) then runs on the slice only.
+Replacement subtensor_lift(Apply& node, const FunctionGraph& fg) {
+  if (!dynamic_cast<const Subtensor*>(node.op.get())) return std::nullopt;
+  const Var& u = node.inputs[0];
+  if (!op_of<Elemwise>(u) || u.owner()->inputs.size() != 1 || fg.clients(u).size() != 1) return std::nullopt;
+  std::vector<Var> in = node.inputs;
+  in[0] = u.owner()->inputs[0];
+  SiteScope site(node.site);
+  Var sliced = make_apply1(node.op, std::move(in));
+  return std::vector<Var>{make_apply1(u.owner()->op, {sliced})};
+}
+}  // namespace
+
+const LocalRewrite local_dimshuffle_chain{"local_dimshuffle_chain", "DimShuffle", dimshuffle_chain};
+const LocalRewrite local_useless_dimshuffle{"local_useless_dimshuffle", "DimShuffle", useless_dimshuffle};
+const LocalRewrite local_reshape_chain{"local_reshape_chain", "Reshape", reshape_chain};
+const LocalRewrite local_shape_i_of_reshape{"local_shape_i_of_reshape", "Shape_i", shape_i_of_reshape};
+const LocalRewrite local_subtensor_lift{"local_subtensor_lift", "Subtensor", subtensor_lift};
+
+}  // namespace theano::ops::rewrites

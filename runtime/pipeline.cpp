@@ -1,0 +1,67 @@
+// The FAST_RUN pipeline, in the order of Theano's optimizer database (theano/compile/mode.py):
+//   merge1 -> canonicalize -> stabilize -> merge2 -> specialize -> elemwise_fusion -> merge3
+// Every rewrite is enrolled here, explicitly; THEANO_FLAGS=optimizer_excluding=name1:name2 (or
+// FunctionOptions::optimizer_excluding) skips rewrites and whole passes by name.
+#include "runtime/pipeline.hpp"
+
+#include <algorithm>
+
+#include "ops/rewrites.hpp"
+
+namespace theano {
+
+namespace {
+rewrite::Pipeline build() {
+  using namespace ops::rewrites;
+  using rewrite::LocalPhase;
+  using rewrite::MergePass;
+  rewrite::Pipeline p;
+  p.add<MergePass>("merge1");
+
+  auto& canonicalize = p.add<LocalPhase>("canonicalize");
+  canonicalize.add(rewrite::constant_folding)
+      .add(local_mul_one)
+      .add(local_add_zero)
+      .add(local_neg_neg)
+      .add(local_useless_dimshuffle)
+      .add(local_dimshuffle_chain)
+      .add(local_reshape_chain)
+      .add(local_shape_i_of_reshape)
+      .add(local_subtensor_lift);
+
+  auto& stabilize = p.add<LocalPhase>("stabilize");
+  stabilize.add(local_log1p)
+      .add(local_log_sigmoid)
+      .add(local_log_of_crossentropy_onehot)
+      .add(local_log_softmax)
+      .add(local_crossentropy_onehot)
+      .add(local_crossentropy_onehot_grad);
+
+  p.add<MergePass>("merge2");
+
+  auto& specialize = p.add<LocalPhase>("specialize");
+  specialize.add(rewrite::constant_folding).add(local_gemm);
+
+  p.add<ElemwiseFusion>("elemwise_fusion");
+  p.add<MergePass>("merge3");
+  return p;
+}
+}  // namespace
+
+const rewrite::Pipeline& fast_run_pipeline() {
+  static const rewrite::Pipeline p = build();
+  return p;
+}
+
+std::vector<std::string> rewrite_names() {
+  std::vector<std::string> names;
+  for (const auto& pass : fast_run_pipeline().passes()) {
+    names.push_back(pass->name());
+    if (auto* phase = dynamic_cast<const rewrite::LocalPhase*>(pass.get()))
+      for (const rewrite::LocalRewrite* r : phase->rewrites())
+        if (std::find(names.begin(), names.end(), r->name) == names.end()) names.push_back(r->name);
+  }
+  return names;
+}
+
+}  // namespace theano
