@@ -58,8 +58,29 @@ void run_instr(ScalarKind k, int64_t n, T* dst, const T* a, const T* b, const T*
   }
 }
 
-// Copies elements [start, start + n) of the broadcast view (base, strides with 0 on stretched dims,
-// shape of the output) into dst: runs along the last dim, carrying into the outer ones.
+// An input's view of the output's shape (strides 0 on stretched dims) with neighbouring dims merged
+// where one stride walks both (a bias broadcast over (N, C, H, W) becomes (N, C, H*W) with strides
+// (0, 1, 0)), so gathers copy or fill long runs.
+struct Walk {
+  Dims shape, strides;
+};
+Walk coalesce(const Dims& shape, const int64_t* st) {
+  Walk w;
+  for (int d = 0; d < shape.size(); ++d) {
+    int k = w.shape.size() - 1;
+    if (k >= 0 && w.strides[k] == st[d] * shape[d]) {
+      w.shape[k] *= shape[d];
+      w.strides[k] = st[d];
+    } else {
+      w.shape.push_back(shape[d]);
+      w.strides.push_back(st[d]);
+    }
+  }
+  return w;
+}
+
+// Copies elements [start, start + n) of the view (base, strides, shape) into dst: runs along the
+// last dim, carrying into the outer ones.
 template <class T>
 void gather(const T* base, const int64_t* st, const Dims& shape, int64_t start, int64_t n, T* dst) {
   const int nd = shape.size();
@@ -102,7 +123,7 @@ void run_program(int n_in, const std::vector<CompositeInstr>& prog, const std::v
   T* scratch = static_cast<T*>(scratch_buffer(size_t(n_in + n_buffers) * kChunk * sizeof(T)));
   auto buffer = [&](int b) { return scratch + int64_t(b) * kChunk; };  // inputs' buffers first, then temporaries
   std::array<Load, kMaxRegisters> load{};
-  std::array<int64_t, kMaxRegisters * kMaxDims> strides{};
+  std::array<Walk, kMaxRegisters> walk;
   std::array<const T*, kMaxRegisters> reg{};
   for (int k = 0; k < n_in; ++k) {
     const NDArray& a = *in[k];
@@ -113,7 +134,9 @@ void run_program(int n_in, const std::vector<CompositeInstr>& prog, const std::v
       load[k] = Load::Direct;
     } else {
       load[k] = Load::Gather;
-      for (int d = 0; d < shape.size(); ++d) strides[size_t(k) * kMaxDims + d] = a.shape(d) == 1 ? 0 : a.stride(d);
+      int64_t st[kMaxDims];
+      for (int d = 0; d < shape.size(); ++d) st[d] = a.shape(d) == 1 ? 0 : a.stride(d);
+      walk[size_t(k)] = coalesce(shape, st);
     }
   }
   T* o = out.data<T>();
@@ -125,7 +148,7 @@ void run_program(int n_in, const std::vector<CompositeInstr>& prog, const std::v
         case Load::Direct: reg[k] = in[k]->data<T>() + start; break;
         case Load::Fill: reg[k] = buffer(k); break;
         case Load::Gather:
-          gather(in[k]->data<T>(), &strides[size_t(k) * kMaxDims], shape, start, n, buffer(k));
+          gather(in[k]->data<T>(), walk[size_t(k)].strides.begin(), walk[size_t(k)].shape, start, n, buffer(k));
           reg[k] = buffer(k);
           break;
       }

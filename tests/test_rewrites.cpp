@@ -654,6 +654,20 @@ TEST_CASE("fusion: a Composite computes what the chain computes, bit for bit, on
     NDArray got = fused.call(a).array(0), want = plain.call(a).array(0);
     REQUIRE(got.shape() == want.shape());
     CHECK(std::memcmp(got.raw(), want.raw(), got.nbytes()) == 0);
+    // 4-d: a per-channel bias and a (3, 1, 7, 1) input (their gathers merge broadcast dims), a
+    // permuted view; 3*5*7*11 elements end inside a chunk.
+    Var t = T::tensor(dt, {false, false, false, false}, "t"), u = T::tensor(dt, {false, false, false, false}, "u");
+    Var bias = T::tensor(dt, {false}, "bias"), p = T::tensor(dt, {false, true, false, true}, "p");
+    Var out4 = T::tanh(t + bias.dimshuffle({'x', 0, 'x', 'x'})) * p - u.dimshuffle({3, 2, 1, 0});
+    Function fused4 = theano::function({t, u, bias, p}, out4);
+    Function plain4 = theano::function({t, u, bias, p}, out4, {.mode = "FAST_COMPILE"});
+    REQUIRE(count_op(fused4, "Elemwise{Composite{((tanh((i0 + i1)) * i2) - i3)}}") == 1);
+    std::vector<NDArray> args4{random(rng, dt, Dims{3, 5, 7, 11}, -2, 2), random(rng, dt, Dims{11, 7, 5, 3}, -2, 2),
+                               random(rng, dt, Dims{5}, -2, 2), random(rng, dt, Dims{3, 1, 7, 1}, -2, 2)};
+    std::vector<Arg> a4(args4.begin(), args4.end());
+    NDArray got4 = fused4.call(a4).array(0), want4 = plain4.call(a4).array(0);
+    REQUIRE(got4.shape() == want4.shape());
+    CHECK(std::memcmp(got4.raw(), want4.raw(), got4.nbytes()) == 0);
   }
 }
 
