@@ -1,5 +1,6 @@
 // IDX reader (http format of the MNIST files): magic 00 00 <type> <ndim>, ndim big-endian uint32
 // dims, then the elements big-endian in C order.
+#include <algorithm>
 #include <bit>
 #include <cstdio>
 #include <cstring>
@@ -56,12 +57,17 @@ NDArray read_idx(const std::string& path) {
   if (in.read(raw_dims, 4 * size_t(ndim)) < 4 * size_t(ndim)) in.fail("truncated header (dimensions missing)");
   Dims shape;
   uint64_t bytes = dtype_size(dtype);
+  uint64_t span = bytes;  // as bytes, zero dimensions counted as 1: the strides an NDArray computes
   for (int i = 0; i < ndim; ++i) {
     uint32_t d = be32(raw_dims + 4 * i);
     shape.push_back(d);
-    // Checked against the limit at each step, so the product cannot overflow (d < 2^32).
+    // Checked against the limit at each step, so the products cannot overflow (d < 2^32).
     bytes *= d;
+    span *= std::max<uint32_t>(d, 1);
     if (bytes > kMaxIdxBytes) in.fail("header declares " + shape.str() + "..., more than 4 GiB of data (corrupt header?)");
+    // An empty array's other dimensions still multiply into its strides (int64): bound them too.
+    if (span > kMaxIdxBytes)
+      in.fail("header declares " + shape.str() + "..., an empty array whose other dimensions exceed 4 GiB (corrupt header?)");
   }
 
   // Read one byte more than needed to notice trailing data; the buffer only grows with real data.

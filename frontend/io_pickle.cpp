@@ -68,6 +68,12 @@ const char* kind_name(Kind k) {
 class Unpickler {
  public:
   Unpickler(std::string path, std::vector<uint8_t> data) : path_(std::move(path)), data_(std::move(data)) {}
+  // APPEND and SETITEM can make a list or dict hold itself (through the memo): empty them all, so
+  // no reference cycle outlives the VM (a leak otherwise). containers_ keeps each alive meanwhile.
+  ~Unpickler() {
+    for (const Ref& c : containers_) c->items.clear();
+  }
+  Unpickler(const Unpickler&) = delete;
   Ref run();
   [[noreturn]] void fail(const std::string& what) const { throw std::runtime_error("read_pickle: " + path_ + ": " + what); }
 
@@ -95,6 +101,7 @@ class Unpickler {
   std::vector<size_t> marks_;
   std::unordered_map<uint64_t, Ref> memo_;
   std::deque<std::string> arena_;  // bytes made by _codecs.encode; deque keeps views valid
+  std::vector<Ref> containers_;    // every list and dict made, see ~Unpickler
 };
 
 void Unpickler::fail_here(const std::string& what) const {
@@ -256,12 +263,15 @@ void Unpickler::build(const Ref& obj, const Ref& state) {
     fail_here("bad numpy array state (shape, dtype, is_fortran)");
   if (shape_v->items.size() > size_t(kMaxDims)) fail_here("array has more than 8 dimensions");
   Dims shape;
-  uint64_t count = 1;
+  uint64_t count = 1, span = 1;  // span: zero dimensions counted as 1, what the strides multiply
   for (const Ref& d : shape_v->items) {
     if (d->kind != Kind::Int || d->i < 0 || d->i > int64_t(kMaxPickleBytes)) fail_here("bad array dimension");
     shape.push_back(d->i);
-    count *= uint64_t(d->i);
-    if (count > kMaxPickleBytes) fail_here("array shape " + shape.str() + "... is too large");
+    // Checked before multiplying (2^32 * 2^32 wraps to 0); count <= span, so neither overflows.
+    uint64_t dim = uint64_t(d->i), m = std::max<uint64_t>(dim, 1);
+    if (span > kMaxPickleBytes / m) fail_here("array shape " + shape.str() + "... is too large");
+    count *= dim;
+    span *= m;
   }
   std::string encoded;  // numpy accepts Python 2 str data decoded as latin1 text
   std::string_view bytes;
@@ -343,8 +353,11 @@ Ref Unpickler::run() {
         push(t);
         break;
       }
-      case ']': push(make(Kind::List)); break;  // EMPTY_LIST
-      case '}': push(make(Kind::Dict)); break;  // EMPTY_DICT
+      case ']': case '}': {  // EMPTY_LIST, EMPTY_DICT
+        push(make(op_ == ']' ? Kind::List : Kind::Dict));
+        containers_.push_back(top());
+        break;
+      }
       case 'a': {                               // APPEND
         Ref v = pop();
         if (top()->kind != Kind::List) fail_here("APPEND to a non-list");

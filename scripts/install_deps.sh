@@ -2,7 +2,8 @@
 # Installs the Debian packages the build, tests and data fetch need. Quiet when all are present.
 set -euo pipefail
 
-PACKAGES=(libopenblas-dev libfmt-dev catch2 zlib1g-dev cmake ninja-build g++ graphviz npm)
+PACKAGES=(libopenblas-dev libfmt-dev catch2 zlib1g-dev cmake ninja-build g++ graphviz npm
+  clang libclang-rt-14-dev)  # clang + its sanitizer and libFuzzer runtimes: scripts/fuzz.sh
 
 # A package counts as present if it is installed, or if an installed package Provides it
 # (e.g. NodeSource's nodejs provides and conflicts with Debian's npm: installing npm would break it).
