@@ -34,6 +34,11 @@ else
   for src in fuzz/fuzz_*.cpp; do targets+=("$(basename "$src" .cpp)"); done
 fi
 
+# The targets write each input to a file there (in memory when /dev/shm exists); a crash leaves its
+# file behind, so the directory goes at exit.
+fuzz_tmp=$(mktemp -d -p /dev/shm theano_fuzz.XXXXXX 2>/dev/null || mktemp -d -t theano_fuzz.XXXXXX)
+trap 'rm -rf "$fuzz_tmp"' EXIT
+export THEANO_CPP_FUZZ_TMP=$fuzz_tmp
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=()
