@@ -7,7 +7,11 @@
 
 namespace theano {
 
-std::vector<Apply*> toposort(const std::vector<Var>& outputs) {
+namespace {
+// Depth-first walk over the applies behind `outputs`, inputs before users. A back edge (input `i` of
+// `a` produced by an apply still on the stack) is handed to on_cycle, which must cut it or throw.
+template <typename OnCycle>
+std::vector<Apply*> walk_inputs_first(const std::vector<Var>& outputs, OnCycle on_cycle) {
   std::vector<Apply*> order;
   enum : uint8_t { kNew, kEntered, kDone };
   PtrMap<uint8_t> state(1024);
@@ -20,11 +24,15 @@ std::vector<Apply*> toposort(const std::vector<Var>& outputs) {
     while (!stack.empty()) {
       auto& [a, next] = stack.back();
       if (next < a->inputs.size()) {
-        Apply* child = a->inputs[next++].owner();
+        size_t i = next++;
+        Apply* child = a->inputs[i].owner();
         if (!child) continue;
         uint8_t& st = state[child];
         if (st == kDone) continue;
-        if (st == kEntered) throw std::logic_error("toposort: the graph has a cycle");
+        if (st == kEntered) {
+          on_cycle(a, i);
+          continue;
+        }
         st = kEntered;
         stack.push_back({child, 0});
         continue;
@@ -35,6 +43,11 @@ std::vector<Apply*> toposort(const std::vector<Var>& outputs) {
     }
   }
   return order;
+}
+}  // namespace
+
+std::vector<Apply*> toposort(const std::vector<Var>& outputs) {
+  return walk_inputs_first(outputs, [](Apply*, size_t) -> void { throw std::logic_error("toposort: the graph has a cycle"); });
 }
 
 std::vector<Var> graph_leaves(const std::vector<Var>& outputs) {
@@ -122,7 +135,14 @@ FunctionGraph::FunctionGraph(std::vector<Var> inputs, std::vector<Var> outputs, 
   for (size_t k = 0; k < outputs_.size(); ++k) add_client(outputs_[k].node(), {nullptr, int(k)});
 }
 
-FunctionGraph::~FunctionGraph() = default;
+// A replace() through applies already in the graph can close a cycle (toposort() reports it). The
+// applies on it would own each other through their inputs and never be freed: cut each back edge.
+FunctionGraph::~FunctionGraph() {
+  walk_inputs_first(outputs_, [](Apply* a, size_t i) {
+    Var& in = a->inputs[i];
+    in = make_input(in.type(), in.name());
+  });
+}
 
 const std::vector<FunctionGraph::Client>& FunctionGraph::clients(const Var& v) const {
   static const std::vector<Client> none;

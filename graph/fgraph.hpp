@@ -40,7 +40,8 @@ class FunctionGraph {
 
   // Makes every reader of `old` read `replacement` instead. Types must agree (std::logic_error
   // otherwise, graph unchanged). Applies of `replacement` not yet in the graph are brought in; applies
-  // left without readers are removed. A replacement that reads `old` itself is refused (a cycle).
+  // left without readers are removed. A replacement whose new applies read `old` is refused (a cycle);
+  // a cycle closed through applies already in the graph is reported by the next toposort().
   void replace(const Var& old, const Var& replacement);
   // Checks the clients map against the readers (std::logic_error on the first difference); verify() uses it.
   void check_clients() const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -47,13 +48,19 @@ void Profiler::reset() {
 
 // ---- memory ----
 namespace {
-// A "VmHWM:   123456 kB" line of /proc/self/status, in bytes (0 when unavailable).
-size_t proc_status_bytes(const std::string& key) {
+// The VmHWM and VmRSS lines of /proc/self/status in bytes (0 when unavailable), from one read: the
+// kernel reports HWM >= RSS within one read, two reads could see RSS grow in between.
+void read_peak_and_resident(size_t& hwm, size_t& rss) {
   std::ifstream in("/proc/self/status");
   std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(key + ":", 0) == 0) return size_t(std::strtoull(line.c_str() + key.size() + 1, nullptr, 10)) * 1024;
-  return 0;
+  auto bytes_after = [&](const char* key, size_t& out) {
+    size_t n = std::strlen(key);
+    if (line.compare(0, n, key) == 0) out = size_t(std::strtoull(line.c_str() + n, nullptr, 10)) * 1024;
+  };
+  while (std::getline(in, line)) {
+    bytes_after("VmHWM:", hwm);
+    bytes_after("VmRSS:", rss);
+  }
 }
 
 MemoryStats memory_stats_of(const FunctionImpl& f) {
@@ -70,8 +77,7 @@ MemoryStats memory_stats_of(const FunctionImpl& f) {
       ++m.arena_buffers;
     }
   }
-  m.vm_hwm_bytes = proc_status_bytes("VmHWM");
-  m.vm_rss_bytes = proc_status_bytes("VmRSS");
+  read_peak_and_resident(m.vm_hwm_bytes, m.vm_rss_bytes);
   return m;
 }
 

@@ -33,7 +33,7 @@ TEST_CASE("RandomState raw MT19937 stream", "[numpy]") {
   CHECK(s.next_uint32() == 822569775u);
 }
 
-TEST_CASE("RandomState rejects seeds outside [0, 2**32-1]", "[numpy]") {
+TEST_CASE("RandomState rejects seeds outside 0 to 2**32-1", "[numpy]") {
   CHECK_THROWS_AS(np::RandomState(-1), std::invalid_argument);
   CHECK_THROWS_AS(np::RandomState(int64_t(1) << 32), std::invalid_argument);
   np::RandomState r(0xFFFFFFFF);

@@ -136,7 +136,7 @@ TEST_CASE("debugprint: Theano's line format, ids and prefixes", "[printing]") {
   CHECK_THROWS_WITH(P::debugprint_str(y, {.ids = "hex"}), Catch::Contains("ids must be"));
 }
 
-TEST_CASE("debugprint: a shared node is expanded once; names, constants and the last-child prefix", "[printing]") {
+TEST_CASE("debugprint: a shared node is expanded once, names, constants, the last-child prefix", "[printing]") {
   auto x = T::dmatrix("x");
   auto w = T::dvector();  // unnamed input
   auto h = T::tanh(x * w);

@@ -179,7 +179,7 @@ TEST_CASE("a fixpoint phase stops after 25 sweeps", "[rewrite]") {
   CHECK(r->ctx.applied["test_ping"] + r->ctx.applied["test_pong"] == 25);
 }
 
-TEST_CASE("rewrites are excluded by name; FAST_COMPILE skips them all", "[rewrite]") {
+TEST_CASE("rewrites are excluded by name and FAST_COMPILE skips them all", "[rewrite]") {
   Var x = T::dvector("x"), y = T::dvector("y");
   Var e = x * y + x * y;
   CHECK(op_strs(theano::function({x, y}, e)) == std::vector<std::string>{"Elemwise{Composite{((i0 * i1) + (i0 * i1))}}"});
@@ -205,7 +205,7 @@ TEST_CASE("rewrites are excluded by name; FAST_COMPILE skips them all", "[rewrit
 
 // ---- merge ----
 
-TEST_CASE("merge: x*y + x*y computes one mul; equal constants collapse", "[rewrite][merge]") {
+TEST_CASE("merge: x*y + x*y computes one mul and equal constants collapse", "[rewrite][merge]") {
   Var x = T::dvector("x"), y = T::dvector("y");
   auto r = rewritten({x, y}, {x * y + x * y}, R::MergePass());
   check_golden(r->before,
@@ -413,7 +413,7 @@ TEST_CASE("stabilize: log(1+x), log(sigmoid(x)), log(softmax(x))", "[rewrite][st
   CHECK(plain(f64(Dims{1, 2}, {1e-20, -800})).array(0).item(0) == 0);
 }
 
-TEST_CASE("stabilize leaves log(2+x), log(exp(x)) and log(softmax(x)[rows, y]) with other rows alone", "[rewrite][stabilize]") {
+TEST_CASE("stabilize leaves log(2+x), log(exp(x)) and log(softmax(x)) indexed by rows and y with other rows alone", "[rewrite][stabilize]") {
   Var x = T::dmatrix("x");
   Var y = T::lvector("y"), z = T::lvector("z");
   R::LocalPhase p = phase_of({&R::constant_folding, &RW::local_log1p, &RW::local_log_sigmoid, &RW::local_crossentropy_onehot,

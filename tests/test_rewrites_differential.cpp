@@ -117,7 +117,7 @@ TEST_CASE("rewrites keep the MLP's training, L1 and L2 terms included", "[rewrit
       28 * 28, 20, 0.01, 6);
 }
 
-TEST_CASE("rewrites keep LeNet's training (nkerns 2, 3; batch 10)", "[rewrite][differential]") {
+TEST_CASE("rewrites keep LeNet's training (nkerns 2, 3, batch 10)", "[rewrite][differential]") {
   const int batch_size = 10;
   compare(
       [](const Var& x, const Var& y) {
