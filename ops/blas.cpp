@@ -3,6 +3,8 @@
 #include <cblas.h>
 #include <fmt/format.h>
 
+#include "runtime/blas_time.hpp"
+#include "runtime/thread_pool.hpp"
 #include "ops/elemwise.hpp"
 #include "ops/graph_math.hpp"
 
@@ -57,10 +59,28 @@ void gemm_t(T alpha, const NDArray& a, const NDArray& b, T beta, NDArray& c) {
       for (int64_t j = 0; j < n; ++j) c.data<T>()[i * ldc + j] = beta == T(0) ? T(0) : c.data<T>()[i * ldc + j] * beta;
     return;
   }
-  if constexpr (std::is_same_v<T, float>)
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, ac.data<float>(), lda, bc.data<float>(), ldb, beta, c.data<float>(), ldc);
-  else
-    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, ac.data<double>(), lda, bc.data<double>(), ldb, beta, c.data<double>(), ldc);
+  auto call = [&](int64_t mm, int64_t nn, const T* pa, const T* pb, T* pc) {
+    GemmClock clock;
+    if constexpr (std::is_same_v<T, float>) cblas_sgemm(CblasRowMajor, ta, tb, mm, nn, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+    else cblas_dgemm(CblasRowMajor, ta, tb, mm, nn, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+  };
+  const T *pa = ac.data<T>(), *pb = bc.data<T>();
+  T* pc = c.data<T>();
+  // BLAS runs single-threaded when the kernel pool has several threads (runtime/thread_pool.hpp):
+  // large products are split here into blocks of C's rows (or columns), one per thread.
+  const int64_t wide = std::max(m, n);
+  const int64_t parts = double(m) * double(n) * double(k) >= 2e6 ? std::min<int64_t>(kernel_threads(), wide / 16) : 1;
+  if (parts <= 1) {
+    call(m, n, pa, pb, pc);
+    return;
+  }
+  const int64_t per = (wide + parts - 1) / parts;
+  parallel_for(parts, [&](int64_t t) {
+    const int64_t lo = t * per, len = std::min(wide, lo + per) - lo;
+    if (len <= 0) return;
+    if (m >= n) call(len, n, pa + (va.trans ? lo : lo * lda), pb, pc + lo * ldc);
+    else call(m, len, pa, pb + (vb.trans ? lo * ldb : lo), pc + lo);
+  });
 }
 
 // Integer and bool dot products (rare: index arithmetic); a plain triple loop.

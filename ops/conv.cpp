@@ -4,6 +4,7 @@
 
 #include "ops/elemwise.hpp"
 #include "ops/shape.hpp"
+#include "runtime/thread_pool.hpp"
 #include "runtime/scratch.hpp"
 
 namespace theano::ops {
@@ -148,13 +149,15 @@ void Conv2d::perform(std::span<const NDArray* const> in, std::span<NDArray* cons
     throw OpError(fmt::format("{}: {}", str(), e.what()));
   }
   out[0]->ensure(a.dtype(), out_shape);
-  void* ws = scratch_buffer(kernels::conv2d_workspace_bytes(g, dtype_size(a.dtype())));
+  // Each thread takes a share of the minibatch; a single image stays on one thread.
+  const int threads = int(std::min<int64_t>(kernel_threads(), std::max<int64_t>(1, g.batch)));
+  void* ws = scratch_buffer(kernels::conv2d_workspace_bytes(g, dtype_size(a.dtype()), threads));
   auto run = [&](auto t) {
     using T = decltype(t);
     T* o = out[0]->data<T>();
-    if (kind_ == ConvKind::Forward) kernels::conv2d_forward<T>(g, a.data<T>(), b.data<T>(), o, attrs_.filter_flip, ws);
-    else if (kind_ == ConvKind::GradInputs) kernels::conv2d_grad_input<T>(g, b.data<T>(), a.data<T>(), o, attrs_.filter_flip, ws);
-    else kernels::conv2d_grad_weights<T>(g, a.data<T>(), b.data<T>(), o, attrs_.filter_flip, ws);
+    if (kind_ == ConvKind::Forward) kernels::conv2d_forward<T>(g, a.data<T>(), b.data<T>(), o, attrs_.filter_flip, ws, threads);
+    else if (kind_ == ConvKind::GradInputs) kernels::conv2d_grad_input<T>(g, b.data<T>(), a.data<T>(), o, attrs_.filter_flip, ws, threads);
+    else kernels::conv2d_grad_weights<T>(g, a.data<T>(), b.data<T>(), o, attrs_.filter_flip, ws, threads);
   };
   if (a.dtype() == DType::Float32) run(float{});
   else run(double{});

@@ -8,10 +8,12 @@
 
 #include <cblas.h>
 
+#include "runtime/blas_time.hpp"
+#include "runtime/thread_pool.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 namespace theano::kernels {
@@ -75,10 +77,12 @@ ThreadBuffers<T> thread_buffers(const Conv2dGeometry& g, void* workspace, int t)
 
 void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k, const float* a,
                int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc) {
+  GemmClock clock;
   cblas_sgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), 1.0f, a, int(lda), b, int(ldb), 1.0f, c, int(ldc));
 }
 void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k, const double* a,
                int64_t lda, const double* b, int64_t ldb, double* c, int64_t ldc) {
+  GemmClock clock;
   cblas_dgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), 1.0, a, int(lda), b, int(ldb), 1.0, c, int(ldc));
 }
 
@@ -198,21 +202,17 @@ void scatter_chunk(const T* chunk, T* images, int64_t n, int64_t K, int64_t hw) 
   for (int64_t i = 0; i < n; ++i) copy_rows<false>(images + i * K * hw, hw, chunk + i * hw, n * hw, K, hw);
 }
 
-// Runs f(thread_index, first_image, end_image) over contiguous batch ranges.
+// Runs f(task, first_image, end_image) over contiguous batch ranges, one task per thread, on the
+// kernel thread pool. The ranges depend only on n_threads, so results do not depend on scheduling.
 template <typename F>
 void over_batch(const Conv2dGeometry& g, int n_threads, F&& f) {
   const int64_t per = images_per_thread(g, n_threads);
-  const int used = int((g.batch + per - 1) / per);
+  const int64_t used = (g.batch + per - 1) / per;
   if (used <= 1) {
     f(0, int64_t(0), g.batch);
     return;
   }
-  std::vector<std::thread> pool;
-  pool.reserve(size_t(used - 1));
-  for (int t = 1; t < used; ++t)
-    pool.emplace_back([&f, t, per, &g] { f(t, t * per, std::min(g.batch, (t + 1) * per)); });
-  f(0, int64_t(0), per);
-  for (auto& th : pool) th.join();
+  parallel_for(used, [&](int64_t t) { f(int(t), t * per, std::min(g.batch, (t + 1) * per)); });
 }
 
 }  // namespace

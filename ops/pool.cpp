@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "ops/graph_math.hpp"
+#include "runtime/thread_pool.hpp"
 
 namespace theano::ops {
 
@@ -105,11 +106,13 @@ void Pool::perform(std::span<const NDArray* const> in, std::span<NDArray* const>
   const NDArray& x = contiguous(*in[0], k0);
   kernels::Pool2dGeometry g = geometry(attrs_, x.shape());
   Dims pooled = pooled_shape(attrs_, x.shape());
+  // Threads pay off from about 64K inputs (a few tens of microseconds of work).
+  const int threads = x.size() >= (int64_t(1) << 16) ? kernel_threads() : 1;
   auto run = [&](auto t) {
     using T = decltype(t);
     if (kind_ == PoolKind::Forward) {
       out[0]->ensure(x.dtype(), pooled);
-      kernels::pool2d_forward<T>(attrs_.mode, g, x.data<T>(), out[0]->data<T>());
+      kernels::pool2d_forward<T>(attrs_.mode, g, x.data<T>(), out[0]->data<T>(), threads);
       return;
     }
     const NDArray& y = contiguous(*in[1], k1);
@@ -119,7 +122,7 @@ void Pool::perform(std::span<const NDArray* const> in, std::span<NDArray* const>
         throw OpError(fmt::format("{}: the pooled gradient has shape {}, expected {} for input {}", str(), gz.shape().str(), pooled.str(),
                                   x.shape().str()));
       out[0]->ensure(x.dtype(), x.shape());
-      kernels::pool2d_grad<T>(attrs_.mode, g, x.data<T>(), y.data<T>(), gz.data<T>(), out[0]->data<T>());
+      kernels::pool2d_grad<T>(attrs_.mode, g, x.data<T>(), y.data<T>(), gz.data<T>(), out[0]->data<T>(), threads);
     } else {
       if (!(gz.shape() == x.shape())) throw OpError(fmt::format("{}: gradient shape {} differs from input {}", str(), gz.shape().str(), x.shape().str()));
       out[0]->ensure(x.dtype(), pooled);

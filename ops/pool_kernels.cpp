@@ -5,8 +5,9 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <thread>
 #include <vector>
+
+#include "runtime/thread_pool.hpp"
 
 #if defined(__AVX2__)
 #include <immintrin.h>
@@ -35,7 +36,7 @@ bool is_max_2x2(PoolMode mode, const Pool2dGeometry& g) {
 template <typename T>
 inline T max_step(T acc, T a) { return a > acc ? a : acc; }
 
-// Runs f(first_slice, end_slice) over contiguous ranges of the outer dim.
+// Runs f(first_slice, end_slice) over contiguous ranges of the outer dim on the kernel thread pool.
 template <typename F>
 void over_outer(int64_t outer, int n_threads, F&& f) {
   const int64_t t = std::clamp<int64_t>(n_threads, 1, std::max<int64_t>(1, outer));
@@ -44,11 +45,7 @@ void over_outer(int64_t outer, int n_threads, F&& f) {
     return;
   }
   const int64_t per = (outer + t - 1) / t;
-  std::vector<std::thread> pool;
-  for (int64_t i = 1; i * per < outer; ++i)
-    pool.emplace_back([&f, i, per, outer] { f(i * per, std::min(outer, (i + 1) * per)); });
-  f(int64_t(0), std::min(outer, per));
-  for (auto& th : pool) th.join();
+  parallel_for((outer + per - 1) / per, [&](int64_t i) { f(i * per, std::min(outer, (i + 1) * per)); });
 }
 
 // Row kernels for max 2x2/2 returning how many outputs they handled; the generic versions leave

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "graph/op.hpp"
+#include "runtime/thread_pool.hpp"
 #include "runtime/config.hpp"
 #include "runtime/function_impl.hpp"
 #include "runtime/pipeline.hpp"
@@ -51,6 +52,7 @@ void check_updates(const std::vector<std::pair<Var, Var>>& updates) {
 
 Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const FunctionOptions& options) {
   auto t0 = std::chrono::steady_clock::now();
+  kernel_threads();  // settles the thread policy (and OpenBLAS's thread count) before any kernel runs
   check_inputs(inputs);
   check_updates(options.updates);
   if (!options.mode.empty() && options.mode != "FAST_RUN" && options.mode != "FAST_COMPILE")

@@ -46,9 +46,15 @@ Config parse_flags(const std::string& flags) {
     } else if (key == "device") {
       if (value != "cpu") throw std::invalid_argument("THEANO_FLAGS: device '" + value + "' is not available; theano-cpp runs on cpu");
       c.device = value;
+    } else if (key == "threads") {
+      char* end = nullptr;
+      long n = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || n < 1 || n > 1024)
+        throw std::invalid_argument("THEANO_FLAGS: threads must be a whole number from 1 to 1024, got '" + value + "'");
+      c.threads = int(n);
     } else {
       throw std::invalid_argument("THEANO_FLAGS: unknown flag '" + key +
-                                  "' (known: floatX, profile, mode, optimizer_excluding, device)");
+                                  "' (known: floatX, profile, mode, optimizer_excluding, device, threads)");
     }
   }
   return c;

@@ -303,7 +303,7 @@ TEST_CASE("errors: T::grad and building functions", "[errors]") {
 }
 
 TEST_CASE("errors: THEANO_FLAGS and the tutorials' command-line flags", "[errors]") {
-  expect("THEANO_FLAGS: unknown flag 'foo' (known: floatX, profile, mode, optimizer_excluding, device)",
+  expect("THEANO_FLAGS: unknown flag 'foo' (known: floatX, profile, mode, optimizer_excluding, device, threads)",
          [] { parse_flags("floatX=float32,foo=1"); });
   expect("THEANO_FLAGS: entry 'floatX' is not of the form name=value", [] { parse_flags("floatX"); });
   expect("THEANO_FLAGS: floatX must be float32 or float64, got 'float16'", [] { parse_flags("floatX=float16"); });
