@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
 #include <optional>
 #include <stdexcept>
@@ -30,12 +31,15 @@ struct ReportOptions {
 };
 inline ReportOptions report;
 
-// Fails before training, naming the flag, if path cannot be written: not after hours of it.
+// Fails before training, naming the flag, if path cannot be written: not after hours of it. A file
+// that did not exist is removed again, so a run that stops early leaves no empty picture behind.
 inline void check_writable(const std::string& flag, const std::string& path) {
   if (path.empty()) return;
+  bool existed = std::filesystem::exists(path);
   std::FILE* f = std::fopen(path.c_str(), "a");
   if (!f) throw std::runtime_error(fmt::format("--{} {}: cannot open for writing: {}", flag, path, std::strerror(errno)));
   std::fclose(f);
+  if (!existed) std::filesystem::remove(path);
 }
 
 // "1:02:03" or "2:03".
