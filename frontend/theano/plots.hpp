@@ -2,10 +2,13 @@
 // tutorials' --plot: validation and test error against epoch) and grayscale PNGs (zlib-compressed,
 // as the tutorials' utils.tile_raster_images + PIL save the learned filters: --filters).
 //
+//   #include <theano/plots.hpp>
+//
 //   theano::plots::Chart chart{.title = "LeNet5", .x_label = "epoch", .y_label = "error (%)"};
 //   chart.series.push_back({.label = "validation", .points = {{1, 9.23}, {2, 4.91}}});
 //   theano::plots::write_svg("curve.svg", chart);
-//   auto image = theano::plots::tile_raster_images(W, {5, 5}, {4, 5});   // 20 filters of 5x5
+//   auto W = theano::shared(theano::numpy::zeros({20, 1, 5, 5}, theano::config().floatX), "W");
+//   auto image = theano::plots::tile_raster_images(W.get_value(), {5, 5}, {4, 5});  // 4 rows of 5
 //   theano::plots::write_png("filters.png", theano::plots::upscale(image, 8));
 #pragma once
 #include <cstdint>

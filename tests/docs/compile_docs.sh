@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# CTest "docs_compile": every ```cpp block of README.md and docs/*.md, and the worked example that
-# opens frontend/theano/theano.hpp, compiles against the source tree (g++ -fsyntax-only), so the
-# docs cannot drift from the API. A block is a whole translation unit unless the line before its
+# CTest "docs_compile": every ```cpp block of README.md and docs/*.md, and the worked examples that
+# open frontend/theano/theano.hpp and plots.hpp, compile against the source tree (g++
+# -fsyntax-only), so the docs cannot drift from the API. A block is a whole translation unit unless the line before its
 # fence says otherwise:
 #   <!-- fragment NAME -->      statements: the body of doc_context::NAME::fragment()
 #   <!-- declarations NAME -->  functions/objects at namespace scope, doc_context::NAME's names visible
@@ -30,11 +30,12 @@ for md in README.md docs/*.md; do
     NF { kind = "unit"; ctx = "none" }   # a marker applies only to the block right after it
   ' "$md"
 done
-# The worked example in theano.hpp's opening comment: its lines indented by "//   ".
-hdr=frontend/theano/theano.hpp
-n=$(( $(wc -l < "$tmp/manifest") + 1 ))
-awk '/^\/\/   / { sub(/^\/\/   /, ""); print; next } /^\/\/ *$/ || /^\/\/ / { print ""; next } { exit }' "$hdr" > "$tmp/$n.body"
-echo "$n $hdr 1 fragment none" >> "$tmp/manifest"
+# The worked examples in the public headers' opening comments: their lines indented by "//   ".
+for hdr in frontend/theano/theano.hpp frontend/theano/plots.hpp; do
+  n=$(( $(wc -l < "$tmp/manifest") + 1 ))
+  awk '/^\/\/   / { sub(/^\/\/   /, ""); print; next } /^\/\/ *$/ || /^\/\/ / { print ""; next } { exit }' "$hdr" > "$tmp/$n.body"
+  echo "$n $hdr 1 fragment none" >> "$tmp/manifest"
+done
 
 # 2. Wrap each block into a translation unit.
 while read -r id file line kind ctx; do
