@@ -18,6 +18,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <theano/plots.hpp>
@@ -99,8 +100,13 @@ class TrainingMonitor {
     int64_t total = std::min<int64_t>(int64_t(n_epochs_) * n_train_batches_, int64_t(patience) + 1);
     int64_t left = std::max<int64_t>(0, total - (iter + 1));
     double per_iter = elapsed / double(trained_);
-    fmt::print("\r[epoch {}/{}, minibatch {}/{}, {:.0f} images/s, elapsed {}, remaining {}]\033[K", epoch, n_epochs_, minibatch_index + 1,
-               n_train_batches_, double(trained_) * batch_size_ / std::max(elapsed, 1e-9), clock_str(elapsed), clock_str(per_iter * double(left)));
+    std::string line = fmt::format("epoch {}/{}, minibatch {}/{}, {:.0f} images/s, elapsed {}, remaining {}", epoch, n_epochs_,
+                                   minibatch_index + 1, n_train_batches_, double(trained_) * batch_size_ / std::max(elapsed, 1e-9),
+                                   clock_str(elapsed), clock_str(per_iter * double(left)));
+    // A line longer than the terminal would wrap, and \r would then redraw only its last row.
+    winsize ws{};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && line.size() > size_t(ws.ws_col - 1)) line.resize(ws.ws_col - 1);
+    fmt::print("\r{}\033[K", line);
     std::fflush(stdout);
     drawn_ = true;
   }

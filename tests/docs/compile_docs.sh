@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # CTest "docs_compile": every ```cpp block of README.md and docs/*.md, and the worked examples that
 # open frontend/theano/theano.hpp and plots.hpp, compile against the source tree (g++
-# -fsyntax-only), so the docs cannot drift from the API. A block is a whole translation unit unless the line before its
-# fence says otherwise:
+# -fsyntax-only), so the docs cannot drift from the API. A block is a whole translation unit
+# unless the line before its fence says otherwise:
 #   <!-- fragment NAME -->      statements: the body of doc_context::NAME::fragment()
 #   <!-- declarations NAME -->  functions/objects at namespace scope, doc_context::NAME's names visible
 # (NAME defaults to `none`; the contexts are in tests/docs/doc_contexts.hpp). A fragment's #include

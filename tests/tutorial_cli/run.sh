@@ -54,8 +54,8 @@ fi
 
 # On a terminal: the progress line, erased before each tutorial line; none with --no-progress.
 # convolutional_mlp with 4 and 5 kernels takes a few seconds, time for several redraws.
-script -qec "'$bin/convolutional_mlp' --n_epochs 1 --nkerns 4,5 --save '' --filters f.png" /dev/null > tty.txt || fail "convolutional_mlp on a pty"
-grep -qaE $'\r\\[epoch 1/1, minibatch [0-9]+/100, [0-9]+ images/s, elapsed [0-9:]+, remaining [0-9:]+\\]\033\\[K' tty.txt \
+script -qec "stty cols 200 2>/dev/null; '$bin/convolutional_mlp' --n_epochs 1 --nkerns 4,5 --save '' --filters f.png" /dev/null > tty.txt || fail "convolutional_mlp on a pty"
+grep -qaE $'\repoch 1/1, minibatch [0-9]+/100, [0-9]+ images/s, elapsed [0-9:]+, remaining [0-9:]+\033\\[K' tty.txt \
   || { cat -A tty.txt | head -20; fail "no progress line on a terminal"; }
 grep -qa $'\r\033\\[Kepoch 1, minibatch 100/100, validation error' tty.txt || { cat -A tty.txt | head -20; fail "the progress line is not erased before the tutorial's line"; }
 script -qec "'$bin/convolutional_mlp' --n_epochs 1 --nkerns 4,5 --save '' --no-progress" /dev/null > tty2.txt || fail "--no-progress run"
