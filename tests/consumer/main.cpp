@@ -1,6 +1,7 @@
 // A user's first program against an installed theano-cpp: f(x) = x², its gradient, a compiled
-// function, and a shared variable updated by SGD. Exits 1 if a number is wrong.
+// function, a shared variable updated by SGD, and a PNG from theano::plots. Exits 1 if a result is wrong.
 #include <cstdio>
+#include <theano/plots.hpp>
 #include <theano/theano.hpp>
 
 namespace T = theano::tensor;
@@ -20,6 +21,10 @@ int main() {
   step();
   double w1 = w.get_value().item(0);
 
-  std::printf("f(4) = %g, f'(4) = %g, w after one step = %g\n", fx, gx, w1);
-  return fx == 16.0 && gx == 8.0 && w1 == 1.5 ? 0 : 1;
+  // The second public header: a 1x1 white PNG is signature + IHDR + IDAT + IEND.
+  std::string png = theano::plots::png_str({1, 1, {255}});
+  bool png_ok = png.compare(1, 3, "PNG") == 0 && png.size() > 8 + 25 + 12 + 12;
+
+  std::printf("f(4) = %g, f'(4) = %g, w after one step = %g, png %zu bytes\n", fx, gx, w1, png.size());
+  return fx == 16.0 && gx == 8.0 && w1 == 1.5 && png_ok ? 0 : 1;
 }
