@@ -14,10 +14,12 @@
 
 // Demonstrates lenet on MNIST dataset
 // save_path: where the best model's parameters are saved on every new best (empty: not saved);
-// resume: a checkpoint to load them from before training (the weights only).
+// resume: a checkpoint to load them from before training (the weights only); filters_path: a PNG
+// of the first layer's filters after training (empty: none).
 void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::string& dataset = "mnist.pkl.gz",
                      std::vector<int> nkerns = {20, 50}, int batch_size = 500, const std::string& save_path = "best_model.ckpt",
-                     const std::string& resume = "") {
+                     const std::string& resume = "", const std::string& filters_path = "") {
+  tutorial::check_writable("filters", filters_path);
   RandomState rng(23455);
 
   auto datasets = load_data(dataset);
@@ -138,6 +140,8 @@ void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::
   int best_iter = 0;
   double test_score = 0.;
   auto start_time = std::chrono::steady_clock::now();
+  // the progress line on a terminal, --log and --plot (training_monitor.hpp)
+  tutorial::TrainingMonitor monitor("convolutional_mlp: LeNet5 on MNIST", n_epochs, n_train_batches, batch_size);
 
   int epoch = 0;
   bool done_looping = false;
@@ -147,21 +151,25 @@ void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::
       int iter = (epoch - 1) * n_train_batches + minibatch_index;
 
       if (iter % 100 == 0) {
+        monitor.clear();
         fmt::print("training @ iter =  {}\n", iter);
         std::fflush(stdout);
       }
       double cost_ij = train_model(minibatch_index);
       (void)cost_ij;
+      monitor.trained(epoch, minibatch_index, iter, patience);
 
       if ((iter + 1) % validation_frequency == 0) {
         // compute zero-one loss on validation set
         std::vector<double> validation_losses;
         for (int i = 0; i < n_valid_batches; ++i) validation_losses.push_back(validate_model(i));
         double this_validation_loss = numpy::mean(validation_losses);
+        monitor.clear();
         fmt::print("epoch {}, minibatch {}/{}, validation error {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
                    this_validation_loss * 100.);
         std::fflush(stdout);
 
+        std::optional<double> this_test_score;  // for --log and --plot: computed only on a new best
         // if we got the best validation score until now
         if (this_validation_loss < best_validation_loss) {
           // improve patience if loss improvement is good enough
@@ -176,6 +184,7 @@ void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::
           std::vector<double> test_losses;
           for (int i = 0; i < n_test_batches; ++i) test_losses.push_back(test_model(i));
           test_score = numpy::mean(test_losses);
+          this_test_score = test_score;
           fmt::print("     epoch {}, minibatch {}/{}, test error of best model {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
                      test_score * 100.);
           std::fflush(stdout);
@@ -183,6 +192,7 @@ void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::
           // save the best model
           if (!save_path.empty()) theano::save(save_path, params);
         }
+        monitor.validated(epoch, iter, this_validation_loss, this_test_score);
       }
       if (patience <= iter) {
         done_looping = true;
@@ -190,12 +200,19 @@ void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::
       }
     }
   }
+  monitor.clear();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   fmt::print("Optimization complete.\n");
   fmt::print("Best validation score of {:f} % obtained at iteration {}, with test performance {:f} %\n", best_validation_loss * 100.,
              best_iter + 1, test_score * 100.);
   std::fflush(stdout);
   fmt::print(stderr, "The code for file convolutional_mlp.cpp ran for {:.2f}m\n", seconds / 60.);
+
+  // --filters FILE.png: layer0's nkerns[0] learned 5x5 filters, tiled as utils.tile_raster_images does
+  if (!filters_path.empty()) {
+    tutorial::write_filters(filters_path, layer0->W.get_value(), {5, 5});
+    fmt::print("... the first layer's {} filters written to {}\n", nkerns[0], filters_path);
+  }
 }
 
 int main(int argc, char** argv) {
@@ -213,10 +230,13 @@ int main(int argc, char** argv) {
   flags.add("save", save_path, "where to save the best model's parameters on every new best (theano::save); empty: do not save");
   flags.add("resume", resume, "a checkpoint to load the parameters from before training (restores the weights only)");
   flags.add_dot_flag();
+  flags.add_report_flags();
+  std::string filters_path;
+  flags.add("filters", filters_path, "after training, write the first layer's filters as a tiled grayscale PNG, e.g. --filters filters.png");
   try {
     flags.parse(argc, argv);
     if (nkerns.size() != 2) throw std::invalid_argument("--nkerns needs two values, e.g. 20,50");
-    evaluate_lenet5(learning_rate, n_epochs, dataset, nkerns, batch_size, save_path, resume);
+    evaluate_lenet5(learning_rate, n_epochs, dataset, nkerns, batch_size, save_path, resume, filters_path);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;

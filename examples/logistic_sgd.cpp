@@ -84,6 +84,8 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
   double best_validation_loss = numpy::inf;
   double test_score = 0.;
   auto start_time = std::chrono::steady_clock::now();
+  // the progress line on a terminal, --log and --plot (training_monitor.hpp)
+  tutorial::TrainingMonitor monitor("logistic_sgd: logistic regression on MNIST", n_epochs, n_train_batches, batch_size);
 
   bool done_looping = false;
   int epoch = 0;
@@ -94,6 +96,7 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
       (void)minibatch_avg_cost;
       // iteration number
       int iter = (epoch - 1) * n_train_batches + minibatch_index;
+      monitor.trained(epoch, minibatch_index, iter, patience);
 
       if ((iter + 1) % validation_frequency == 0) {
         // compute zero-one loss on validation set
@@ -101,10 +104,12 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
         for (int i = 0; i < n_valid_batches; ++i) validation_losses.push_back(validate_model(i));
         double this_validation_loss = numpy::mean(validation_losses);
 
+        monitor.clear();
         fmt::print("epoch {}, minibatch {}/{}, validation error {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
                    this_validation_loss * 100.);
         std::fflush(stdout);
 
+        std::optional<double> this_test_score;  // for --log and --plot: computed only on a new best
         // if we got the best validation score until now
         if (this_validation_loss < best_validation_loss) {
           // improve patience if loss improvement is good enough
@@ -116,6 +121,7 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
           std::vector<double> test_losses;
           for (int i = 0; i < n_test_batches; ++i) test_losses.push_back(test_model(i));
           test_score = numpy::mean(test_losses);
+          this_test_score = test_score;
 
           fmt::print("     epoch {}, minibatch {}/{}, test error of best model {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
                      test_score * 100.);
@@ -124,6 +130,7 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
           // save the best model
           if (!save_path.empty()) theano::save(save_path, classifier.params);
         }
+        monitor.validated(epoch, iter, this_validation_loss, this_test_score);
       }
       if (patience <= iter) {
         done_looping = true;
@@ -131,6 +138,7 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
       }
     }
   }
+  monitor.clear();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   fmt::print("Optimization complete with best validation score of {:f} %,with test performance {:f} %\n", best_validation_loss * 100.,
              test_score * 100.);
@@ -185,6 +193,7 @@ int main(int argc, char** argv) {
   flags.add_switch("predict", predict_only, "predict() instead of training: load the model (--resume, else --save) and print the "
                                             "predicted labels of the first 10 test images");
   flags.add_dot_flag();
+  flags.add_report_flags();
   try {
     flags.parse(argc, argv);
     if (predict_only) predict(resume.empty() ? save_path : resume, dataset);

@@ -88,6 +88,8 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
   int best_iter = 0;
   double test_score = 0.;
   auto start_time = std::chrono::steady_clock::now();
+  // the progress line on a terminal, --log and --plot (training_monitor.hpp)
+  tutorial::TrainingMonitor monitor("mlp: multilayer perceptron on MNIST", n_epochs, n_train_batches, batch_size);
 
   int epoch = 0;
   bool done_looping = false;
@@ -98,6 +100,7 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
       (void)minibatch_avg_cost;
       // iteration number
       int iter = (epoch - 1) * n_train_batches + minibatch_index;
+      monitor.trained(epoch, minibatch_index, iter, patience);
 
       if ((iter + 1) % validation_frequency == 0) {
         // compute zero-one loss on validation set
@@ -105,10 +108,12 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
         for (int i = 0; i < n_valid_batches; ++i) validation_losses.push_back(validate_model(i));
         double this_validation_loss = numpy::mean(validation_losses);
 
+        monitor.clear();
         fmt::print("epoch {}, minibatch {}/{}, validation error {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
                    this_validation_loss * 100.);
         std::fflush(stdout);
 
+        std::optional<double> this_test_score;  // for --log and --plot: computed only on a new best
         // if we got the best validation score until now
         if (this_validation_loss < best_validation_loss) {
           // improve patience if loss improvement is good enough
@@ -122,6 +127,7 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
           std::vector<double> test_losses;
           for (int i = 0; i < n_test_batches; ++i) test_losses.push_back(test_model(i));
           test_score = numpy::mean(test_losses);
+          this_test_score = test_score;
 
           fmt::print("     epoch {}, minibatch {}/{}, test error of best model {:f} %\n", epoch, minibatch_index + 1, n_train_batches,
                      test_score * 100.);
@@ -130,6 +136,7 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
           // save the best model
           if (!save_path.empty()) theano::save(save_path, classifier.params);
         }
+        monitor.validated(epoch, iter, this_validation_loss, this_test_score);
       }
       if (patience <= iter) {
         done_looping = true;
@@ -137,6 +144,7 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
       }
     }
   }
+  monitor.clear();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   fmt::print("Optimization complete. Best validation score of {:f} % obtained at iteration {}, with test performance {:f} %\n",
              best_validation_loss * 100., best_iter + 1, test_score * 100.);
@@ -160,6 +168,7 @@ int main(int argc, char** argv) {
   flags.add("save", save_path, "where to save the best model's parameters on every new best (theano::save); empty: do not save");
   flags.add("resume", resume, "a checkpoint to load the parameters from before training (restores the weights only)");
   flags.add_dot_flag();
+  flags.add_report_flags();
   try {
     flags.parse(argc, argv);
     test_mlp(learning_rate, L1_reg, L2_reg, n_epochs, dataset, batch_size, n_hidden, save_path, resume);

@@ -2,7 +2,8 @@
 // Python function (--learning_rate 0.13 --n_epochs 5 ...), with --help listing each default.
 // Unknown or malformed flags are errors that name the flag and list the known ones.
 // Every tutorial also takes --dot PREFIX (add_dot_flag): after compiling, write_graphs() writes
-// PREFIX_train.dot/.svg and PREFIX_validate.dot/.svg with theano::printing::pydotprint.
+// PREFIX_train.dot/.svg and PREFIX_validate.dot/.svg with theano::printing::pydotprint, and
+// --no-progress, --log FILE, --plot FILE.svg (add_report_flags, see training_monitor.hpp).
 #pragma once
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include <theano/theano.hpp>
+
+#include "training_monitor.hpp"
 
 namespace tutorial {
 
@@ -35,7 +38,10 @@ class Flags {
   }
   void add(const std::string& name, std::vector<int>& target, const std::string& help) {
     std::string dflt;
-    for (size_t i = 0; i < target.size(); ++i) dflt += (i ? "," : "") + std::to_string(target[i]);
+    for (size_t i = 0; i < target.size(); ++i) {
+      if (i) dflt += ',';
+      dflt += std::to_string(target[i]);
+    }
     add_flag(name, dflt, help, [&target, name](const std::string& v) {
       target.clear();
       size_t p = 0;
@@ -51,6 +57,12 @@ class Flags {
   void add_dot_flag() {
     add("dot", dot_prefix,
         "write PREFIX_<function>.dot and .svg (graphviz) of the compiled functions, e.g. --dot /tmp/lenet; empty: off");
+  }
+  // --no-progress, --log FILE, --plot FILE.svg, bound to tutorial::report.
+  void add_report_flags() {
+    add_switch("no-progress", report.no_progress, "no progress line on a terminal (piped output never has one)");
+    add("log", report.log_path, "write a CSV row per validation: epoch,iteration,validation_error,test_error,seconds (errors in %)");
+    add("plot", report.plot_path, "write the validation and test error against epoch as an SVG, e.g. --plot curve.svg");
   }
   void add_switch(const std::string& name, bool& target, const std::string& help) {
     flags_.push_back({name, "off", help, [&target](const std::string&) { target = true; }, true});
@@ -84,7 +96,7 @@ class Flags {
 
   void print_help() const {
     fmt::print("usage: {} [--flag value ...]\n{}\n\nflags:\n", program_, summary_);
-    for (const Flag& f : flags_) fmt::print("  --{:<24} {} (default: {})\n", f.name, f.help, f.dflt);
+    for (const Flag& f : flags_) fmt::print("  --{:<24} {} (default: {})\n", f.name, f.help, f.dflt.empty() ? "\"\"" : f.dflt);
     fmt::print("  --{:<24} show this help\n", "help");
   }
 

@@ -3,7 +3,8 @@
 set -euo pipefail
 
 PACKAGES=(libopenblas-dev libfmt-dev catch2 zlib1g-dev cmake ninja-build g++ graphviz npm
-  clang libclang-rt-14-dev)  # clang + its sanitizer and libFuzzer runtimes: scripts/fuzz.sh
+  clang libclang-rt-14-dev  # clang + its sanitizer and libFuzzer runtimes: scripts/fuzz.sh
+  librsvg2-bin)  # rsvg-convert: tests/test_plots.cpp renders the training-curve SVG
 
 # A package counts as present if it is installed, or if an installed package Provides it
 # (e.g. NodeSource's nodejs provides and conflicts with Debian's npm: installing npm would break it).

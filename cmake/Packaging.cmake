@@ -1,0 +1,55 @@
+# Install rules, the CMake package config, the pkg-config file and CPack (.deb) for libtheano.
+# Layout under the prefix: lib/libtheano.a, lib/cmake/TheanoCpp/, lib/pkgconfig/theano-cpp.pc and
+# include/theano/ holding the source tree's headers at their source paths (frontend/theano/,
+# graph/, runtime/, ops/). The headers include each other by those paths ("graph/var.hpp"), so a
+# consumer's include path is the source tree's, moved under include/theano: include/theano and
+# include/theano/frontend. The target and the .pc file both give exactly that, so
+# `#include <theano/theano.hpp>` works as in the examples.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(THEANO_CPP_INCLUDE_SUBDIR ${CMAKE_INSTALL_INCLUDEDIR}/theano)
+set(THEANO_CPP_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/TheanoCpp)
+
+# The library's users compile C++20 too; installed consumers see the relocated include dirs.
+target_compile_features(theano PUBLIC cxx_std_20)
+target_include_directories(theano INTERFACE
+  $<INSTALL_INTERFACE:${THEANO_CPP_INCLUDE_SUBDIR}>
+  $<INSTALL_INTERFACE:${THEANO_CPP_INCLUDE_SUBDIR}/frontend>)
+set_target_properties(theano PROPERTIES EXPORT_NAME theano)
+
+install(TARGETS theano EXPORT TheanoCppTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  INCLUDES DESTINATION ${THEANO_CPP_INCLUDE_SUBDIR} ${THEANO_CPP_INCLUDE_SUBDIR}/frontend)
+# Every header of the four folders, not only those theano.hpp reaches today: a header added
+# later is installed without touching this file.
+foreach(dir frontend/theano graph runtime ops)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/ DESTINATION ${THEANO_CPP_INCLUDE_SUBDIR}/${dir}
+    FILES_MATCHING PATTERN "*.hpp" PATTERN "*.def")
+endforeach()
+
+install(EXPORT TheanoCppTargets NAMESPACE TheanoCpp:: DESTINATION ${THEANO_CPP_CMAKE_DIR})
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/TheanoCppConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/TheanoCppConfig.cmake INSTALL_DESTINATION ${THEANO_CPP_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/TheanoCppConfigVersion.cmake COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/TheanoCppConfig.cmake ${PROJECT_BINARY_DIR}/TheanoCppConfigVersion.cmake
+  DESTINATION ${THEANO_CPP_CMAKE_DIR})
+
+# pkg-config: the prefix is found from the .pc file's own place, so an unpacked .deb or a moved
+# prefix works too. A static library lists its dependencies in Libs (not Libs.private), so that
+# `pkg-config --libs theano-cpp` alone links.
+file(RELATIVE_PATH THEANO_CPP_PC_TO_PREFIX /p/${CMAKE_INSTALL_LIBDIR}/pkgconfig /p)
+configure_file(${CMAKE_CURRENT_LIST_DIR}/theano-cpp.pc.in ${PROJECT_BINARY_DIR}/theano-cpp.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/theano-cpp.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# cpack -G DEB: a development package (static library + headers), installed under /usr.
+set(CPACK_PACKAGE_NAME "libtheano-cpp-dev")
+set(CPACK_PACKAGE_VENDOR "theano-cpp")
+set(CPACK_PACKAGE_CONTACT "theano-cpp developers <theano-cpp@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Theano's symbolic graphs, gradients and compiled functions in C++ (static library, headers)")
+set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
+set(CPACK_DEBIAN_PACKAGE_SECTION "libdevel")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas-dev, libfmt-dev, zlib1g-dev")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_GENERATOR "DEB")
+include(CPack)
