@@ -31,4 +31,16 @@ inline double median_seconds(int repeats, const std::function<void()>& f) {
 
 inline void report(const char* name, double value) { std::printf("%s=%.6g\n", name, value); }
 
+// The process's peak resident set size (VmHWM) in MB, 0 when /proc is unavailable.
+inline double peak_rss_mb() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  char line[256];
+  double kb = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "VmHWM: %lf kB", &kb) == 1) break;
+  std::fclose(f);
+  return kb / 1024;
+}
+
 }  // namespace bench

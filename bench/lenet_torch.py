@@ -1,8 +1,9 @@
 # The PyTorch peer of bench/lenet_step.cpp: LeNet5 as in convolutional_mlp.py (conv 5x5 -> max-pool
 # 2x2 -> +b -> tanh, twice; tanh hidden layer of 500; softmax; NLL), batch 500, SGD lr 0.1.
-# Prints torch_lenet_step_ms (median of 15 steps) and torch_lenet_epoch_s (median of 3 epochs of
-# 100 train steps + 20 validation batches).
+# Prints torch_lenet_step_ms (median of 15 steps) and torch_lenet_epoch_s (median of 5 epochs of
+# 100 train steps + 20 validation batches) and torch_lenet_peak_rss_mb.
 import os
+import resource
 import statistics
 import time
 
@@ -86,4 +87,5 @@ def one_epoch():
 
 
 print("torch_lenet_step_ms=%.6g" % (median_time(15, one_step) * 1e3))
-print("torch_lenet_epoch_s=%.6g" % median_time(3, one_epoch))
+print("torch_lenet_epoch_s=%.6g" % median_time(5, one_epoch))
+print("torch_lenet_peak_rss_mb=%.6g" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))

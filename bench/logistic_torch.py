@@ -42,4 +42,5 @@ for _ in range(7):
     epoch()
     times.append(time.perf_counter() - t0)
 print("torch_logistic_step_ms=%.6g" % (statistics.median(times) * 1e3 / n_batches))
+print("torch_logistic_epoch_ms=%.6g" % (statistics.median(times) * 1e3))
 print("torch_threads=%d" % torch.get_num_threads())
