@@ -4,7 +4,8 @@ set -euo pipefail
 
 PACKAGES=(libopenblas-dev libfmt-dev catch2 zlib1g-dev cmake ninja-build g++ graphviz npm
   clang libclang-rt-14-dev  # clang + its sanitizer and libFuzzer runtimes: scripts/fuzz.sh
-  librsvg2-bin)  # rsvg-convert: tests/test_plots.cpp renders the training-curve SVG
+  librsvg2-bin  # rsvg-convert: tests/test_plots.cpp renders the training-curve SVG
+  pkg-config)   # the packaging test builds a consumer through theano-cpp.pc
 
 # A package counts as present if it is installed, or if an installed package Provides it
 # (e.g. NodeSource's nodejs provides and conflicts with Debian's npm: installing npm would break it).

@@ -50,14 +50,14 @@ step "cpack -G DEB"
 deb=$(find "$tmp/deb" -maxdepth 1 -name '*.deb' -print -quit)
 [ -n "$deb" ] || fail "cpack made no .deb in $tmp/deb"
 info=$(dpkg-deb -I "$deb")
-echo "$info" | grep -q '^ Package: libtheano-cpp-dev$' || { echo "$info"; fail "$deb: Package is not libtheano-cpp-dev"; }
-echo "$info" | grep -q '^ Depends: .*libopenblas-dev' || { echo "$info"; fail "$deb: Depends lacks libopenblas-dev"; }
+grep -q '^ Package: libtheano-cpp-dev$' <<<"$info" || { echo "$info"; fail "$deb: Package is not libtheano-cpp-dev"; }
+grep -q '^ Depends: .*libopenblas-dev' <<<"$info" || { echo "$info"; fail "$deb: Depends lacks libopenblas-dev"; }
 contents=$(dpkg-deb -c "$deb")
 # Paths as regular expressions: the library folder is lib/ or lib/<multiarch>/ (GNUInstallDirs).
 for f in '\./usr/include/theano/frontend/theano/theano\.hpp' '\./usr/include/theano/graph/var\.hpp' \
          '\./usr/lib/(.*/)?libtheano\.a' '\./usr/lib/(.*/)?cmake/TheanoCpp/TheanoCppConfig\.cmake' \
          '\./usr/lib/(.*/)?cmake/TheanoCpp/TheanoCppTargets\.cmake' '\./usr/lib/(.*/)?pkgconfig/theano-cpp\.pc'; do
-  echo "$contents" | awk '{ print $6 }' | grep -qxE "$f" || { echo "$contents"; fail "$deb holds no file matching $f"; }
+  grep -qxE "$f" < <(awk '{ print $6 }' <<<"$contents") || { echo "$contents"; fail "$deb holds no file matching $f"; }
 done
 # Only our own files: a package must not ship anything outside its include/ and lib/ folders.
 stray=$(echo "$contents" | awk '{ print $6 }' | grep -v -e '^\./$' -e '^\./usr/$' -e '^\./usr/include/' -e '^\./usr/lib/' || true)

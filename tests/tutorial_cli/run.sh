@@ -21,7 +21,7 @@ check_help() {
   help=$("$bin/$prog" --help)
   for pair in "$@"; do
     local name=${pair%%=*} value=${pair#*=}
-    echo "$help" | grep -qE -- "^  --$name +.*\(default: $value\)$" || { echo "$help"; fail "$prog --help: no '--$name ... (default: $value)'"; }
+    grep -qE -- "^  --$name +.*\(default: $value\)$" <<<"$help" || { echo "$help"; fail "$prog --help: no '--$name ... (default: $value)'"; }
   done
 }
 report_flags=(no-progress=off 'log=""' 'plot=""')
@@ -68,8 +68,8 @@ grep -qa "the first layer's 4 filters written to f.png" tty.txt || fail "--filte
 # Unwritable paths: status 2 and the flag named, before any training.
 for args in "--log /nonexistent-dir/r.csv" "--plot /nonexistent-dir/r.svg"; do
   set +e; msg=$("$bin/logistic_sgd" --n_epochs 1 --save "" $args 2>&1 >/dev/null); status=$?; set -e
-  [ $status -eq 2 ] && echo "$msg" | grep -qF "error: ${args% *} ${args#* }: cannot open for writing" || fail "$args: status $status, '$msg'"
+  [ $status -eq 2 ] && grep -qF "error: ${args% *} ${args#* }: cannot open for writing" <<<"$msg" || fail "$args: status $status, '$msg'"
 done
 set +e; msg=$("$bin/convolutional_mlp" --n_epochs 1 --filters /nonexistent-dir/f.png 2>&1 >/dev/null); status=$?; set -e
-[ $status -eq 2 ] && echo "$msg" | grep -qF "error: --filters /nonexistent-dir/f.png: cannot open for writing" || fail "--filters: status $status, '$msg'"
+[ $status -eq 2 ] && grep -qF "error: --filters /nonexistent-dir/f.png: cannot open for writing" <<<"$msg" || fail "--filters: status $status, '$msg'"
 echo "tutorial_cli: all checks passed"
