@@ -77,6 +77,19 @@ MemoryStats memory_stats_of(const FunctionImpl& f) {
       ++m.arena_buffers;
     }
   }
+  const MemoryPlan& plan = f.memory_plan;
+  m.planned_buffers = plan.groups.size();
+  m.planned_results = plan.values.size();
+  m.inplace_nodes = plan.n_inplace();
+  if (f.profiler)
+    for (const PlannedValue& v : plan.values) {
+      const Apply* a = f.steps[size_t(v.def)].apply;
+      for (size_t k = 0; k < a->outputs.size(); ++k) {
+        if (a->outputs[k].get() != v.var || k >= f.profiler->outputs(size_t(v.def)).size()) continue;
+        const ProfiledArray& p = f.profiler->outputs(size_t(v.def))[k];
+        if (p.defined) m.unshared_bytes += size_t(p.shape.product()) * dtype_size(p.dtype);
+      }
+    }
   read_peak_and_resident(m.vm_hwm_bytes, m.vm_rss_bytes);
   return m;
 }
@@ -218,6 +231,9 @@ std::string profile_str(const FunctionImpl& f, const ProfileOptions& opts) {
   fmt::format_to(o, "Memory Profile\n---\n");
   fmt::format_to(o, "    Bytes held by intermediate buffers (arena): {} ({}) in {} buffers\n", m.arena_bytes, human_bytes(m.arena_bytes),
                  m.arena_buffers);
+  if (m.unshared_bytes)
+    fmt::format_to(o, "    Without sharing (the sum of the {} intermediate results): {} ({}); the plan has {} buffers, {} nodes in place\n",
+                   m.planned_results, m.unshared_bytes, human_bytes(m.unshared_bytes), m.planned_buffers, m.inplace_nodes);
   fmt::format_to(o, "    Bytes held by constants: {} ({})\n", m.constant_bytes, human_bytes(m.constant_bytes));
   if (m.vm_hwm_bytes)
     fmt::format_to(o, "    Peak resident memory of the process (VmHWM): {} ({}); now (VmRSS): {}\n", m.vm_hwm_bytes, human_bytes(m.vm_hwm_bytes),
