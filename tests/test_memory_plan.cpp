@@ -9,6 +9,7 @@
 #include "graph/op.hpp"
 #include "lenet_fixture.hpp"
 #include "runtime/function_impl.hpp"
+#include "runtime/pipeline.hpp"
 #include "test_util.hpp"
 
 using namespace theano;
@@ -144,6 +145,8 @@ TEST_CASE("optimizer_excluding=inplace and memory_plan turn off in-place writes 
   CHECK(guarded.impl().memory_plan.n_inplace() == 0);
   check_plan(shared_fn);
   check_plan(no_inplace);
+  std::vector<std::string> names = rewrite_names();
+  for (const char* n : {"inplace", "memory_plan"}) CHECK(std::count(names.begin(), names.end(), n) == 1);
 }
 
 namespace {
