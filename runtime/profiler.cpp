@@ -143,17 +143,13 @@ std::string apply_name(const Step& s) {
   return r + ")";
 }
 
-// Bytes of the distinct buffers a step's outputs hold (views hold none of their own).
-size_t output_bytes(const FunctionImpl& f, const Step& s) {
-  if (s.is_view) return 0;
+// Bytes of a step's outputs on its last call (views hold none of their own). Read from the recorded
+// shapes: between calls a planned output's buffer may sit in another result's slot.
+size_t output_bytes(const FunctionImpl& f, size_t step) {
+  if (f.steps[step].is_view || !f.profiler) return 0;
   size_t bytes = 0;
-  for (size_t k = 0; k < s.out.size(); ++k) {
-    const NDArray* a = s.out[k];
-    if (!a->defined()) continue;
-    bool dup = false;
-    for (size_t j = 0; j < k; ++j) dup = dup || s.out[j]->shares_memory(*a);
-    if (!dup) bytes += a->buffer()->bytes;
-  }
+  for (const ProfiledArray& a : f.profiler->outputs(step))
+    if (a.defined) bytes += size_t(a.shape.product()) * dtype_size(a.dtype);
   return bytes;
 }
 }  // namespace
@@ -240,7 +236,7 @@ std::string profile_str(const FunctionImpl& f, const ProfileOptions& opts) {
                    human_bytes(m.vm_rss_bytes));
   std::vector<std::pair<size_t, size_t>> largest;  // (bytes, step)
   for (size_t i = 0; i < f.steps.size(); ++i)
-    if (size_t b = output_bytes(f, f.steps[i])) largest.push_back({b, i});
+    if (size_t b = output_bytes(f, i)) largest.push_back({b, i});
   std::stable_sort(largest.begin(), largest.end(), [](auto& a, auto& b) { return a.first > b.first; });
   if (!largest.empty()) {
     fmt::format_to(o, "\n    <Sum apply outputs (bytes)> <Apply outputs shape> <id> <Apply name>\n");
@@ -250,8 +246,9 @@ std::string profile_str(const FunctionImpl& f, const ProfileOptions& opts) {
       auto [b, i] = largest[k];
       shown += b;
       std::string shapes;
-      for (const NDArray* a : f.steps[i].out) shapes += (shapes.empty() ? "" : ", ") + a->shape().str();
-      fmt::format_to(o, "     {:>12}B  [{}]  {:4}  {}\n", b, shapes, i, f.steps[i].op->str());
+      for (const ProfiledArray& a : f.profiler->outputs(i)) shapes += (shapes.empty() ? "" : ", ") + a.shape.str();
+      bool inplace = std::any_of(f.steps[i].handoffs.begin(), f.steps[i].handoffs.end(), [](const Handoff& h) { return !h.inplace_inputs.empty(); });
+      fmt::format_to(o, "     {:>12}B  [{}]  {:4}  {}{}\n", b, shapes, i, f.steps[i].op->str(), inplace ? " (in place)" : "");
     }
     fmt::format_to(o, "   ... (remaining {} Apply account for {}B/{}B ({:.2f}%) of the Apply with dense outputs sizes)\n", largest.size() - k,
                    total - shown, total, total ? 100.0 * double(total - shown) / double(total) : 0.0);
