@@ -1,6 +1,6 @@
-// Liveness over the schedule, then a greedy interval colouring: walking the steps in order, each new
-// result first tries to overwrite a dying input (in place), then takes a free buffer of the best size,
-// then opens a new one. A buffer becomes free after the last reader of its latest member.
+// Liveness over the schedule; then in-place chains (each result written over a dying input joins that
+// input's chain); then the chains are packed into buffer groups, largest first, so that no two chains
+// of a group are live at the same step.
 #include "runtime/memory_plan.hpp"
 
 #include <algorithm>
@@ -29,9 +29,6 @@ int64_t static_bytes(const TensorType& t) {
 struct Planner {
   MemoryPlan plan;
   std::unordered_map<VarNode*, int> root_of;  // a result (or view) -> the value whose buffer holds it
-  std::vector<int> tail;                      // per group: its latest member
-  std::vector<int64_t> group_bytes;           // per group: largest static size of its members (-1 unknown)
-  std::vector<int> free_groups;
 
   int root(VarNode* n) const {
     auto it = root_of.find(n);
@@ -86,73 +83,85 @@ struct Planner {
     return -1;
   }
 
-  // A free group for a value of `bytes` (-1: unknown): the smallest that holds it unless that one is
-  // far larger (a big buffer kept for a scalar would force a new big one later), else the largest
-  // (it grows the least); with unknown sizes, the most recently freed.
-  int take_free(int64_t bytes) {
-    if (free_groups.empty()) return -1;
-    size_t pick = free_groups.size() - 1;
-    if (bytes >= 0) {
-      int best_fit = -1, largest = -1;
-      for (size_t f = 0; f < free_groups.size(); ++f) {
-        int64_t b = group_bytes[size_t(free_groups[f])];
-        if (b < 0) continue;
-        if (b >= bytes && (best_fit < 0 || b < group_bytes[size_t(free_groups[size_t(best_fit)])])) best_fit = int(f);
-        if (largest < 0 || b > group_bytes[size_t(free_groups[size_t(largest)])]) largest = int(f);
-      }
-      if (best_fit >= 0) {
-        if (group_bytes[size_t(free_groups[size_t(best_fit)])] > 2 * bytes + 4096) return -1;
-        pick = size_t(best_fit);
-      } else if (largest >= 0) {
-        pick = size_t(largest);
-      }
-    }
-    int g = free_groups[pick];
-    free_groups.erase(free_groups.begin() + std::ptrdiff_t(pick));
-    return g;
-  }
+  // Values written in place over one another form a chain that lives in one buffer, from its first
+  // value's step to its last value's last reader.
+  struct Chain {
+    std::vector<int> values;
+    int first, last;
+    int64_t bytes;  // the largest static size, -1 if one is unknown
+  };
 
-  void join(int v, int g, std::vector<std::vector<int>>& release_at) {
-    PlannedValue& pv = plan.values[size_t(v)];
-    if (g < 0) {
-      g = int(plan.groups.size());
-      plan.groups.emplace_back();
-      tail.push_back(-1);
-      group_bytes.push_back(-1);
-    }
-    pv.group = g;
-    plan.groups[size_t(g)].push_back(v);
-    tail[size_t(g)] = v;
-    int64_t b = static_bytes(pv.var->type);
-    group_bytes[size_t(g)] = b < 0 ? group_bytes[size_t(g)] : std::max(group_bytes[size_t(g)], b);
-    if (pv.last != PlannedValue::kLiveToEnd) release_at[size_t(pv.last)].push_back(v);
-  }
-
-  void assign(std::span<Apply* const> schedule, const MemoryPlanOptions& opt) {
-    std::vector<std::vector<int>> release_at(schedule.size());
+  std::vector<Chain> chains(std::span<Apply* const> schedule, bool inplace) {
+    std::vector<Chain> out;
+    std::vector<int> chain_of(plan.values.size(), -1);
     size_t next = 0;  // values are in schedule order
     for (int i = 0; i < int(schedule.size()); ++i) {
-      if (i > 0)
-        for (int v : release_at[size_t(i - 1)])
-          if (int g = plan.values[size_t(v)].group; tail[size_t(g)] == v) free_groups.push_back(g);  // else extended in place
       Apply* a = schedule[size_t(i)];
       std::vector<char> claimed(a->inputs.size(), 0);
       for (; next < plan.values.size() && plan.values[next].def == i; ++next) {
-        int v = int(next);
-        int k = int(std::find_if(a->outputs.begin(), a->outputs.end(), [&](auto& o) { return o.get() == plan.values[next].var; }) -
-                    a->outputs.begin());
-        int g = -1;
-        if (opt.share && opt.inplace) {
-          if (int j = inplace_input(a, i, k, claimed); j >= 0) {
-            int x = root_of.at(a->inputs[size_t(j)].node());
-            for (size_t m = 0; m < a->inputs.size(); ++m) claimed[m] = claimed[m] || a->inputs[m].node() == plan.values[size_t(x)].var;
-            plan.values[size_t(v)].inplace_of = x;
-            g = plan.values[size_t(x)].group;
-          }
+        PlannedValue& v = plan.values[next];
+        int k = int(std::find_if(a->outputs.begin(), a->outputs.end(), [&](auto& o) { return o.get() == v.var; }) - a->outputs.begin());
+        int c = -1;
+        if (int j = inplace ? inplace_input(a, i, k, claimed) : -1; j >= 0) {
+          int x = root_of.at(a->inputs[size_t(j)].node());
+          for (size_t m = 0; m < a->inputs.size(); ++m) claimed[m] = claimed[m] || a->inputs[m].node() == plan.values[size_t(x)].var;
+          v.inplace_of = x;
+          c = chain_of[size_t(x)];
+        } else {
+          c = int(out.size());
+          out.push_back({{}, v.def, v.last, 0});
         }
-        if (g < 0 && opt.share) g = take_free(static_bytes(plan.values[next].var->type));
-        join(v, g, release_at);
+        Chain& ch = out[size_t(c)];
+        ch.values.push_back(int(next));
+        ch.last = v.last;
+        int64_t b = static_bytes(v.var->type);
+        ch.bytes = b < 0 || ch.bytes < 0 ? -1 : std::max(ch.bytes, b);
+        chain_of[next] = c;
       }
+    }
+    return out;
+  }
+
+  // Chains into groups, largest first (the classic greedy for packing intervals of known sizes): each
+  // joins a group none of whose chains it overlaps in time, the smallest that holds it (else the
+  // largest), or opens one. Chains of unknown size come last, in schedule order.
+  void assign(std::span<Apply* const> schedule, const MemoryPlanOptions& opt) {
+    std::vector<Chain> cs = chains(schedule, opt.share && opt.inplace);
+    std::vector<int> order(cs.size());
+    for (size_t c = 0; c < cs.size(); ++c) order[c] = int(c);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return cs[size_t(a)].bytes > cs[size_t(b)].bytes; });
+    std::vector<std::vector<int>> group_chains;
+    std::vector<int64_t> group_bytes;
+    for (int c : order) {
+      const Chain& ch = cs[size_t(c)];
+      int pick = -1;
+      for (size_t g = 0; opt.share && g < group_chains.size(); ++g) {
+        bool disjoint = std::all_of(group_chains[g].begin(), group_chains[g].end(), [&](int o) {
+          return cs[size_t(o)].last < ch.first || ch.last < cs[size_t(o)].first;
+        });
+        if (!disjoint) continue;
+        if (pick < 0) {
+          pick = int(g);
+          continue;
+        }
+        int64_t have = group_bytes[size_t(pick)], cand = group_bytes[g];
+        bool fits = cand >= ch.bytes, fitted = have >= ch.bytes;
+        if ((fits && (!fitted || cand < have)) || (!fits && !fitted && cand > have)) pick = int(g);
+      }
+      if (pick < 0) {
+        pick = int(group_chains.size());
+        group_chains.emplace_back();
+        group_bytes.push_back(0);
+      }
+      group_chains[size_t(pick)].push_back(c);
+      group_bytes[size_t(pick)] = std::max(group_bytes[size_t(pick)], ch.bytes);
+    }
+    for (size_t g = 0; g < group_chains.size(); ++g) {
+      std::vector<int> members;
+      for (int c : group_chains[g]) members.insert(members.end(), cs[size_t(c)].values.begin(), cs[size_t(c)].values.end());
+      std::sort(members.begin(), members.end());  // value indices follow the schedule
+      for (int v : members) plan.values[size_t(v)].group = int(g);
+      plan.groups.push_back(std::move(members));
     }
   }
 };

@@ -123,8 +123,8 @@ TEST_CASE("LeNet5 at batch 500: its arena against the sum of its intermediate re
   check_plan(net.train_model);
   (void)double(net.train_model(0));
   MemoryStats m = memory_stats(net.train_model);
-  WARN("LeNet5 (batch 500, nkerns 20, 50) train_model: arena " << m.arena_bytes / (1 << 20) << " MiB in " << m.arena_buffers
-                                                               << " buffers; without sharing " << m.unshared_bytes / (1 << 20) << " MiB in "
+  WARN("LeNet5 (batch 500, nkerns 20, 50) train_model: arena " << double(m.arena_bytes) / (1 << 20) << " MiB in " << m.arena_buffers
+                                                               << " buffers; without sharing " << double(m.unshared_bytes) / (1 << 20) << " MiB in "
                                                                << m.planned_results << " results; " << m.inplace_nodes << " nodes in place");
   CHECK(m.arena_bytes < m.unshared_bytes);
 }
