@@ -166,7 +166,8 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   // the NaN guard (its report shows the inputs of the step that made a NaN).
   MemoryPlanOptions plan_options{.share = !excluded.count("memory_plan"),
                                  .inplace = fast_run && !impl->nan_guard && !excluded.count("inplace")};
-  impl->memory_plan = plan_memory(order, fg.outputs(), plan_options);
+  std::vector<Var> update_values(fg.outputs().begin() + std::ptrdiff_t(outputs.size()), fg.outputs().end());
+  impl->memory_plan = plan_memory(order, fg.outputs(), update_values, plan_options);
   bind_memory_plan(*impl, [&](VarNode* n) { return slot(n); });
   for (size_t i = 0; i < outputs.size(); ++i) impl->output_slots.push_back(slot(fg.outputs()[i].node()));
   for (size_t i = 0; i < options.updates.size(); ++i) {

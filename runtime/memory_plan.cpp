@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "graph/op.hpp"
 
@@ -29,6 +30,7 @@ int64_t static_bytes(const TensorType& t) {
 struct Planner {
   MemoryPlan plan;
   std::unordered_map<VarNode*, int> root_of;  // a result (or view) -> the value whose buffer holds it
+  std::unordered_set<VarNode*> committed;     // update values
 
   int root(VarNode* n) const {
     auto it = root_of.find(n);
@@ -88,7 +90,8 @@ struct Planner {
   struct Chain {
     std::vector<int> values;
     int first, last;
-    int64_t bytes;  // the largest static size, -1 if one is unknown
+    int64_t bytes;       // the largest static size, -1 if one is unknown
+    bool committed = false;  // holds an update value: a group of its own
   };
 
   std::vector<Chain> chains(std::span<Apply* const> schedule, bool inplace) {
@@ -109,13 +112,14 @@ struct Planner {
           c = chain_of[size_t(x)];
         } else {
           c = int(out.size());
-          out.push_back({{}, v.def, v.last, 0});
+          out.push_back({{}, v.def, v.last, 0, false});
         }
         Chain& ch = out[size_t(c)];
         ch.values.push_back(int(next));
         ch.last = v.last;
         int64_t b = static_bytes(v.var->type);
         ch.bytes = b < 0 || ch.bytes < 0 ? -1 : std::max(ch.bytes, b);
+        ch.committed = ch.committed || committed.count(v.var);
         chain_of[next] = c;
       }
     }
@@ -124,7 +128,8 @@ struct Planner {
 
   // Chains into groups, largest first (the classic greedy for packing intervals of known sizes): each
   // joins a group none of whose chains it overlaps in time, the smallest that holds it (else the
-  // largest), or opens one. Chains of unknown size come last, in schedule order.
+  // largest), or opens one. Chains of unknown size come last, in schedule order. A chain holding an
+  // update value keeps its group to itself (plan_memory's comment says why).
   void assign(std::span<Apply* const> schedule, const MemoryPlanOptions& opt) {
     std::vector<Chain> cs = chains(schedule, opt.share && opt.inplace);
     std::vector<int> order(cs.size());
@@ -135,7 +140,8 @@ struct Planner {
     for (int c : order) {
       const Chain& ch = cs[size_t(c)];
       int pick = -1;
-      for (size_t g = 0; opt.share && g < group_chains.size(); ++g) {
+      for (size_t g = 0; opt.share && !ch.committed && g < group_chains.size(); ++g) {
+        if (cs[size_t(group_chains[g][0])].committed) continue;
         bool disjoint = std::all_of(group_chains[g].begin(), group_chains[g].end(), [&](int o) {
           return cs[size_t(o)].last < ch.first || ch.last < cs[size_t(o)].first;
         });
@@ -168,8 +174,10 @@ struct Planner {
 
 }  // namespace
 
-MemoryPlan plan_memory(std::span<Apply* const> schedule, std::span<const Var> live_to_end, const MemoryPlanOptions& options) {
+MemoryPlan plan_memory(std::span<Apply* const> schedule, std::span<const Var> live_to_end, std::span<const Var> update_values,
+                       const MemoryPlanOptions& options) {
   Planner p;
+  for (const Var& v : update_values) p.committed.insert(v.node());
   p.liveness(schedule, live_to_end);
   p.assign(schedule, options);
   return std::move(p.plan);

@@ -38,7 +38,10 @@ struct MemoryPlan {
 };
 
 // Plans the results of `schedule` (a topological order); `live_to_end` are the function's outputs
-// and update values.
-MemoryPlan plan_memory(std::span<Apply* const> schedule, std::span<const Var> live_to_end, const MemoryPlanOptions& options);
+// and update values. An update value's buffer is swapped into its shared variable at the commit (and
+// the old value's buffer comes back): its buffer is shared only with results written in place over
+// one another into it, all of its size, so a shared variable never keeps a larger buffer.
+MemoryPlan plan_memory(std::span<Apply* const> schedule, std::span<const Var> live_to_end, std::span<const Var> update_values,
+                       const MemoryPlanOptions& options);
 
 }  // namespace theano
