@@ -360,3 +360,21 @@ TEST_CASE("a call throwing after in-place steps commits nothing and leaves the s
     CHECK(same_bits(w.get_value(), wa));
   }
 }
+
+TEST_CASE("arrays the caller holds are never written over: arguments and borrowed shared values", "[memory]") {
+  SharedVariable w = theano::shared(test_util::f64({4}, {0.1, 0.2, 0.3, 0.4}), "w");
+  Var x = T::vector("x", DType::Float64);
+  Var g = T::exp(w * x);  // a fresh result each call, overwritten in place by the update
+  Function f = theano::function({x}, T::sum(g), {.updates = {{w, w - 0.5 * g}}, .optimizer_excluding = {"elemwise_fusion"}});
+  REQUIRE(f.impl().memory_plan.n_inplace() > 0);
+  NDArray arg = test_util::f64({4}, {1, 2, 3, 4});
+  NDArray arg_copy = arg.copy();
+  std::vector<NDArray> held, held_copies;
+  for (int i = 0; i < 4; ++i) {
+    held.push_back(w.get_value(/*borrow=*/true));  // the buffer the next commit hands back to the function
+    held_copies.push_back(held.back().copy());
+    (void)double(f(arg));
+  }
+  CHECK(same_bits(arg, arg_copy));
+  for (size_t i = 0; i < held.size(); ++i) CHECK(same_bits(held[i], held_copies[i]));
+}
