@@ -49,6 +49,7 @@ void check_updates(const std::vector<std::pair<Var, Var>>& updates) {
           dtype_name(target.dtype()), dtype_name(target.dtype())));
   }
 }
+
 // Turns the plan's buffer groups into the steps' handoffs: each member takes the buffer from the
 // member before it (the first from the last, across calls).
 template <class SlotOf>

@@ -51,6 +51,7 @@ std::string describe_shapes(std::span<const NDArray* const> in) {
   for (size_t i = 0; i < in.size(); ++i) s += fmt::format("{}{} {}", i ? ", " : "", dtype_name(in[i]->dtype()), in[i]->shape().str());
   return s;
 }
+
 // Whether an in-place step may write over src: nothing else holds its buffer, and it is contiguous, of
 // the output's dtype, and as large as every input (so the broadcast output has its shape).
 bool can_overwrite(const NDArray& src, std::span<const NDArray* const> in, DType dtype) {
