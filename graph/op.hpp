@@ -39,6 +39,11 @@ class Op {
                               std::span<const std::optional<Var>> cotangents) const;
   // Output i is a view of input view_of(i) (no data of its own).
   virtual std::optional<int> view_of(int output) const { return std::nullopt; }
+  // Whether the kernel may write output `output` over input `input` when both have the same shape
+  // and dtype: it reads element j of the inputs only to write element j of the output, so an aliased
+  // input is read before it is overwritten (Elemwise, Composite). The memory planner decides when it
+  // is safe (runtime/memory_plan.hpp); this only says the kernel allows it.
+  virtual bool may_overwrite_input(int output, int input) const { return false; }
   // Equality and hash for merging identical nodes (CSE).
   virtual bool equals(const Op& other) const { return str() == other.str(); }
   virtual size_t hash() const { return std::hash<std::string>{}(str()); }

@@ -29,6 +29,9 @@ class Composite : public Op {
   bool equals(const Op& other) const override;
   // Fusion happens after gradients are built: a Composite has no gradient rule.
   bool differentiable() const override { return false; }
+  // An input of the output's shape is read directly, chunk by chunk, and only the last instruction
+  // writes the output's chunk: each element is read before it is overwritten.
+  bool may_overwrite_input(int, int) const override { return true; }
 
   // Whether the fusion pass may put an elementwise kind into a Composite (float in, same float out).
   static bool fusable(ScalarKind kind);

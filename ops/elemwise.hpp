@@ -34,6 +34,9 @@ class Elemwise : public Op {
   Cotangents pullback(std::span<const Var> inputs, std::span<const Var> outputs,
                       std::span<const std::optional<Var>> cot) const override;
   bool differentiable() const override { return scalar_kind_differentiable(kind_); }
+  // Element j of the output reads element j of each input (elemwise_loop). Cast copies with
+  // copy_from, which is not written for overlapping arrays.
+  bool may_overwrite_input(int, int) const override { return kind_ != ScalarKind::Cast; }
   // Cheaper than comparing str(): the merge pass hashes every apply.
   bool equals(const Op& other) const override {
     auto* o = dynamic_cast<const Elemwise*>(&other);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <iostream>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -48,6 +49,30 @@ void check_updates(const std::vector<std::pair<Var, Var>>& updates) {
           dtype_name(target.dtype()), dtype_name(target.dtype())));
   }
 }
+
+// Turns the plan's buffer groups into the steps' handoffs: each member takes the buffer from the
+// member before it (the first from the last, across calls).
+template <class SlotOf>
+void bind_memory_plan(Function::Impl& impl, SlotOf slot) {
+  const MemoryPlan& plan = impl.memory_plan;
+  for (const std::vector<int>& members : plan.groups) {
+    if (members.size() < 2) continue;
+    for (size_t m = 0; m < members.size(); ++m) {
+      const PlannedValue& v = plan.values[size_t(members[m])];
+      int prev_index = members[m == 0 ? members.size() - 1 : m - 1];
+      const PlannedValue& prev = plan.values[size_t(prev_index)];
+      Step& step = impl.steps[size_t(v.def)];
+      Handoff h{&impl.slots[slot(v.var)], &impl.slots[slot(prev.var)], {}, {}, v.var->type.dtype};
+      for (VarNode* view : prev.views) h.dead_views.push_back(&impl.slots[slot(view)]);
+      if (v.inplace_of >= 0) {
+        if (v.inplace_of != prev_index) throw std::logic_error("memory plan: an in-place result does not follow its input in its group");
+        for (size_t k = 0; k < step.apply->inputs.size(); ++k)
+          if (step.apply->inputs[k].node() == prev.var) h.inplace_inputs.push_back(int(k));
+      }
+      step.handoffs.push_back(std::move(h));
+    }
+  }
+}
 }  // namespace
 
 Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const FunctionOptions& options) {
@@ -89,10 +114,12 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
                                               v.describe(), site_str(v.node()->site)));
 
   // Rewrites, after the checks above: they judge the graph as the user wrote it.
-  if ((options.mode.empty() ? config().mode : options.mode) != "FAST_COMPILE") {
+  std::set<std::string> excluded(config().optimizer_excluding.begin(), config().optimizer_excluding.end());
+  excluded.insert(options.optimizer_excluding.begin(), options.optimizer_excluding.end());
+  bool fast_run = (options.mode.empty() ? config().mode : options.mode) != "FAST_COMPILE";
+  if (fast_run) {
     rewrite::Context ctx;
-    ctx.excluded.insert(config().optimizer_excluding.begin(), config().optimizer_excluding.end());
-    ctx.excluded.insert(options.optimizer_excluding.begin(), options.optimizer_excluding.end());
+    ctx.excluded = excluded;
     // The NaN guard checks every step: unfused, it names the user's op that made the first NaN.
     if (impl->nan_guard) ctx.excluded.insert("elemwise_fusion");
 #ifdef NDEBUG
@@ -136,6 +163,13 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
       for (auto& o : a->outputs) impl->transient_slots.push_back(slot(o.get()));
     impl->steps.push_back(std::move(st));
   }
+  // Memory: intermediate results share buffers; in place as Theano's FAST_RUN does it, except under
+  // the NaN guard (its report shows the inputs of the step that made a NaN).
+  MemoryPlanOptions plan_options{.share = !excluded.count("memory_plan"),
+                                 .inplace = fast_run && !impl->nan_guard && !excluded.count("inplace")};
+  std::vector<Var> update_values(fg.outputs().begin() + std::ptrdiff_t(outputs.size()), fg.outputs().end());
+  impl->memory_plan = plan_memory(order, fg.outputs(), update_values, plan_options);
+  bind_memory_plan(*impl, [&](VarNode* n) { return slot(n); });
   for (size_t i = 0; i < outputs.size(); ++i) impl->output_slots.push_back(slot(fg.outputs()[i].node()));
   for (size_t i = 0; i < options.updates.size(); ++i) {
     impl->updates.push_back({slot(fg.outputs()[outputs.size() + i].node()), options.updates[i].first.node()->shared});

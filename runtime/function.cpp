@@ -51,7 +51,34 @@ std::string describe_shapes(std::span<const NDArray* const> in) {
   for (size_t i = 0; i < in.size(); ++i) s += fmt::format("{}{} {}", i ? ", " : "", dtype_name(in[i]->dtype()), in[i]->shape().str());
   return s;
 }
+
+// Whether an in-place step may write over src: nothing else holds its buffer, and it is contiguous, of
+// the output's dtype, and as large as every input (so the broadcast output has its shape).
+bool can_overwrite(const NDArray& src, std::span<const NDArray* const> in, DType dtype) {
+  if (!src.defined() || src.buffer().use_count() != 1 || src.offset() != 0 || src.dtype() != dtype || !src.is_contiguous()) return false;
+  for (const NDArray* a : in) {
+    if (a->ndim() != src.ndim()) return false;
+    for (int d = 0; d < a->ndim(); ++d)
+      if (a->shape(d) != src.shape(d) && a->shape(d) != 1) return false;
+  }
+  return true;
+}
 }  // namespace
+
+void take_buffers(Step& s) {
+  for (Handoff& h : s.handoffs) {
+    for (NDArray* v : h.dead_views) *v = NDArray();
+    if (h.inplace_inputs.empty()) {
+      *h.dst = std::move(*h.src);
+      continue;
+    }
+    // The previous call may have pointed these inputs at dst: judge src itself.
+    for (int k : h.inplace_inputs) s.in[size_t(k)] = h.src;
+    if (!can_overwrite(*h.src, s.in, h.dtype)) continue;  // the kernel writes a buffer of its own
+    *h.dst = std::move(*h.src);
+    for (int k : h.inplace_inputs) s.in[size_t(k)] = h.dst;
+  }
+}
 
 Result Function::call(std::span<const Arg> args) {
   Impl& f = *impl_;
@@ -62,6 +89,7 @@ Result Function::call(std::span<const Arg> args) {
   try {
     for (current = 0; current < f.steps.size(); ++current) {
       Step& s = f.steps[current];
+      if (!s.handoffs.empty()) take_buffers(s);
       if (f.profiler) {
         auto a = std::chrono::steady_clock::now();
         s.op->perform(s.in, s.out);

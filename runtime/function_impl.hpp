@@ -6,9 +6,23 @@
 #include <vector>
 
 #include "runtime/function.hpp"
+#include "runtime/memory_plan.hpp"
 #include "runtime/profiler.hpp"
 
 namespace theano {
+
+// Before a step runs, one of its outputs takes its buffer group's buffer (runtime/memory_plan.hpp)
+// from the slot of the group's previous member, which is dead by then; the first member takes it
+// from the last one, which kept it since the previous call.
+struct Handoff {
+  NDArray* dst;                     // the output's slot
+  NDArray* src;                     // the previous member's slot
+  std::vector<NDArray*> dead_views; // slots of views of the previous member: cleared, they would keep its buffer shared
+  // In place: the step's inputs that read src, pointed at dst once src's buffer moved there (when the
+  // run-time check passes), and the output's dtype.
+  std::vector<int> inplace_inputs;
+  DType dtype = DType::Float64;
+};
 
 // One scheduled apply: its op and pointers into the slot table (stable after compile).
 struct Step {
@@ -17,6 +31,7 @@ struct Step {
   std::vector<const NDArray*> in;
   std::vector<NDArray*> out;
   bool is_view = false;
+  std::vector<Handoff> handoffs;  // run before the kernel
 };
 
 struct InputBinding {
@@ -44,6 +59,7 @@ struct FunctionImpl {
   std::vector<size_t> transient_slots;       // views, inputs and shared bindings: cleared after a call
   std::vector<char> slot_is_transient;       // transient slots and constants: updates copy, never take, their buffer
   std::vector<NDArray> new_values;           // scratch for commit_updates (reused)
+  MemoryPlan memory_plan;                    // which intermediate results share a buffer; the steps' handoffs follow it
   double compile_ms = 0;
   bool nan_guard = false;                    // check every step's outputs (runtime/nan_guard.hpp)
   std::unique_ptr<Profiler> profiler;
@@ -55,5 +71,6 @@ void bind_arguments(Function::Impl& f, std::span<const Arg> args);
 Result collect_outputs(Function::Impl& f);
 void commit_updates(Function::Impl& f);
 void release_views(Function::Impl& f);
+void take_buffers(Step& s);
 
 }  // namespace theano

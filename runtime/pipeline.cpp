@@ -61,6 +61,9 @@ std::vector<std::string> rewrite_names() {
       for (const rewrite::LocalRewrite* r : phase->rewrites())
         if (std::find(names.begin(), names.end(), r->name) == names.end()) names.push_back(r->name);
   }
+  // The memory planner's switches, applied after the pipeline (runtime/memory_plan.hpp).
+  names.push_back("inplace");
+  names.push_back("memory_plan");
   return names;
 }
 

@@ -77,6 +77,19 @@ MemoryStats memory_stats_of(const FunctionImpl& f) {
       ++m.arena_buffers;
     }
   }
+  const MemoryPlan& plan = f.memory_plan;
+  m.planned_buffers = plan.groups.size();
+  m.planned_results = plan.values.size();
+  m.inplace_nodes = plan.n_inplace();
+  if (f.profiler)
+    for (const PlannedValue& v : plan.values) {
+      const Apply* a = f.steps[size_t(v.def)].apply;
+      for (size_t k = 0; k < a->outputs.size(); ++k) {
+        if (a->outputs[k].get() != v.var || k >= f.profiler->outputs(size_t(v.def)).size()) continue;
+        const ProfiledArray& p = f.profiler->outputs(size_t(v.def))[k];
+        if (p.defined) m.unshared_bytes += size_t(p.shape.product()) * dtype_size(p.dtype);
+      }
+    }
   read_peak_and_resident(m.vm_hwm_bytes, m.vm_rss_bytes);
   return m;
 }
@@ -130,17 +143,13 @@ std::string apply_name(const Step& s) {
   return r + ")";
 }
 
-// Bytes of the distinct buffers a step's outputs hold (views hold none of their own).
-size_t output_bytes(const FunctionImpl& f, const Step& s) {
-  if (s.is_view) return 0;
+// Bytes of a step's outputs on its last call (views hold none of their own). Read from the recorded
+// shapes: between calls a planned output's buffer may sit in another result's slot.
+size_t output_bytes(const FunctionImpl& f, size_t step) {
+  if (f.steps[step].is_view || !f.profiler) return 0;
   size_t bytes = 0;
-  for (size_t k = 0; k < s.out.size(); ++k) {
-    const NDArray* a = s.out[k];
-    if (!a->defined()) continue;
-    bool dup = false;
-    for (size_t j = 0; j < k; ++j) dup = dup || s.out[j]->shares_memory(*a);
-    if (!dup) bytes += a->buffer()->bytes;
-  }
+  for (const ProfiledArray& a : f.profiler->outputs(step))
+    if (a.defined) bytes += size_t(a.shape.product()) * dtype_size(a.dtype);
   return bytes;
 }
 }  // namespace
@@ -218,13 +227,16 @@ std::string profile_str(const FunctionImpl& f, const ProfileOptions& opts) {
   fmt::format_to(o, "Memory Profile\n---\n");
   fmt::format_to(o, "    Bytes held by intermediate buffers (arena): {} ({}) in {} buffers\n", m.arena_bytes, human_bytes(m.arena_bytes),
                  m.arena_buffers);
+  if (m.unshared_bytes)
+    fmt::format_to(o, "    Without sharing (the sum of the {} intermediate results): {} ({}); the plan has {} buffers, {} nodes in place\n",
+                   m.planned_results, m.unshared_bytes, human_bytes(m.unshared_bytes), m.planned_buffers, m.inplace_nodes);
   fmt::format_to(o, "    Bytes held by constants: {} ({})\n", m.constant_bytes, human_bytes(m.constant_bytes));
   if (m.vm_hwm_bytes)
     fmt::format_to(o, "    Peak resident memory of the process (VmHWM): {} ({}); now (VmRSS): {}\n", m.vm_hwm_bytes, human_bytes(m.vm_hwm_bytes),
                    human_bytes(m.vm_rss_bytes));
   std::vector<std::pair<size_t, size_t>> largest;  // (bytes, step)
   for (size_t i = 0; i < f.steps.size(); ++i)
-    if (size_t b = output_bytes(f, f.steps[i])) largest.push_back({b, i});
+    if (size_t b = output_bytes(f, i)) largest.push_back({b, i});
   std::stable_sort(largest.begin(), largest.end(), [](auto& a, auto& b) { return a.first > b.first; });
   if (!largest.empty()) {
     fmt::format_to(o, "\n    <Sum apply outputs (bytes)> <Apply outputs shape> <id> <Apply name>\n");
@@ -234,8 +246,9 @@ std::string profile_str(const FunctionImpl& f, const ProfileOptions& opts) {
       auto [b, i] = largest[k];
       shown += b;
       std::string shapes;
-      for (const NDArray* a : f.steps[i].out) shapes += (shapes.empty() ? "" : ", ") + a->shape().str();
-      fmt::format_to(o, "     {:>12}B  [{}]  {:4}  {}\n", b, shapes, i, f.steps[i].op->str());
+      for (const ProfiledArray& a : f.profiler->outputs(i)) shapes += (shapes.empty() ? "" : ", ") + a.shape.str();
+      bool inplace = std::any_of(f.steps[i].handoffs.begin(), f.steps[i].handoffs.end(), [](const Handoff& h) { return !h.inplace_inputs.empty(); });
+      fmt::format_to(o, "     {:>12}B  [{}]  {:4}  {}{}\n", b, shapes, i, f.steps[i].op->str(), inplace ? " (in place)" : "");
     }
     fmt::format_to(o, "   ... (remaining {} Apply account for {}B/{}B ({:.2f}%) of the Apply with dense outputs sizes)\n", largest.size() - k,
                    total - shown, total, total ? 100.0 * double(total - shown) / double(total) : 0.0);

@@ -83,6 +83,13 @@ std::string profile_str(const Function& f, const ProfileOptions& opts = {});
 struct MemoryStats {
   size_t arena_bytes = 0;     // distinct buffers held between calls by the intermediate results
   size_t arena_buffers = 0;
+  // The memory plan (runtime/memory_plan.hpp): its buffer groups, the steps writing in place, and the
+  // footprint without sharing: the sum of every intermediate result's bytes on the last profiled call
+  // (0 when the function is not profiled or was not called).
+  size_t planned_buffers = 0;
+  size_t planned_results = 0;
+  size_t inplace_nodes = 0;
+  size_t unshared_bytes = 0;
   size_t constant_bytes = 0;  // buffers of the graph's constants
   size_t vm_hwm_bytes = 0;    // peak resident set size of the process (VmHWM), 0 if unknown
   size_t vm_rss_bytes = 0;    // current resident set size (VmRSS), 0 if unknown

@@ -1,11 +1,12 @@
-// Steady-state calls of compiled functions allocate nothing on the heap: every intermediate keeps
-// its buffer between calls. Global operator new is replaced in this test binary by a counting one.
+// Steady-state calls of compiled functions allocate nothing on the heap: every buffer of the memory
+// plan is kept between calls. Global operator new is replaced in this test binary by a counting one.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <new>
 
 #include "../examples/convolutional_mlp.hpp"
+#include "runtime/function_impl.hpp"
 
 namespace {
 thread_local long allocations = 0;
@@ -76,6 +77,10 @@ TEST_CASE("a LeNet train step allocates nothing in steady state", "[runtime][all
   for (size_t k = 0; k < params.size(); ++k) updates.push_back({params[k], params[k] - 0.1 * grads[k]});
   auto train = theano::function({index}, cost,
                                 {.updates = updates, .givens = {{x, minibatch(data.x, index, batch_size)}, {y, minibatch(data.y, index, batch_size)}}});
+  // The planned path: buffers handed between results and elementwise steps writing in place.
+  const theano::MemoryPlan& plan = train.impl().memory_plan;
+  CHECK(plan.groups.size() < plan.values.size());
+  CHECK(plan.n_inplace() > 0);
   int i = 0;
   CHECK(allocations_of(6, [&] { (void)double(train(i++ % 2)); }) == 0);
 }

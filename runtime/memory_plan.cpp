@@ -1,0 +1,186 @@
+// Liveness over the schedule; then in-place chains (each result written over a dying input joins that
+// input's chain); then the chains are packed into buffer groups, largest first, so that no two chains
+// of a group are live at the same step.
+#include "runtime/memory_plan.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "graph/op.hpp"
+
+namespace theano {
+
+size_t MemoryPlan::n_inplace() const {
+  return size_t(std::count_if(values.begin(), values.end(), [](const PlannedValue& v) { return v.inplace_of >= 0; }));
+}
+
+namespace {
+
+// Bytes of a result when its type knows its whole shape, else -1.
+int64_t static_bytes(const TensorType& t) {
+  int64_t n = 1;
+  for (int d = 0; d < t.ndim(); ++d) {
+    if (!t.known(d)) return -1;
+    n *= t.shape[d];
+  }
+  return n * int64_t(dtype_size(t.dtype));
+}
+
+struct Planner {
+  MemoryPlan plan;
+  std::unordered_map<VarNode*, int> root_of;  // a result (or view) -> the value whose buffer holds it
+  std::unordered_set<VarNode*> committed;     // update values
+
+  int root(VarNode* n) const {
+    auto it = root_of.find(n);
+    return it == root_of.end() ? -1 : it->second;
+  }
+
+  // Values, the views over them, and their live ranges.
+  void liveness(std::span<Apply* const> schedule, std::span<const Var> live_to_end) {
+    for (int i = 0; i < int(schedule.size()); ++i) {
+      Apply* a = schedule[size_t(i)];
+      for (const Var& in : a->inputs)
+        if (int r = root(in.node()); r >= 0) plan.values[size_t(r)].last = std::max(plan.values[size_t(r)].last, i);
+      for (int k = 0; k < int(a->outputs.size()); ++k) {
+        VarNode* o = a->outputs[size_t(k)].get();
+        if (auto j = a->op->view_of(k)) {
+          // A view of an input, a shared variable or a constant aliases no planned buffer.
+          if (int r = root(a->inputs[size_t(*j)].node()); r >= 0) {
+            root_of[o] = r;
+            plan.values[size_t(r)].views.push_back(o);
+          }
+          continue;
+        }
+        root_of[o] = int(plan.values.size());
+        plan.values.push_back({o, i, i});
+      }
+    }
+    for (const Var& v : live_to_end)
+      if (int r = root(v.node()); r >= 0) plan.values[size_t(r)].last = PlannedValue::kLiveToEnd;
+  }
+
+  // The input of step i whose buffer output k may overwrite, or -1: an elementwise kernel, a planned
+  // value read for the last time here, of the output's dtype and broadcast pattern (so of its shape),
+  // that no other input of the step reads through a view.
+  int inplace_input(Apply* a, int i, int k, const std::vector<char>& claimed) const {
+    const TensorType& out = a->outputs[size_t(k)]->type;
+    for (int j = 0; j < int(a->inputs.size()); ++j) {
+      VarNode* x = a->inputs[size_t(j)].node();
+      auto it = root_of.find(x);
+      if (it == root_of.end() || plan.values[size_t(it->second)].var != x) continue;  // not planned, or a view
+      int v = it->second;
+      const PlannedValue& pv = plan.values[size_t(v)];
+      if (pv.last != i || claimed[size_t(j)] || !a->op->may_overwrite_input(k, j)) continue;
+      const TensorType& t = x->type;
+      if (t.dtype != out.dtype || t.ndim() != out.ndim()) continue;
+      bool same = true;
+      for (int d = 0; d < t.ndim(); ++d)
+        same = same && t.bcast[d] == out.bcast[d] && (!t.known(d) || !out.known(d) || t.shape[d] == out.shape[d]);
+      for (int m = 0; m < int(a->inputs.size()); ++m)
+        same = same && (a->inputs[size_t(m)].node() == x || root(a->inputs[size_t(m)].node()) != v);
+      if (same) return j;
+    }
+    return -1;
+  }
+
+  // Values written in place over one another form a chain that lives in one buffer, from its first
+  // value's step to its last value's last reader.
+  struct Chain {
+    std::vector<int> values;
+    int first, last;
+    int64_t bytes;       // the largest static size, -1 if one is unknown
+    bool committed = false;  // holds an update value: a group of its own
+  };
+
+  std::vector<Chain> chains(std::span<Apply* const> schedule, bool inplace) {
+    std::vector<Chain> out;
+    std::vector<int> chain_of(plan.values.size(), -1);
+    size_t next = 0;  // values are in schedule order
+    for (int i = 0; i < int(schedule.size()); ++i) {
+      Apply* a = schedule[size_t(i)];
+      std::vector<char> claimed(a->inputs.size(), 0);
+      for (; next < plan.values.size() && plan.values[next].def == i; ++next) {
+        PlannedValue& v = plan.values[next];
+        int k = int(std::find_if(a->outputs.begin(), a->outputs.end(), [&](auto& o) { return o.get() == v.var; }) - a->outputs.begin());
+        int c = -1;
+        if (int j = inplace ? inplace_input(a, i, k, claimed) : -1; j >= 0) {
+          int x = root_of.at(a->inputs[size_t(j)].node());
+          for (size_t m = 0; m < a->inputs.size(); ++m) claimed[m] = claimed[m] || a->inputs[m].node() == plan.values[size_t(x)].var;
+          v.inplace_of = x;
+          c = chain_of[size_t(x)];
+        } else {
+          c = int(out.size());
+          out.push_back({{}, v.def, v.last, 0, false});
+        }
+        Chain& ch = out[size_t(c)];
+        ch.values.push_back(int(next));
+        ch.last = v.last;
+        int64_t b = static_bytes(v.var->type);
+        ch.bytes = b < 0 || ch.bytes < 0 ? -1 : std::max(ch.bytes, b);
+        ch.committed = ch.committed || committed.count(v.var);
+        chain_of[next] = c;
+      }
+    }
+    return out;
+  }
+
+  // Chains into groups, largest first (the classic greedy for packing intervals of known sizes): each
+  // joins a group none of whose chains it overlaps in time, the smallest that holds it (else the
+  // largest), or opens one. Chains of unknown size come last, in schedule order. A chain holding an
+  // update value keeps its group to itself (plan_memory's comment says why).
+  void assign(std::span<Apply* const> schedule, const MemoryPlanOptions& opt) {
+    std::vector<Chain> cs = chains(schedule, opt.share && opt.inplace);
+    std::vector<int> order(cs.size());
+    for (size_t c = 0; c < cs.size(); ++c) order[c] = int(c);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return cs[size_t(a)].bytes > cs[size_t(b)].bytes; });
+    std::vector<std::vector<int>> group_chains;
+    std::vector<int64_t> group_bytes;
+    for (int c : order) {
+      const Chain& ch = cs[size_t(c)];
+      int pick = -1;
+      for (size_t g = 0; opt.share && !ch.committed && g < group_chains.size(); ++g) {
+        if (cs[size_t(group_chains[g][0])].committed) continue;
+        bool disjoint = std::all_of(group_chains[g].begin(), group_chains[g].end(), [&](int o) {
+          return cs[size_t(o)].last < ch.first || ch.last < cs[size_t(o)].first;
+        });
+        if (!disjoint) continue;
+        if (pick < 0) {
+          pick = int(g);
+          continue;
+        }
+        int64_t have = group_bytes[size_t(pick)], cand = group_bytes[g];
+        bool fits = cand >= ch.bytes, fitted = have >= ch.bytes;
+        if ((fits && (!fitted || cand < have)) || (!fits && !fitted && cand > have)) pick = int(g);
+      }
+      if (pick < 0) {
+        pick = int(group_chains.size());
+        group_chains.emplace_back();
+        group_bytes.push_back(0);
+      }
+      group_chains[size_t(pick)].push_back(c);
+      group_bytes[size_t(pick)] = std::max(group_bytes[size_t(pick)], ch.bytes);
+    }
+    for (size_t g = 0; g < group_chains.size(); ++g) {
+      std::vector<int> members;
+      for (int c : group_chains[g]) members.insert(members.end(), cs[size_t(c)].values.begin(), cs[size_t(c)].values.end());
+      std::sort(members.begin(), members.end());  // value indices follow the schedule
+      for (int v : members) plan.values[size_t(v)].group = int(g);
+      plan.groups.push_back(std::move(members));
+    }
+  }
+};
+
+}  // namespace
+
+MemoryPlan plan_memory(std::span<Apply* const> schedule, std::span<const Var> live_to_end, std::span<const Var> update_values,
+                       const MemoryPlanOptions& options) {
+  Planner p;
+  for (const Var& v : update_values) p.committed.insert(v.node());
+  p.liveness(schedule, live_to_end);
+  p.assign(schedule, options);
+  return std::move(p.plan);
+}
+
+}  // namespace theano
