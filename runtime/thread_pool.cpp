@@ -51,15 +51,17 @@ class Pool {
       n_tasks_ = n_tasks;
       next_.store(0);
       error_ = nullptr;
-      working_ = int(workers_.size());
       ++generation_;
     }
     wake_.notify_all();
     work();
+    // Only workers that joined while tasks were left are waited for: one the scheduler has not run
+    // yet (another process holds its core) finds the job done and goes back to sleep, so a busy
+    // machine costs a serial run, never a wait for a time slice.
     std::exception_ptr error;
     {
       std::unique_lock lock(mutex_);
-      finished_.wait(lock, [this] { return working_ == 0; });
+      finished_.wait(lock, [this] { return joined_ == 0; });
       error = std::exchange(error_, nullptr);
     }
     busy_.store(false);
@@ -75,10 +77,12 @@ class Pool {
         wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
         if (stop_) return;
         seen = generation_;
+        if (next_.load() >= n_tasks_) continue;  // every task is taken: nothing to join
+        ++joined_;
       }
       work();
       std::lock_guard lock(mutex_);
-      if (--working_ == 0) finished_.notify_one();
+      if (--joined_ == 0) finished_.notify_one();
     }
   }
 
@@ -101,7 +105,7 @@ class Pool {
   std::condition_variable wake_, finished_;
   bool stop_ = false;
   uint64_t generation_ = 0;
-  int working_ = 0;  // workers not yet done with the current job
+  int joined_ = 0;  // workers taking tasks of the current job
   std::atomic<bool> busy_{false};
   void* context_ = nullptr;
   void (*task_)(void*, int64_t) = nullptr;
