@@ -14,11 +14,12 @@ shift || true
 B=build-fuzz
 
 scripts/install_deps.sh
-if [ ! -f "$B/build.ninja" ]; then
-  # -O1 with line tables only, as OSS-Fuzz builds: quick to compile, stack traces keep file:line.
-  cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" -DTHEANO_CPP_FUZZ=ON >/dev/null
-fi
+# -O1 with line tables only, as OSS-Fuzz builds: quick to compile, stack traces keep file:line.
+# The compiler is only set on the first configure (CMake refuses to change it later).
+compiler=()
+[ -f "$B/CMakeCache.txt" ] || compiler=(-DCMAKE_CXX_COMPILER=clang++)
+cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${compiler[@]}" \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" -DTHEANO_CPP_FUZZ=ON >/dev/null
 cmake --build "$B" | awk '
   /^\[0\/[0-9]+\] Re-checking globbed directories\.\.\.$/ { held = $0; next }
   /^ninja: no work to do\.$/ { next }
