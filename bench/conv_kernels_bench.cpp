@@ -1,5 +1,8 @@
 // Times the conv/pool kernels on the LeNet5 tutorial shapes (batch 500, float32 by default).
-// Usage: conv_kernels_bench [n_threads=1] [--double]
+// Usage: conv_kernels_bench [n_threads=1] [--double] [--im2col] [--cpu-time]
+//   --im2col runs the im2col + BLAS kernels where the packed ones would run (ops/conv_packed.hpp);
+//   --cpu-time times the calling thread's CPU time instead of wall time (with n_threads 1 it is
+//   the whole kernel's time, and much less disturbed by other processes on a busy machine).
 //   BLAS threads come from OPENBLAS_NUM_THREADS (left untouched); n_threads is the kernels' own
 //   batch split. Each timing is the median of 7 runs after one warm-up run.
 #include <cblas.h>
@@ -12,21 +15,34 @@
 #include <random>
 #include <vector>
 
+#include <ctime>
+
 #include "ops/conv_kernels.hpp"
+#include "ops/conv_packed.hpp"
 #include "ops/pool_kernels.hpp"
 
 using namespace theano::kernels;
 
 namespace {
 
+bool cpu_time = false;
+
+double now_ms() {
+  if (!cpu_time)
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) * 1e3 + double(t.tv_nsec) * 1e-6;
+}
+
 template <typename F>
 double median_ms(F&& f) {
   f();  // warm-up: page faults, BLAS thread start-up
   std::vector<double> ms;
   for (int r = 0; r < 7; ++r) {
-    auto t0 = std::chrono::steady_clock::now();
+    double t0 = now_ms();
     f();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    ms.push_back(now_ms() - t0);
   }
   std::sort(ms.begin(), ms.end());
   return ms[3];
@@ -102,8 +118,11 @@ int main(int argc, char** argv) {
   bool use_double = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--double") == 0) use_double = true;
+    else if (std::strcmp(argv[i], "--im2col") == 0) set_packed_conv_enabled(false);
+    else if (std::strcmp(argv[i], "--cpu-time") == 0) cpu_time = true;
     else n_threads = std::max(1, std::atoi(argv[i]));
   }
+  std::printf("%s kernels, %s time\n", packed_conv_enabled() ? "packed" : "im2col", cpu_time ? "thread CPU" : "wall");
   std::printf("dtype %s, kernel n_threads %d, OpenBLAS threads %d (OPENBLAS_NUM_THREADS=%s)\n",
               use_double ? "float64" : "float32", n_threads, openblas_get_num_threads(),
               std::getenv("OPENBLAS_NUM_THREADS") ? std::getenv("OPENBLAS_NUM_THREADS") : "unset");

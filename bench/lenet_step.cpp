@@ -1,11 +1,13 @@
 // Times LeNet5's train_model (batch 500, nkerns 20,50) and one epoch (100 train calls + 20 validation
 // calls) on MNIST-shaped random data, built exactly as examples/convolutional_mlp.cpp builds it:
 // medians of 15 steps and 5 epochs, the share of the step spent in sgemm, the peak RSS.
-// With --profile it prints the per-op profile of train_model.
+// With --profile it prints the per-op profile of train_model; --im2col runs the im2col + BLAS conv
+// kernels instead of the packed ones (ops/conv_packed.hpp), for A/B comparisons.
 #include <cstring>
 
 #include "../examples/convolutional_mlp.hpp"
 #include "bench_util.hpp"
+#include "ops/conv_packed.hpp"
 #include "runtime/blas_time.hpp"
 #include "runtime/thread_pool.hpp"
 
@@ -15,8 +17,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--profile") == 0) profile = true;
     else if (std::strcmp(argv[i], "--steps-only") == 0) steps_only = true;
+    else if (std::strcmp(argv[i], "--im2col") == 0) theano::kernels::set_packed_conv_enabled(false);
     else {
-      std::fprintf(stderr, "lenet_step: unknown argument '%s' (known: --profile, --steps-only)\n", argv[i]);
+      std::fprintf(stderr, "lenet_step: unknown argument '%s' (known: --profile, --steps-only, --im2col)\n", argv[i]);
       return 2;
     }
   }

@@ -6,14 +6,17 @@
 // buffer (scatter/gather copies are O(K*Ho*Wo) per image against O(K*C*kh*kw*Ho*Wo) for the gemm).
 #include "ops/conv_kernels.hpp"
 
+#include "ops/conv_batch.hpp"
+#include "ops/conv_packed.hpp"
+
 #include <cblas.h>
 
 #include "runtime/blas_time.hpp"
-#include "runtime/thread_pool.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 namespace theano::kernels {
@@ -31,11 +34,6 @@ int64_t out_dim(int64_t size, int64_t pad, int64_t k, int64_t stride, int64_t di
   int64_t span = (k - 1) * dil + 1;
   int64_t v = size + 2 * pad - span;
   return v < 0 ? 0 : v / stride + 1;
-}
-
-int64_t images_per_thread(const Conv2dGeometry& g, int n_threads) {
-  int64_t t = std::max<int64_t>(1, n_threads);
-  return std::max<int64_t>(1, (g.batch + t - 1) / t);
 }
 
 // Independent of n_threads so that a workspace sized for n threads also serves fewer threads.
@@ -202,19 +200,6 @@ void scatter_chunk(const T* chunk, T* images, int64_t n, int64_t K, int64_t hw) 
   for (int64_t i = 0; i < n; ++i) copy_rows<false>(images + i * K * hw, hw, chunk + i * hw, n * hw, K, hw);
 }
 
-// Runs f(task, first_image, end_image) over contiguous batch ranges, one task per thread, on the
-// kernel thread pool. The ranges depend only on n_threads, so results do not depend on scheduling.
-template <typename F>
-void over_batch(const Conv2dGeometry& g, int n_threads, F&& f) {
-  const int64_t per = images_per_thread(g, n_threads);
-  const int64_t used = (g.batch + per - 1) / per;
-  if (used <= 1) {
-    f(0, int64_t(0), g.batch);
-    return;
-  }
-  parallel_for(used, [&](int64_t t) { f(int(t), t * per, std::min(g.batch, (t + 1) * per)); });
-}
-
 }  // namespace
 
 int64_t Conv2dGeometry::out_h() const { return out_dim(height, pad_h, kernel_h, stride_h, dilation_h); }
@@ -233,13 +218,18 @@ void conv2d_check(const Conv2dGeometry& g) {
 }
 
 size_t conv2d_workspace_bytes(const Conv2dGeometry& g, size_t elem_size, int n_threads) {
-  return kAlign + slice_sizes(g, elem_size).total * size_t(std::max(1, n_threads));
+  size_t im2col = kAlign + slice_sizes(g, elem_size).total * size_t(std::max(1, n_threads));
+  if (elem_size == sizeof(float) && packed_conv_supported(g))
+    return std::max(im2col, packed_conv_workspace_bytes(g, n_threads));
+  return im2col;
 }
 
 template <typename T>
 void conv2d_forward(const Conv2dGeometry& g, const T* input, const T* filters, T* output, bool flip,
                     void* workspace, int n_threads) {
   conv2d_check(g);
+  if constexpr (std::is_same_v<T, float>)
+    if (packed_conv_enabled() && packed_conv_supported(g)) return packed_conv_forward(g, input, filters, output, flip, workspace, n_threads);
   const int64_t hw = g.out_h() * g.out_w(), K = g.filters, P = g.patch_size();
   const int64_t chw = g.channels * g.height * g.width, G = chunk_images(g);
   if (hw == 0) return;
@@ -262,6 +252,8 @@ template <typename T>
 void conv2d_grad_input(const Conv2dGeometry& g, const T* grad_output, const T* filters, T* grad_input, bool flip,
                        void* workspace, int n_threads) {
   conv2d_check(g);
+  if constexpr (std::is_same_v<T, float>)
+    if (packed_conv_enabled() && packed_conv_supported(g)) return packed_conv_grad_input(g, grad_output, filters, grad_input, flip, workspace, n_threads);
   const int64_t hw = g.out_h() * g.out_w(), K = g.filters, P = g.patch_size();
   const int64_t chw = g.channels * g.height * g.width, G = chunk_images(g);
   if (hw == 0) {
@@ -291,6 +283,8 @@ template <typename T>
 void conv2d_grad_weights(const Conv2dGeometry& g, const T* input, const T* grad_output, T* grad_filters, bool flip,
                          void* workspace, int n_threads) {
   conv2d_check(g);
+  if constexpr (std::is_same_v<T, float>)
+    if (packed_conv_enabled() && packed_conv_supported(g)) return packed_conv_grad_weights(g, input, grad_output, grad_filters, flip, workspace, n_threads);
   const int64_t hw = g.out_h() * g.out_w(), K = g.filters, P = g.patch_size();
   const int64_t chw = g.channels * g.height * g.width, G = chunk_images(g);
   std::fill(grad_filters, grad_filters + K * P, T(0));

@@ -6,11 +6,19 @@
 #include <vector>
 
 #include "ops/conv_kernels.hpp"
+#include "ops/conv_packed.hpp"
 #include "ops/pool_kernels.hpp"
 
 using namespace theano::kernels;
 
 namespace {
+
+// The packed kernels exist only in builds with AVX2 and FMA (the default -march=native here).
+#if defined(__AVX2__) && defined(__FMA__)
+constexpr bool kPackedKernelsBuilt = true;
+#else
+constexpr bool kPackedKernelsBuilt = false;
+#endif
 
 template <typename T>
 double tolerance() { return sizeof(T) == 4 ? 1e-4 : 1e-10; }
@@ -123,6 +131,44 @@ TEMPLATE_TEST_CASE("conv2d kernels match naive loops", "[kernels]", float, doubl
     Conv2dGeometry e{.batch = 2, .channels = 1, .height = 2, .width = 5, .filters = 2, .kernel_h = 3, .kernel_w = 2};
     REQUIRE(e.out_h() == 0);
     check_conv<TestType>(e, true, 1);
+  }
+}
+
+TEST_CASE("packed conv2d kernels match naive loops on every tile shape they handle", "[kernels]") {
+  // Each geometry is one the packed AVX2 kernels take (stride 1, no padding, out_w % 8 == 0); together
+  // they cover 5- and 6-row tiles with partial last tiles, 8-pixel last panels, filter counts needing
+  // an 8-wide last filter panel, evenly and unevenly spaced taps, and partial filter-gradient chunks.
+  struct Case {
+    const char* what;
+    Conv2dGeometry g;
+  };
+  const Case cases[] = {
+      {"P 18 (6-row tiles), K 7 (5-row tiles, 3 padded), 8 filters wide",
+       {.batch = 3, .channels = 3, .height = 5, .width = 10, .filters = 7, .kernel_h = 2, .kernel_w = 3}},
+      {"P 40 (5-wide filter rows: evenly spaced taps), K 17 (16 + 8-wide panel), gradient chunks of 4 + 1",
+       {.batch = 5, .channels = 2, .height = 7, .width = 20, .filters = 17, .kernel_h = 4, .kernel_w = 5}},
+      {"one 8-pixel panel per image",
+       {.batch = 2, .channels = 1, .height = 3, .width = 10, .filters = 6, .kernel_h = 3, .kernel_w = 3}},
+      {"16 + 8 pixels per image, K 11",
+       {.batch = 3, .channels = 2, .height = 5, .width = 10, .filters = 11, .kernel_h = 3, .kernel_w = 3}},
+      {"LeNet's second layer on 3 images",
+       {.batch = 3, .channels = 20, .height = 12, .width = 12, .filters = 50, .kernel_h = 5, .kernel_w = 5}},
+  };
+  for (const Case& c : cases) {
+    REQUIRE(packed_conv_supported(c.g) == kPackedKernelsBuilt);
+    for (bool flip : {false, true})
+      for (int threads : {1, 2, 3}) {
+        INFO(c.what << ", flip " << flip << ", threads " << threads);
+        check_conv<float>(c.g, flip, threads);
+      }
+  }
+  SECTION("the im2col + BLAS kernels give the same results on the same shapes") {
+    set_packed_conv_enabled(false);
+    for (const Case& c : cases) {
+      INFO(c.what);
+      check_conv<float>(c.g, true, 2);
+    }
+    set_packed_conv_enabled(true);
   }
 }
 
