@@ -57,7 +57,7 @@ struct Workspace {
 Workspace workspace_layout(const Conv2dGeometry& g, int n_threads) {
   const int64_t P = g.patch_size(), K = g.filters, hw = g.out_h() * g.out_w(), Kp = padded_filters(g);
   Workspace w;
-  w.offsets = align_up(size_t(P) * sizeof(int32_t));
+  w.offsets = align_up(size_t(2 * P) * sizeof(int32_t));  // offsets, then their im2col rows
   const int64_t forward_rows = round_up(K, tile_rows(K)), input_rows = round_up(P, tile_rows(P));
   w.packed = align_up(size_t(std::max(forward_rows * P, input_rows * K)) * sizeof(float));
   // The filter gradient's dW^T has whole tiles of rows: its last tile loads and stores past row P.
@@ -68,7 +68,8 @@ Workspace workspace_layout(const Conv2dGeometry& g, int n_threads) {
 }
 
 struct Buffers {
-  int32_t* offsets;  // input offset of im2col row p for output pixel (0, 0)
+  int32_t* offsets;  // input offsets of the im2col rows for output pixel (0, 0), in visiting order
+  int32_t* rows;     // the im2col row of each offset
   float* packed;     // filters packed into tiles
   std::byte* threads;
   size_t per_thread;
@@ -79,19 +80,29 @@ Buffers buffers(const Conv2dGeometry& g, void* workspace, int n_threads) {
   Workspace w = workspace_layout(g, n_threads);
   auto base = reinterpret_cast<uintptr_t>(workspace);
   auto* p = reinterpret_cast<std::byte*>((base + kAlign - 1) / kAlign * kAlign);
-  return {reinterpret_cast<int32_t*>(p), reinterpret_cast<float*>(p + w.offsets), p + w.offsets + w.packed,
+  auto* offsets = reinterpret_cast<int32_t*>(p);
+  return {offsets, offsets + g.patch_size(), reinterpret_cast<float*>(p + w.offsets), p + w.offsets + w.packed,
           w.per_thread};
 }
 
 // Row p = (c, u, v) of the im2col matrix reads input[c, i + u', j + v'] for output pixel (i, j),
-// where (u', v') is (u, v) or, with flip, its 180-degree rotation.
-void patch_offsets(const Conv2dGeometry& g, bool flip, int32_t* offsets) {
-  for (int64_t c = 0; c < g.channels; ++c)
-    for (int64_t u = 0; u < g.kernel_h; ++u)
-      for (int64_t v = 0; v < g.kernel_w; ++v) {
-        int64_t uu = flip ? g.kernel_h - 1 - u : u, vv = flip ? g.kernel_w - 1 - v : v;
-        offsets[(c * g.kernel_h + u) * g.kernel_w + v] = int32_t((c * g.height + uu) * g.width + vv);
-      }
+// where (u', v') is (u, v) or, with flip, its 180-degree rotation. Writes the rows' input offsets in
+// the order the kernel visits them and, in `rows`, which im2col row each position is. The order is
+// (c, u, v), or with channels_inner (u, v, c): then the taps of one tile lie in different channel
+// planes, so the input gradient's tiles add into disjoint parts of the image (overlapping
+// read-modify-writes in a row stall on store forwarding).
+void patch_offsets(const Conv2dGeometry& g, bool flip, bool channels_inner, int32_t* offsets, int32_t* rows) {
+  int64_t i = 0;
+  auto visit = [&](int64_t c, int64_t u, int64_t v) {
+    int64_t uu = flip ? g.kernel_h - 1 - u : u, vv = flip ? g.kernel_w - 1 - v : v;
+    offsets[i] = int32_t((c * g.height + uu) * g.width + vv);
+    rows[i++] = int32_t((c * g.kernel_h + u) * g.kernel_w + v);
+  };
+  for (int64_t a = 0; a < (channels_inner ? g.kernel_h * g.kernel_w : g.channels); ++a)
+    for (int64_t b = 0; b < (channels_inner ? g.channels : g.kernel_h * g.kernel_w); ++b) {
+      if (channels_inner) visit(b, a / g.kernel_w, a % g.kernel_w);
+      else visit(a, b / g.kernel_w, b % g.kernel_w);
+    }
 }
 
 // Offset in the image of output pixel q (row-major over the Ho x Wo map).
@@ -100,14 +111,16 @@ inline int64_t pixel_offset(const Conv2dGeometry& g, int64_t q) {
   return (q / wo) * g.width + q % wo;
 }
 
-// packed[tile][k][r] = m[(tile * MR + r) * ld_row + k * ld_col], 0 past `rows`: the operand whose
-// MR values are broadcast at each of the `depth` steps of the reduction.
-void pack_rows(const float* m, int64_t rows, int64_t depth, int64_t ld_row, int64_t ld_col, int mr, float* packed) {
+// packed[tile][k][r] = m[row(tile * MR + r) * ld_row + k * ld_col], 0 past `rows`, where row(i) is
+// order[i] or, without an order, i: the operand whose MR values are broadcast at each of the `depth`
+// steps of the reduction.
+void pack_rows(const float* m, int64_t rows, int64_t depth, int64_t ld_row, int64_t ld_col, int mr,
+               const int32_t* order, float* packed) {
   for (int64_t t = 0; t * mr < rows; ++t)
     for (int64_t k = 0; k < depth; ++k)
       for (int r = 0; r < mr; ++r) {
-        int64_t row = t * mr + r;
-        *packed++ = row < rows ? m[row * ld_row + k * ld_col] : 0.0f;
+        int64_t i = t * mr + r, row = order && i < rows ? order[i] : i;
+        *packed++ = i < rows ? m[row * ld_row + k * ld_col] : 0.0f;
       }
 }
 
@@ -229,14 +242,40 @@ void grad_input_image(const Conv2dGeometry& g, const Buffers& buf, const float* 
 
 // ---- filter gradient: dW^T tile (MR taps x 16 filters) += image rows x grad_output^T ----
 
-// dyt[q][k] = dout[k][q] for the n images of a chunk, zero for k >= K (rows of Kp floats).
+// Transposes an 8x8 block: rows r of `in` (8 registers) become columns.
+inline void transpose8(__m256 (&r)[8]) {
+  __m256 t[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+  __m256 u[8];
+  for (int i = 0; i < 8; i += 4)
+    for (int j = 0; j < 2; ++j) {
+      u[i + j] = _mm256_shuffle_ps(t[i + j], t[i + j + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      u[i + j + 2] = _mm256_shuffle_ps(t[i + j], t[i + j + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+  // u[0..3] hold columns {0,4}, {2,6}, {1,5}, {3,7} of rows 0-3 (low/high lanes), u[4..7] of rows 4-7.
+  const int order[4] = {0, 2, 1, 3};
+  for (int c = 0; c < 4; ++c) {
+    r[c] = _mm256_permute2f128_ps(u[order[c]], u[order[c] + 4], 0x20);
+    r[c + 4] = _mm256_permute2f128_ps(u[order[c]], u[order[c] + 4], 0x31);
+  }
+}
+
+// dyt[q][k] = dout[k][q] for the n images of a chunk, zero for k >= K (rows of Kp floats), in 8x8
+// register blocks (hw and Kp are multiples of 8).
 void transpose_grad_output(const Conv2dGeometry& g, const float* dout, int64_t n, float* dyt) {
   const int64_t K = g.filters, hw = g.out_h() * g.out_w(), Kp = padded_filters(g);
-  for (int64_t i = 0; i < n; ++i, dout += K * hw)
-    for (int64_t q = 0; q < hw; ++q, dyt += Kp) {
-      for (int64_t k = 0; k < K; ++k) dyt[k] = dout[k * hw + q];
-      for (int64_t k = K; k < Kp; ++k) dyt[k] = 0.0f;
-    }
+  for (int64_t i = 0; i < n; ++i, dout += K * hw, dyt += hw * Kp)
+    for (int64_t k0 = 0; k0 < Kp; k0 += 8)
+      for (int64_t q0 = 0; q0 < hw; q0 += 8) {
+        __m256 r[8];
+        for (int64_t k = 0; k < 8; ++k)
+          r[k] = k0 + k < K ? _mm256_loadu_ps(dout + (k0 + k) * hw + q0) : _mm256_setzero_ps();
+        transpose8(r);
+        for (int64_t q = 0; q < 8; ++q) _mm256_storeu_ps(dyt + (q0 + q) * Kp + k0, r[q]);
+      }
 }
 
 // The tile's taps read the image at offsets[r] + pixel offset: MR streams along the output rows. When
@@ -316,8 +355,8 @@ void packed_conv_forward(const Conv2dGeometry& g, const float* input, const floa
   const int64_t chw = g.channels * g.height * g.width;
   const Buffers buf = buffers(g, workspace, n_threads);
   const int mr = tile_rows(K);
-  patch_offsets(g, flip, buf.offsets);
-  pack_rows(filters, K, P, P, 1, mr, buf.packed);
+  patch_offsets(g, flip, false, buf.offsets, buf.rows);
+  pack_rows(filters, K, P, P, 1, mr, nullptr, buf.packed);
   over_batch(g, n_threads, [&](int t, int64_t b0, int64_t b1) {
     GemmClock clock;
     for (int64_t b = b0; b < b1; ++b) {
@@ -333,8 +372,8 @@ void packed_conv_grad_input(const Conv2dGeometry& g, const float* grad_output, c
   const int64_t chw = g.channels * g.height * g.width;
   const Buffers buf = buffers(g, workspace, n_threads);
   const int mr = tile_rows(P);
-  patch_offsets(g, flip, buf.offsets);
-  pack_rows(filters, P, K, 1, P, mr, buf.packed);
+  patch_offsets(g, flip, g.channels >= mr, buf.offsets, buf.rows);
+  pack_rows(filters, P, K, 1, P, mr, buf.rows, buf.packed);
   over_batch(g, n_threads, [&](int, int64_t b0, int64_t b1) {
     GemmClock clock;
     for (int64_t b = b0; b < b1; ++b) {
@@ -349,7 +388,7 @@ void packed_conv_grad_weights(const Conv2dGeometry& g, const float* input, const
   const int64_t P = g.patch_size(), K = g.filters, Kp = padded_filters(g);
   const Buffers buf = buffers(g, workspace, n_threads);
   const int mr = tile_rows(P);
-  patch_offsets(g, flip, buf.offsets);
+  patch_offsets(g, flip, false, buf.offsets, buf.rows);
   std::fill(grad_filters, grad_filters + K * P, 0.0f);
   if (g.batch == 0) return;
   over_batch(g, n_threads, [&](int t, int64_t b0, int64_t b1) {

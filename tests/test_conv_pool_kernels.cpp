@@ -151,6 +151,8 @@ TEST_CASE("packed conv2d kernels match naive loops on every tile shape they hand
        {.batch = 2, .channels = 1, .height = 3, .width = 10, .filters = 6, .kernel_h = 3, .kernel_w = 3}},
       {"16 + 8 pixels per image, K 11",
        {.batch = 3, .channels = 2, .height = 5, .width = 10, .filters = 11, .kernel_h = 3, .kernel_w = 3}},
+      {"7 channels: the input gradient's channel-inner tap order with 6-row tiles across filter taps",
+       {.batch = 2, .channels = 7, .height = 4, .width = 10, .filters = 5, .kernel_h = 2, .kernel_w = 3}},
       {"LeNet's second layer on 3 images",
        {.batch = 3, .channels = 20, .height = 12, .width = 12, .filters = 50, .kernel_h = 5, .kernel_w = 5}},
   };
