@@ -61,7 +61,8 @@ Workspace workspace_layout(const Conv2dGeometry& g, int n_threads) {
   const int64_t forward_rows = round_up(K, tile_rows(K)), input_rows = round_up(P, tile_rows(P));
   w.packed = align_up(size_t(std::max(forward_rows * P, input_rows * K)) * sizeof(float));
   // The filter gradient's dW^T has whole tiles of rows: its last tile loads and stores past row P.
-  const size_t forward = size_t(P * NR), weights = size_t(grad_weights_chunk(g) * hw * Kp + input_rows * Kp);
+  const size_t forward = size_t(P * NR);
+  const size_t weights = size_t(grad_weights_chunk(g) * hw * Kp + input_rows * Kp + P * (K % NR) * 8);
   w.per_thread = align_up(std::max(forward, weights) * sizeof(float));
   w.total = kAlign + w.offsets + w.packed + w.per_thread * size_t(std::max(1, n_threads));
   return w;
@@ -130,19 +131,19 @@ struct Tile {
   __m256 acc[MR][NV];
 
   void zero() {
-#pragma GCC unroll 8
+#pragma GCC unroll 12
     for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 2
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_ps();
   }
   void load(const float* c, int64_t ldc) {
-#pragma GCC unroll 8
+#pragma GCC unroll 12
     for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 2
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_loadu_ps(c + r * ldc + 8 * v);
   }
   void store(float* c, int64_t ldc) const {
-#pragma GCC unroll 8
+#pragma GCC unroll 12
     for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 2
       for (int v = 0; v < NV; ++v) _mm256_storeu_ps(c + r * ldc + 8 * v, acc[r][v]);
@@ -154,15 +155,20 @@ struct Tile {
     for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * ldc, t[r], sizeof(t[r]));
   }
   // One reduction step: a holds MR values, b one row of 8*NV.
-  inline void step(const float* a, const float* b) { step_strided(a, 1, b); }
-  // The same with the MR values a[0], a[stride], ..., a[(MR-1) stride].
-  inline void step_strided(const float* a, int64_t stride, const float* b) {
+  inline void step(const float* a, const float* b) {
+    const float* runs[1] = {a};
+    step_runs<1>(runs, 0, 1, b);
+  }
+  // The same with the MR values in RUNS runs of MR / RUNS: a[run][x + i * stride] for i < MR / RUNS.
+  template <int RUNS>
+  inline void step_runs(const float* const* a, int64_t x, int64_t stride, const float* b) {
+    constexpr int len = MR / RUNS;
     __m256 bv[NV];
 #pragma GCC unroll 2
     for (int v = 0; v < NV; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
-#pragma GCC unroll 8
+#pragma GCC unroll 12
     for (int r = 0; r < MR; ++r) {
-      __m256 a_r = _mm256_broadcast_ss(a + r * stride);
+      __m256 a_r = _mm256_broadcast_ss(a[r / len] + x + (r % len) * stride);
 #pragma GCC unroll 2
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_fmadd_ps(a_r, bv[v], acc[r][v]);
     }
@@ -207,7 +213,7 @@ void forward_image(const Conv2dGeometry& g, const Buffers& buf, const float* img
 template <int MR, int NV>
 void add_tile_to_image(const Tile<MR, NV>& t, const int32_t* offsets, int64_t taps, float* img, int64_t o0, int64_t o1) {
   const int64_t o[2] = {o0, o1};
-#pragma GCC unroll 8
+#pragma GCC unroll 12
   for (int r = 0; r < MR; ++r) {
     if (r >= taps) break;
     float* d = img + offsets[r];
@@ -278,16 +284,26 @@ void transpose_grad_output(const Conv2dGeometry& g, const float* dout, int64_t n
       }
 }
 
-// The tile's taps read the image at offsets[r] + pixel offset: MR streams along the output rows. When
-// the taps are evenly spaced in the image (a tile = one filter row, as with 5x5 filters and MR = 5)
-// the values are broadcast straight from the image.
-template <int MR, int NV>
+// The spacing of n taps in the image when it is even (a filter row's taps: 1, or -1 flipped), else 0.
+int64_t even_spacing(const int32_t* offsets, int64_t n) {
+  if (n < 2) return 0;
+  const int64_t stride = offsets[1] - offsets[0];
+  for (int64_t r = 2; r < n; ++r)
+    if (offsets[r] - offsets[r - 1] != stride) return 0;
+  return stride;
+}
+
+// The tile's taps read the image at offsets[r] + pixel offset: MR streams along the output rows.
+// When each of the GROUPS runs of MR / GROUPS taps is evenly spaced in the image (a run = one filter
+// row, as with 5x5 filters and MR = 5) the values are broadcast straight from the image.
+template <int MR, int NV, int GROUPS = 1>
 void grad_weights_tile(const Conv2dGeometry& g, const float* images, int64_t n, const int32_t* offsets, int64_t taps,
                        const float* dyt, float* dwt) {
+  constexpr int run = MR / GROUPS;
   const int64_t ho = g.out_h(), wo = g.out_w(), Kp = padded_filters(g), chw = g.channels * g.height * g.width;
-  int64_t stride = taps >= MR ? offsets[1] - offsets[0] : 0;
-  for (int r = 2; r < MR && stride != 0; ++r)
-    if (offsets[r] - offsets[r - 1] != stride) stride = 0;
+  int64_t stride = taps >= MR ? even_spacing(offsets, run) : 0;
+  for (int grp = 1; grp < GROUPS && stride != 0; ++grp)
+    if (even_spacing(offsets + grp * run, run) != stride) stride = 0;
   Tile<MR, NV> t;
   t.load(dwt, Kp);
   for (int64_t i = 0; i < n; ++i) {
@@ -296,8 +312,9 @@ void grad_weights_tile(const Conv2dGeometry& g, const float* images, int64_t n, 
       const float* b = dyt + (i * ho + y) * wo * Kp;
       const int64_t line = y * g.width;
       if (stride != 0) {
-        const float* a = img + offsets[0] + line;
-        for (int64_t x = 0; x < wo; ++x) t.step_strided(a + x, stride, b + x * Kp);
+        const float* a[GROUPS];
+        for (int grp = 0; grp < GROUPS; ++grp) a[grp] = img + offsets[grp * run] + line;
+        for (int64_t x = 0; x < wo; ++x) t.template step_runs<GROUPS>(a, x, stride, b + x * Kp);
         continue;
       }
       for (int64_t x = 0; x < wo; ++x) {
@@ -311,30 +328,94 @@ void grad_weights_tile(const Conv2dGeometry& g, const float* images, int64_t n, 
   else t.store_rows(dwt, Kp, taps);
 }
 
+// Filters past the last full 16-wide panel: dW[k][p] as dot products along the output rows, 8 pixels
+// per register (out_w % 8 == 0), for MK filters x MP taps at a time. (An 8-wide panel of the
+// transposed form would be mostly padding: 2 of 8 filters in LeNet.) The partial sums stay 8 wide in
+// `sums` ([tap][filter] registers) across chunks and are summed across the register at the end.
+inline float horizontal_sum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+int64_t leftover_filters(const Conv2dGeometry& g) { return g.filters % NR; }
+
+template <int MK, int MP>
+void grad_weights_dots(const Conv2dGeometry& g, const float* images, const float* dout, int64_t n, const int32_t* offsets,
+                       int64_t taps, int64_t k0, float* sums) {
+  const int64_t ho = g.out_h(), wo = g.out_w(), hw = ho * wo, left = leftover_filters(g);
+  const int64_t chw = g.channels * g.height * g.width, K = g.filters;
+  float* at[MP];  // tap j's registers; a tap past the end reuses the last one's, never stored
+  int64_t off[MP];
+  for (int j = 0; j < MP; ++j) {
+    const int64_t tap = std::min<int64_t>(j, taps - 1);
+    off[j] = offsets[tap];
+    at[j] = sums + (tap * left + (k0 - (K - left))) * 8;
+  }
+  __m256 acc[MK][MP];
+#pragma GCC unroll 4
+  for (int m = 0; m < MK; ++m)
+#pragma GCC unroll 8
+    for (int j = 0; j < MP; ++j) acc[m][j] = _mm256_load_ps(at[j] + m * 8);
+  for (int64_t i = 0; i < n; ++i) {
+    const float* img = images + i * chw;
+    const float* dy = dout + i * K * hw + k0 * hw;
+    for (int64_t y = 0; y < ho; ++y)
+      for (int64_t x = 0; x < wo; x += 8) {
+        __m256 dv[MK], iv[MP];
+#pragma GCC unroll 4
+        for (int m = 0; m < MK; ++m) dv[m] = _mm256_loadu_ps(dy + m * hw + y * wo + x);
+#pragma GCC unroll 8
+        for (int j = 0; j < MP; ++j) iv[j] = _mm256_loadu_ps(img + off[j] + y * g.width + x);
+#pragma GCC unroll 4
+        for (int m = 0; m < MK; ++m)
+#pragma GCC unroll 8
+          for (int j = 0; j < MP; ++j) acc[m][j] = _mm256_fmadd_ps(dv[m], iv[j], acc[m][j]);
+      }
+  }
+  // Backwards, so that where taps past the end share the last tap's registers its true sum lands
+  // last (a bound depending on `taps` here would keep acc out of registers).
+#pragma GCC unroll 8
+  for (int j = MP - 1; j >= 0; --j)
+#pragma GCC unroll 4
+    for (int m = 0; m < MK; ++m) _mm256_store_ps(at[j] + m * 8, acc[m][j]);
+}
+
 template <int MR>
-void grad_weights_chunk_images(const Conv2dGeometry& g, const Buffers& buf, const float* images, int64_t n,
-                               const float* dyt, float* dwt) {
-  const int64_t P = g.patch_size(), Kp = padded_filters(g);
-  for (int64_t k0 = 0; k0 < Kp; k0 += NR)
-    for (int64_t p = 0; p < P; p += MR) {
-      if (k0 + NR <= Kp) grad_weights_tile<MR, 2>(g, images, n, buf.offsets + p, P - p, dyt + k0, dwt + p * Kp + k0);
-      else grad_weights_tile<MR, 1>(g, images, n, buf.offsets + p, P - p, dyt + k0, dwt + p * Kp + k0);
-    }
+void grad_weights_chunk_images(const Conv2dGeometry& g, const Buffers& buf, const float* images, const float* dout,
+                               int64_t n, const float* dyt, float* dwt, float* sums) {
+  const int64_t P = g.patch_size(), K = g.filters, Kp = padded_filters(g), full = K / NR * NR;
+  for (int64_t k0 = 0; k0 < full; k0 += NR)
+    for (int64_t p = 0; p < P; p += MR)
+      grad_weights_tile<MR, 2>(g, images, n, buf.offsets + p, P - p, dyt + k0, dwt + p * Kp + k0);
+  constexpr int MP = 5;
+  for (int64_t p = 0; p < P; p += MP) {
+    int64_t k = full;
+    float* tap_sums = sums + p * leftover_filters(g) * 8;
+    for (; k + 2 <= K; k += 2) grad_weights_dots<2, MP>(g, images, dout, n, buf.offsets + p, P - p, k, tap_sums);
+    if (k < K) grad_weights_dots<1, MP>(g, images, dout, n, buf.offsets + p, P - p, k, tap_sums);
+  }
 }
 
 template <int MR>
 void grad_weights_range(const Conv2dGeometry& g, const Buffers& buf, const float* input, const float* dout,
                         int64_t b0, int64_t b1, float* slice) {
   const int64_t hw = g.out_h() * g.out_w(), Kp = padded_filters(g), G = grad_weights_chunk(g);
-  const int64_t chw = g.channels * g.height * g.width;
+  const int64_t P = g.patch_size(), chw = g.channels * g.height * g.width, left = leftover_filters(g);
   float* dyt = slice;
-  float* dwt = slice + G * hw * Kp;
-  std::fill(dwt, dwt + round_up(g.patch_size(), MR) * Kp, 0.0f);
+  float* dwt = dyt + G * hw * Kp;
+  float* sums = dwt + round_up(P, MR) * Kp;  // 32-byte aligned: the sizes before it are multiples of 8
+  std::fill(dwt, dwt + round_up(P, MR) * Kp, 0.0f);
+  std::fill(sums, sums + P * left * 8, 0.0f);
   for (int64_t b = b0; b < b1; b += G) {
     const int64_t n = std::min(G, b1 - b);
     transpose_grad_output(g, dout + b * g.filters * hw, n, dyt);
-    grad_weights_chunk_images<MR>(g, buf, input + b * chw, n, dyt, dwt);
+    grad_weights_chunk_images<MR>(g, buf, input + b * chw, dout + b * g.filters * hw, n, dyt, dwt, sums);
   }
+  for (int64_t p = 0; p < P; ++p)
+    for (int64_t m = 0; m < left; ++m)
+      dwt[p * Kp + g.filters - left + m] = horizontal_sum(_mm256_load_ps(sums + (p * left + m) * 8));
 }
 
 }  // namespace
