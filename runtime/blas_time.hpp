@@ -1,7 +1,8 @@
-// Thread-seconds spent inside BLAS gemm calls since the process started, summed over threads. The
-// benchmarks divide it by the step time to report how much of a training step is sgemm. Each gemm
-// call site holds a GemmClock for the duration of the call (two clock reads: negligible next to a
-// gemm).
+// Thread-seconds spent inside matrix-multiply kernels since the process started, summed over
+// threads: BLAS gemm calls, and the packed convolution kernels (ops/conv_packed.cpp, timed whole per
+// thread, their on-the-fly im2col packing included). The benchmarks divide it by the step time to
+// report how much of a training step is sgemm-like work. Each call site holds a GemmClock for the
+// duration of the call (two clock reads: negligible next to a gemm).
 #pragma once
 #include <atomic>
 #include <chrono>
