@@ -133,16 +133,17 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
     leaves = graph_leaves(fg.outputs());
   }
 
-  // Slots.
-  std::unordered_map<VarNode*, size_t> slot_of;
+  // The schedule. In place as Theano's FAST_RUN does it: the planner's elementwise and Gemm steps over
+  // dying inputs, and SGD updates written into their shared variable (moved last), except under the
+  // NaN guard (its report shows the inputs of the step that made a NaN).
   std::vector<Apply*> order = fg.toposort();
-  // In place: the planner's elementwise and Gemm steps over dying inputs, and SGD updates written into
-  // their shared variable (last in the schedule), as Theano's FAST_RUN does it, except under the NaN
-  // guard (its report shows the inputs of the step that made a NaN).
   bool inplace = fast_run && !impl->nan_guard && !excluded.count("inplace");
   std::vector<bool> update_in_place(options.updates.size(), false);
   if (inplace && !excluded.count("local_inplace_gemm"))
     update_in_place = choose_inplace_updates(*impl->fgraph, outputs.size(), options.updates, order);
+
+  // Slots.
+  std::unordered_map<VarNode*, size_t> slot_of;
   size_t n_slots = leaves.size() + inputs.size();
   for (Apply* a : order) n_slots += a->outputs.size();
   impl->slots.resize(n_slots);  // never resized again: steps keep pointers into it
