@@ -12,7 +12,7 @@
 // update). Run-time conditions (checked every call): W's buffer is held by nothing outside the call
 // (a value borrowed with get_value(borrow=true), another shared variable, an argument), is W whole
 // (no view), fits dot(X, Y), and no operand of any in-place step nor any other update's value shares
-// a buffer being written.
+// a buffer being written. The price of running last: X and Y stay live to the end of the call.
 #pragma once
 #include <cstddef>
 #include <span>
