@@ -44,6 +44,11 @@ class Op {
   // input is read before it is overwritten (Elemwise, Composite). The memory planner decides when it
   // is safe (runtime/memory_plan.hpp); this only says the kernel allows it.
   virtual bool may_overwrite_input(int output, int input) const { return false; }
+  // At run time, once the planner's choice passed the buffer checks (the step's own, contiguous, of the
+  // output's dtype): whether output `output` fits in input `input`'s buffer for these inputs. The
+  // default is the elementwise rule: every input has that input's rank and, on each dimension, its size
+  // or 1, so the broadcast output has exactly its shape.
+  virtual bool fits_in_place(int output, int input, std::span<const NDArray* const> in) const;
   // Equality and hash for merging identical nodes (CSE).
   virtual bool equals(const Op& other) const { return str() == other.str(); }
   virtual size_t hash() const { return std::hash<std::string>{}(str()); }

@@ -148,4 +148,14 @@ Cotangents Op::pullback(std::span<const Var> inputs, std::span<const Var>, std::
   throw OpError(fmt::format("{} has no gradient rule", str()));
 }
 
+bool Op::fits_in_place(int, int input, std::span<const NDArray* const> in) const {
+  const NDArray& src = *in[size_t(input)];
+  for (const NDArray* a : in) {
+    if (a->ndim() != src.ndim()) return false;
+    for (int d = 0; d < a->ndim(); ++d)
+      if (a->shape(d) != src.shape(d) && a->shape(d) != 1) return false;
+  }
+  return true;
+}
+
 }  // namespace theano

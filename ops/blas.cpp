@@ -152,6 +152,18 @@ std::vector<TensorType> Gemm::make_types(std::span<const Var> in) const {
   return {out};
 }
 
+bool gemm_fits_in_place(const NDArray& z, const NDArray& x, const NDArray& y) {
+  if (z.ndim() != 2 || x.ndim() != 2 || y.ndim() != 2 || !is_float(z.dtype()) || x.dtype() != z.dtype() || y.dtype() != z.dtype())
+    return false;
+  if (x.shape(1) != y.shape(0) || z.shape(0) != x.shape(0) || z.shape(1) != y.shape(1)) return false;
+  if (!z.is_contiguous() || z.offset() != 0 || z.size() == 0 || x.size() == 0 || y.size() == 0) return false;
+  return blas_view(x).ok && blas_view(y).ok && !x.shares_memory(z) && !y.shares_memory(z);
+}
+
+bool Gemm::fits_in_place(int output, int input, std::span<const NDArray* const> in) const {
+  return output == 0 && input == 0 && gemm_fits_in_place(*in[0], *in[2], *in[3]);
+}
+
 void Gemm::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
   const NDArray &z = *in[0], &x = *in[2], &y = *in[3];
   double alpha = in[1]->item(0), beta = in[4]->item(0);
@@ -161,6 +173,13 @@ void Gemm::perform(std::span<const NDArray* const> in, std::span<NDArray* const>
   for (int d = 0; d < 2; ++d)
     if (z.shape(d) != (d ? n : m) && z.shape(d) != 1)
       throw OpError(fmt::format("{}: Z of shape {} does not fit dot(X, Y) of shape ({}, {})", str(), z.shape().str(), m, n));
+  if (in[0] == out[0]) {
+    // The caller made the output Z itself, after checking gemm_fits_in_place (which ensure() could
+    // not keep: Z may have other holders, a shared variable's storage).
+    if (!gemm_fits_in_place(z, x, y)) throw std::logic_error(str() + ": asked to write in place over a Z that does not fit");
+    gemm(alpha, x, y, beta, *out[0]);
+    return;
+  }
   out[0]->ensure(z.dtype(), Dims{m, n});
   if (beta != 0) {
     Dims strides{z.shape(0) == 1 ? 0 : z.stride(0), z.shape(1) == 1 ? 0 : z.stride(1)};

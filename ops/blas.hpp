@@ -17,15 +17,30 @@ class Dot : public Op {
 Var dot(const Var& x, const Var& y);
 
 // Gemm(Z, alpha, X, Y, beta) = beta * Z + alpha * dot(X, Y) for matrices of one float dtype and 0-d
-// alpha, beta, written into a fresh output (never into Z: updates read the values from before the call).
+// alpha, beta. It writes a fresh output, or, when the caller makes the output Z itself (the memory
+// plan over a dying Z; a shared variable's update, runtime/inplace_updates.hpp), scales and adds in
+// place: BLAS with Z as C, no copy. Gemm{inplace} is the same kernel, marked for the second case.
 class Gemm : public Op {
  public:
+  explicit Gemm(bool inplace = false) : inplace_(inplace) {}
+  bool inplace() const { return inplace_; }
   std::string name() const override { return "Gemm"; }
-  std::string str() const override { return "Gemm{no_inplace}"; }
+  std::string str() const override { return inplace_ ? "Gemm{inplace}" : "Gemm{no_inplace}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+  // BLAS reads Z (as C) before writing each element of it, and the output has Z's shape.
+  bool may_overwrite_input(int output, int input) const override { return output == 0 && input == 0; }
+  bool fits_in_place(int output, int input, std::span<const NDArray* const> in) const override;
+
+ private:
+  bool inplace_;
 };
+
+// Whether Gemm can write dot(X, Y) into Z itself without failing or allocating: Z is a contiguous
+// matrix of dot(X, Y)'s shape and of X's and Y's float dtype, BLAS reads X and Y as they are (no
+// copy), and neither shares Z's buffer (BLAS must not read what it writes).
+bool gemm_fits_in_place(const NDArray& z, const NDArray& x, const NDArray& y);
 
 Var gemm_no_inplace(const Var& z, const Var& alpha, const Var& x, const Var& y, const Var& beta);
 

@@ -6,6 +6,7 @@
 
 #include "graph/op.hpp"
 #include "runtime/function_impl.hpp"
+#include "runtime/inplace_updates.hpp"
 
 namespace theano {
 
@@ -104,12 +105,14 @@ Result collect_outputs(Function::Impl& f) {
 }
 
 void commit_updates(Function::Impl& f) {
-  // First make every new value (copies may throw), then swap them all in.
+  // First make every new value (copies may throw), then write the updates made in place (they cannot
+  // fail, runtime/inplace_updates.hpp), then swap the others in.
   size_t n = f.updates.size();
   f.new_values.resize(n);
   thread_local std::vector<char> moved;
   moved.assign(n, 0);
   for (size_t i = 0; i < n; ++i) {
+    if (f.updates[i].in_place) continue;
     size_t s = f.updates[i].slot;
     const NDArray& v = f.slots[s];
     bool reused = false;
@@ -118,7 +121,9 @@ void commit_updates(Function::Impl& f) {
     f.new_values[i] = own ? v : v.copy();
     moved[i] = own;
   }
+  write_inplace_updates(f);
   for (size_t i = 0; i < n; ++i) {
+    if (f.updates[i].in_place) continue;
     NDArray old = std::move(f.updates[i].storage->value);
     f.updates[i].storage->value = std::move(f.new_values[i]);
     f.new_values[i] = NDArray();

@@ -1,5 +1,6 @@
 // compile_function: checks the inputs, updates and givens as theano.function does, clones the graph
 // into a FunctionGraph, schedules it and binds every variable to a slot.
+#include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "runtime/thread_pool.hpp"
 #include "runtime/config.hpp"
 #include "runtime/function_impl.hpp"
+#include "runtime/inplace_updates.hpp"
 #include "runtime/pipeline.hpp"
 
 namespace theano {
@@ -62,7 +64,7 @@ void bind_memory_plan(Function::Impl& impl, SlotOf slot) {
       int prev_index = members[m == 0 ? members.size() - 1 : m - 1];
       const PlannedValue& prev = plan.values[size_t(prev_index)];
       Step& step = impl.steps[size_t(v.def)];
-      Handoff h{&impl.slots[slot(v.var)], &impl.slots[slot(prev.var)], {}, {}, v.var->type.dtype};
+      Handoff h{&impl.slots[slot(v.var)], &impl.slots[slot(prev.var)], {}, {}, v.var->type.dtype, v.var->index};
       for (VarNode* view : prev.views) h.dead_views.push_back(&impl.slots[slot(view)]);
       if (v.inplace_of >= 0) {
         if (v.inplace_of != prev_index) throw std::logic_error("memory plan: an in-place result does not follow its input in its group");
@@ -131,9 +133,17 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
     leaves = graph_leaves(fg.outputs());
   }
 
+  // The schedule. In place as Theano's FAST_RUN does it: the planner's elementwise and Gemm steps over
+  // dying inputs, and SGD updates written into their shared variable (moved last), except under the
+  // NaN guard (its report shows the inputs of the step that made a NaN).
+  std::vector<Apply*> order = fg.toposort();
+  bool inplace = fast_run && !impl->nan_guard && !excluded.count("inplace");
+  std::vector<bool> update_in_place(options.updates.size(), false);
+  if (inplace && !excluded.count("local_inplace_gemm"))
+    update_in_place = choose_inplace_updates(*impl->fgraph, outputs.size(), options.updates, order);
+
   // Slots.
   std::unordered_map<VarNode*, size_t> slot_of;
-  std::vector<Apply*> order = fg.toposort();
   size_t n_slots = leaves.size() + inputs.size();
   for (Apply* a : order) n_slots += a->outputs.size();
   impl->slots.resize(n_slots);  // never resized again: steps keep pointers into it
@@ -163,10 +173,8 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
       for (auto& o : a->outputs) impl->transient_slots.push_back(slot(o.get()));
     impl->steps.push_back(std::move(st));
   }
-  // Memory: intermediate results share buffers; in place as Theano's FAST_RUN does it, except under
-  // the NaN guard (its report shows the inputs of the step that made a NaN).
-  MemoryPlanOptions plan_options{.share = !excluded.count("memory_plan"),
-                                 .inplace = fast_run && !impl->nan_guard && !excluded.count("inplace")};
+  // Memory: intermediate results share buffers.
+  MemoryPlanOptions plan_options{.share = !excluded.count("memory_plan"), .inplace = inplace};
   std::vector<Var> update_values(fg.outputs().begin() + std::ptrdiff_t(outputs.size()), fg.outputs().end());
   impl->memory_plan = plan_memory(order, fg.outputs(), update_values, plan_options);
   bind_memory_plan(*impl, [&](VarNode* n) { return slot(n); });
@@ -174,7 +182,12 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   for (size_t i = 0; i < options.updates.size(); ++i) {
     impl->updates.push_back({slot(fg.outputs()[outputs.size() + i].node()), options.updates[i].first.node()->shared});
     impl->update_targets.push_back(options.updates[i].first);
+    if (update_in_place[i]) {
+      auto at = std::find(order.begin(), order.end(), fg.outputs()[outputs.size() + i].owner());
+      impl->steps[size_t(at - order.begin())].inplace_update = int(i);
+    }
   }
+  impl->first_update_step = order.size() - size_t(std::count(update_in_place.begin(), update_in_place.end(), true));
   impl->slot_is_transient.assign(impl->slots.size(), 0);
   for (size_t s : impl->transient_slots) impl->slot_is_transient[s] = 1;
   // A constant's buffer belongs to its graph node: an update to a constant must copy it too.

@@ -9,6 +9,7 @@
 
 #include "graph/op.hpp"
 #include "runtime/function_impl.hpp"
+#include "runtime/inplace_updates.hpp"
 #include "runtime/nan_guard.hpp"
 
 namespace theano {
@@ -52,16 +53,12 @@ std::string describe_shapes(std::span<const NDArray* const> in) {
   return s;
 }
 
-// Whether an in-place step may write over src: nothing else holds its buffer, and it is contiguous, of
-// the output's dtype, and as large as every input (so the broadcast output has its shape).
-bool can_overwrite(const NDArray& src, std::span<const NDArray* const> in, DType dtype) {
+// Whether an in-place step may write output k over src (its input `input`): nothing else holds the
+// buffer, it is contiguous and of the output's dtype, and the op says the output fits in it.
+bool can_overwrite(const Step& s, int k, int input, DType dtype) {
+  const NDArray& src = *s.in[size_t(input)];
   if (!src.defined() || src.buffer().use_count() != 1 || src.offset() != 0 || src.dtype() != dtype || !src.is_contiguous()) return false;
-  for (const NDArray* a : in) {
-    if (a->ndim() != src.ndim()) return false;
-    for (int d = 0; d < a->ndim(); ++d)
-      if (a->shape(d) != src.shape(d) && a->shape(d) != 1) return false;
-  }
-  return true;
+  return s.op->fits_in_place(k, input, s.in);
 }
 }  // namespace
 
@@ -74,11 +71,27 @@ void take_buffers(Step& s) {
     }
     // The previous call may have pointed these inputs at dst: judge src itself.
     for (int k : h.inplace_inputs) s.in[size_t(k)] = h.src;
-    if (!can_overwrite(*h.src, s.in, h.dtype)) continue;  // the kernel writes a buffer of its own
+    if (!can_overwrite(s, h.output, h.inplace_inputs[0], h.dtype)) continue;  // the kernel writes a buffer of its own
     *h.dst = std::move(*h.src);
     for (int k : h.inplace_inputs) s.in[size_t(k)] = h.dst;
   }
 }
+
+namespace {
+void run_step(Function::Impl& f, size_t i) {
+  Step& s = f.steps[i];
+  if (!s.handoffs.empty()) take_buffers(s);
+  if (f.profiler) {
+    auto a = std::chrono::steady_clock::now();
+    s.op->perform(s.in, s.out);
+    f.profiler->record(i, std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count());
+    f.profiler->record_arrays(i, s.in, s.out);
+  } else {
+    s.op->perform(s.in, s.out);
+  }
+  if (f.nan_guard) nan_guard_check(f, i);
+}
+}  // namespace
 
 Result Function::call(std::span<const Arg> args) {
   Impl& f = *impl_;
@@ -87,19 +100,12 @@ Result Function::call(std::span<const Arg> args) {
   for (const auto& [slot, storage] : f.shared_slots) f.slots[slot] = storage->value;
   size_t current = 0;
   try {
-    for (current = 0; current < f.steps.size(); ++current) {
-      Step& s = f.steps[current];
-      if (!s.handoffs.empty()) take_buffers(s);
-      if (f.profiler) {
-        auto a = std::chrono::steady_clock::now();
-        s.op->perform(s.in, s.out);
-        f.profiler->record(current, std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count());
-        f.profiler->record_arrays(current, s.in, s.out);
-      } else {
-        s.op->perform(s.in, s.out);
-      }
-      if (f.nan_guard) nan_guard_check(f, current);
-    }
+    for (current = 0; current < f.first_update_step; ++current) run_step(f, current);
+    // The update steps that may write in place (runtime/inplace_updates.hpp): those that cannot this
+    // call compute into their own buffer now, before any shared variable is written.
+    check_inplace_updates(f);
+    for (; current < f.steps.size(); ++current)
+      if (!f.updates[size_t(f.steps[current].inplace_update)].in_place) run_step(f, current);
   } catch (const NanGuardError&) {
     release_views(f);
     throw;

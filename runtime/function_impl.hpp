@@ -22,6 +22,7 @@ struct Handoff {
   // run-time check passes), and the output's dtype.
   std::vector<int> inplace_inputs;
   DType dtype = DType::Float64;
+  int output = 0;                   // which output of the step dst is
 };
 
 // One scheduled apply: its op and pointers into the slot table (stable after compile).
@@ -32,6 +33,7 @@ struct Step {
   std::vector<NDArray*> out;
   bool is_view = false;
   std::vector<Handoff> handoffs;  // run before the kernel
+  int inplace_update = -1;        // Gemm{inplace}: the update it may write in place (runtime/inplace_updates.hpp)
 };
 
 struct InputBinding {
@@ -44,6 +46,7 @@ struct InputBinding {
 struct UpdateBinding {
   size_t slot;                              // where the new value is computed
   std::shared_ptr<SharedStorage> storage;   // what it replaces
+  bool in_place = false;                    // this call: written straight into storage, not swapped in
 };
 
 struct FunctionImpl {
@@ -51,6 +54,7 @@ struct FunctionImpl {
   std::unique_ptr<FunctionGraph> fgraph;
   std::vector<NDArray> slots;                // one per variable of the graph
   std::vector<Step> steps;
+  size_t first_update_step = 0;              // steps from here on are Gemm{inplace} update steps
   std::vector<InputBinding> inputs;
   std::vector<std::pair<size_t, std::shared_ptr<SharedStorage>>> shared_slots;
   std::vector<size_t> output_slots;

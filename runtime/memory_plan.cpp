@@ -61,7 +61,7 @@ struct Planner {
       if (int r = root(v.node()); r >= 0) plan.values[size_t(r)].last = PlannedValue::kLiveToEnd;
   }
 
-  // The input of step i whose buffer output k may overwrite, or -1: an elementwise kernel, a planned
+  // The input of step i whose buffer output k may overwrite, or -1: the op allows it, a planned
   // value read for the last time here, of the output's dtype and broadcast pattern (so of its shape),
   // that no other input of the step reads through a view.
   int inplace_input(Apply* a, int i, int k, const std::vector<char>& claimed) const {

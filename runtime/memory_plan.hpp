@@ -1,8 +1,10 @@
 // The memory plan of a compiled function, made once from its schedule: which intermediate results
-// share one buffer (their live ranges do not overlap) and which elementwise steps write their output
-// over an input's buffer (in place). Shapes are known only at run time, so the plan names groups of
-// results, not byte offsets: each group is one buffer that grows to its largest member and is then
-// reused by every call (runtime/function.cpp hands it from member to member).
+// share one buffer (their live ranges do not overlap) and which steps write their output over an
+// input's buffer (in place: elementwise ops, Gemm over Z, as Op::may_overwrite_input allows; the op's
+// fits_in_place confirms it at run time). Shapes are known only at run time, so the plan names groups
+// of results, not byte offsets: each group is one buffer that grows to its largest member and is then
+// reused by every call (runtime/function.cpp hands it from member to member). Updates written into
+// their shared variable are not the plan's business: runtime/inplace_updates.hpp.
 //
 // A result's live range runs from the step that writes it to the last step that reads it or any view
 // of it (Op::view_of); outputs and update values live to the end of the call. Inputs, shared
@@ -18,7 +20,7 @@ namespace theano {
 
 struct MemoryPlanOptions {
   bool share = true;    // results with disjoint live ranges share a buffer ("memory_plan" excluded: off)
-  bool inplace = true;  // elementwise steps may overwrite a dying input ("inplace" excluded: off)
+  bool inplace = true;  // elementwise and Gemm steps may overwrite a dying input ("inplace" excluded: off)
 };
 
 struct PlannedValue {

@@ -61,8 +61,10 @@ std::vector<std::string> rewrite_names() {
       for (const rewrite::LocalRewrite* r : phase->rewrites())
         if (std::find(names.begin(), names.end(), r->name) == names.end()) names.push_back(r->name);
   }
-  // The memory planner's switches, applied after the pipeline (runtime/memory_plan.hpp).
+  // The memory planner's switches, applied after the pipeline (runtime/memory_plan.hpp), and the SGD
+  // updates written into their shared variable (runtime/inplace_updates.hpp).
   names.push_back("inplace");
+  names.push_back("local_inplace_gemm");
   names.push_back("memory_plan");
   return names;
 }

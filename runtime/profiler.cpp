@@ -81,6 +81,7 @@ MemoryStats memory_stats_of(const FunctionImpl& f) {
   m.planned_buffers = plan.groups.size();
   m.planned_results = plan.values.size();
   m.inplace_nodes = plan.n_inplace();
+  m.inplace_updates = size_t(std::count_if(f.updates.begin(), f.updates.end(), [](const UpdateBinding& u) { return u.in_place; }));
   if (f.profiler)
     for (const PlannedValue& v : plan.values) {
       const Apply* a = f.steps[size_t(v.def)].apply;
@@ -230,6 +231,7 @@ std::string profile_str(const FunctionImpl& f, const ProfileOptions& opts) {
   if (m.unshared_bytes)
     fmt::format_to(o, "    Without sharing (the sum of the {} intermediate results): {} ({}); the plan has {} buffers, {} nodes in place\n",
                    m.planned_results, m.unshared_bytes, human_bytes(m.unshared_bytes), m.planned_buffers, m.inplace_nodes);
+  if (m.inplace_updates) fmt::format_to(o, "    Updates written into their shared variable (Gemm{{inplace}}): {}\n", m.inplace_updates);
   fmt::format_to(o, "    Bytes held by constants: {} ({})\n", m.constant_bytes, human_bytes(m.constant_bytes));
   if (m.vm_hwm_bytes)
     fmt::format_to(o, "    Peak resident memory of the process (VmHWM): {} ({}); now (VmRSS): {}\n", m.vm_hwm_bytes, human_bytes(m.vm_hwm_bytes),
@@ -247,7 +249,9 @@ std::string profile_str(const FunctionImpl& f, const ProfileOptions& opts) {
       shown += b;
       std::string shapes;
       for (const ProfiledArray& a : f.profiler->outputs(i)) shapes += (shapes.empty() ? "" : ", ") + a.shape.str();
-      bool inplace = std::any_of(f.steps[i].handoffs.begin(), f.steps[i].handoffs.end(), [](const Handoff& h) { return !h.inplace_inputs.empty(); });
+      const Step& st = f.steps[i];
+      bool inplace = std::any_of(st.handoffs.begin(), st.handoffs.end(), [](const Handoff& h) { return !h.inplace_inputs.empty(); }) ||
+                     (st.inplace_update >= 0 && f.updates[size_t(st.inplace_update)].in_place);
       fmt::format_to(o, "     {:>12}B  [{}]  {:4}  {}{}\n", b, shapes, i, f.steps[i].op->str(), inplace ? " (in place)" : "");
     }
     fmt::format_to(o, "   ... (remaining {} Apply account for {}B/{}B ({:.2f}%) of the Apply with dense outputs sizes)\n", largest.size() - k,

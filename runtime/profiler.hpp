@@ -89,6 +89,7 @@ struct MemoryStats {
   size_t planned_buffers = 0;
   size_t planned_results = 0;
   size_t inplace_nodes = 0;
+  size_t inplace_updates = 0;  // Gemm{inplace} updates written into their shared variable on the last call
   size_t unshared_bytes = 0;
   size_t constant_bytes = 0;  // buffers of the graph's constants
   size_t vm_hwm_bytes = 0;    // peak resident set size of the process (VmHWM), 0 if unknown

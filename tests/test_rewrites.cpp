@@ -726,7 +726,7 @@ TEST_CASE("the logistic regression's training function, rewritten", "[rewrite]")
                " |Elemwise{Cast{float32}} [id S] ''   11\n"
                "   |Shape_i{0} [id T] ''   10\n"
                "     |Elemwise{neg,no_inplace} [id C] ''   8\n"
-               "Gemm{no_inplace} [id U] ''   18\n"
+               "Gemm{inplace} [id U] ''   20\n"
                " |W [id N]\n"
                " |TensorConstant{-0.13} [id V]\n"
                " |DimShuffle{1,0} [id W] ''   13\n"
@@ -741,15 +741,15 @@ TEST_CASE("the logistic regression's training function, rewritten", "[rewrite]")
                " | |CrossentropySoftmaxArgmax1HotWithBias.1 [id D] ''   7\n"
                " | |Elemwise{Cast{int32}} [id P] ''   6\n"
                " |TensorConstant{1.0} [id BC]\n"
-               "Elemwise{Composite{(i2 - (i0 * i1))}} [id BD] ''   20\n"
+               "Elemwise{Composite{(i2 - (i0 * i1))}} [id BD] ''   19\n"
                " |TensorConstant{(1,) of 0.13} [id BE]\n"
-               " |Sum{axis=[0], acc_dtype=float64} [id BF] ''   19\n"
+               " |Sum{axis=[0], acc_dtype=float64} [id BF] ''   18\n"
                " | |CrossentropySoftmax1HotWithBiasDx [id X] ''   17\n"
                " |b [id O]\n",
                "logistic_train");
   // One crossentropy op serves the cost and the gradient; the labels' cast runs on the minibatch.
   CHECK(count_op(train, "CrossentropySoftmaxArgmax1HotWithBias") == 1);
-  CHECK(count_op(train, "Gemm{no_inplace}") == 1);
+  CHECK(count_op(train, "Gemm{inplace}") == 1);  // the SGD step, written into W (runtime/inplace_updates.hpp)
   CHECK(count_op(train, "Softmax") == 0);
   CHECK(count_op(train, "AdvancedSubtensor") == 0);
   CHECK(train.n_nodes() < theano::function({index}, m.cost,
