@@ -23,7 +23,7 @@ extern const LocalRewrite local_reshape_chain;       // Reshape(Reshape(x, s1), 
 extern const LocalRewrite local_shape_i_of_reshape;  // Reshape(x, s).shape[i] -> s[i]
 extern const LocalRewrite local_shape_i_lift;        // Shape_i{k}(op(..)) -> op's shape rule, dim k (Op::infer_shape)
 extern const LocalRewrite local_shape_subtensor;     // Shape(y)[k] -> Shape_i{k}(y), MakeVector(..)[k] -> entry k
-extern const LocalRewrite local_shape_to_shape_i;    // Shape(y) -> MakeVector(Shape_i{0}(y), ..) when y's op has a shape rule
+extern const LocalRewrite local_shape_to_shape_i;    // Shape(y) -> MakeVector(Shape_i{0}(y), ..) when y is read only for its shape
 extern const LocalRewrite local_subtensor_lift;      // unary(x)[idx] -> unary(x[idx])
 
 // ops/nnet_rewrites.cpp (stabilize)

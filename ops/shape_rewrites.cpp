@@ -102,12 +102,15 @@ Replacement shape_subtensor(Apply& node, const FunctionGraph&) {
   return std::nullopt;
 }
 
-// Shape(y) -> MakeVector(Shape_i{0}(y), ..) when y's op has a shape rule: the Shape_i are then lifted,
-// and y need not be computed for its shape.
-Replacement shape_to_shape_i(Apply& node, const FunctionGraph&) {
+// Shape(y) -> MakeVector(Shape_i{0}(y), ..) when y's op has a shape rule and y is read only for its
+// shape: the Shape_i are then lifted, and y is not computed. (When y is computed anyway, one Shape of
+// it is cheaper than the scalar expressions of its sizes, such as a conv's.)
+Replacement shape_to_shape_i(Apply& node, const FunctionGraph& fg) {
   if (!dynamic_cast<const Shape*>(node.op.get())) return std::nullopt;
   const Var& y = node.inputs[0];
   if (!y.owner() || y.ndim() == 0) return std::nullopt;
+  for (const auto& [reader, _] : fg.clients(y))
+    if (!reader || (reader->op->name() != "Shape" && reader->op->name() != "Shape_i")) return std::nullopt;
   std::vector<std::vector<Var>> input_shapes;
   for (const Var& in : y.owner()->inputs) input_shapes.push_back(dims::of(in));
   auto shapes = y.owner()->op->infer_shape(y.owner()->inputs, input_shapes);
