@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "graph/op.hpp"
 #include "ops/basic.hpp"
@@ -120,6 +121,18 @@ std::vector<Var> of(const Var& v) {
     else ds.push_back(shape_i(v, k));
   }
   return ds;
+}
+
+std::optional<std::vector<Var>> by_rule(const Var& y) {
+  Apply* a = y.owner();
+  if (!a) return std::nullopt;
+  std::vector<std::vector<Var>> input_shapes;
+  for (const Var& in : a->inputs) input_shapes.push_back(of(in));
+  auto shapes = a->op->infer_shape(a->inputs, input_shapes);
+  if (!shapes) return std::nullopt;
+  std::vector<Var>& sizes = (*shapes)[size_t(y.node()->index)];
+  if (int(sizes.size()) != y.ndim()) throw std::logic_error(a->op->str() + ": the shape rule gave the wrong number of dims");
+  return std::move(sizes);
 }
 
 namespace {

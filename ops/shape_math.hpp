@@ -34,6 +34,9 @@ std::vector<Var> broadcast_shapes(std::span<const std::vector<Var>> shapes);
 // The sizes of v's dimensions as the shape rules receive them: 1 for a broadcastable dim, the value
 // for a constant, else Shape_i{k}(v).
 std::vector<Var> of(const Var& v);
+// The sizes of y's dimensions that the shape rule of y's op gives from its inputs' sizes (of() of
+// each input): nullopt for a leaf or an op without a rule; an undefined Var for a size it cannot tell.
+std::optional<std::vector<Var>> by_rule(const Var& y);
 // The sizes of v's dimensions as the ops' shape rules give them from the graph's leaves up (Theano's
 // ShapeFeature.shape_of): what local_shape_i_lift makes of Shape_i{k}(v). A size no rule knows stays
 // Shape_i{k} of the variable it belongs to.

@@ -1,5 +1,6 @@
 // Rewrites of shape and indexing ops (Theano's local_dimshuffle_lift, local_useless_dimshuffle,
-// local_reshape_chain, local_subtensor_lift and the shape feature's constant shapes).
+// local_reshape_chain, local_subtensor_lift, and its ShapeFeature: sizes lifted through the ops'
+// shape rules, Op::infer_shape).
 #include "ops/basic.hpp"
 #include "ops/graph_math.hpp"
 #include "ops/rewrite_util.hpp"
@@ -73,18 +74,10 @@ Replacement shape_i_lift(Apply& node, const FunctionGraph&) {
   if (!si) return std::nullopt;
   const Var& y = node.inputs[0];
   if (y.type().broadcastable(si->i())) return std::vector<Var>{dims::constant(1)};
-  Apply* owner = y.owner();
-  if (!owner) return std::nullopt;
-  std::vector<std::vector<Var>> input_shapes;
-  for (const Var& in : owner->inputs) input_shapes.push_back(dims::of(in));
   SiteScope site(node.site);
-  auto shapes = owner->op->infer_shape(owner->inputs, input_shapes);
-  if (!shapes) return std::nullopt;
-  const std::vector<Var>& out = (*shapes)[size_t(y.node()->index)];
-  if (out.size() != size_t(y.ndim())) throw std::logic_error(owner->op->str() + ": infer_shape gave the wrong number of dims");
-  const Var& d = out[size_t(si->i())];
-  if (!d.defined()) return std::nullopt;
-  return std::vector<Var>{cast(d, DType::Int64)};
+  auto sizes = dims::by_rule(y);
+  if (!sizes || !(*sizes)[size_t(si->i())].defined()) return std::nullopt;
+  return std::vector<Var>{cast((*sizes)[size_t(si->i())], DType::Int64)};
 }
 
 // Shape(y)[k] -> Shape_i{k}(y) and MakeVector(d0, d1, ..)[k] -> dk for a constant k.
@@ -111,11 +104,9 @@ Replacement shape_to_shape_i(Apply& node, const FunctionGraph& fg) {
   if (!y.owner() || y.ndim() == 0) return std::nullopt;
   for (const auto& [reader, _] : fg.clients(y))
     if (!reader || (reader->op->name() != "Shape" && reader->op->name() != "Shape_i")) return std::nullopt;
-  std::vector<std::vector<Var>> input_shapes;
-  for (const Var& in : y.owner()->inputs) input_shapes.push_back(dims::of(in));
-  auto shapes = y.owner()->op->infer_shape(y.owner()->inputs, input_shapes);
-  if (!shapes) return std::nullopt;
-  for (const Var& d : (*shapes)[size_t(y.node()->index)])
+  auto rule = dims::by_rule(y);
+  if (!rule) return std::nullopt;
+  for (const Var& d : *rule)
     if (!d.defined()) return std::nullopt;
   SiteScope site(node.site);
   std::vector<Var> sizes;
