@@ -37,6 +37,15 @@ class Op {
   // the outputs (nullopt = no gradient flows back). The grad driver sums over broadcast dims.
   virtual Cotangents pullback(std::span<const Var> inputs, std::span<const Var> outputs,
                               std::span<const std::optional<Var>> cotangents) const;
+  // The shape rule (Theano's infer_shape): given the inputs and, per input, one int64 scalar Var per
+  // dimension (its size), returns per output one int64 scalar Var per dimension, built from those
+  // scalars and the inputs, never from the outputs. nullopt: no rule; an undefined Var: that one
+  // dimension is unknown. The shape rewrites (ops/shape_rewrites.cpp) use it so that y.shape[i]
+  // needs no computation of y; tests/test_infer_shape.cpp checks every rule against its kernel.
+  virtual std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                                   std::span<const std::vector<Var>> input_shapes) const {
+    return std::nullopt;
+  }
   // Output i is a view of input view_of(i) (no data of its own).
   virtual std::optional<int> view_of(int output) const { return std::nullopt; }
   // Whether the kernel may write output `output` over input `input` when both have the same shape

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "ops/elemwise.hpp"
+#include "ops/shape_math.hpp"
 
 namespace theano::ops {
 
@@ -20,6 +21,15 @@ std::vector<TensorType> ARange::make_types(std::span<const Var> in) const {
     out.shape[0] = arange_len(int64_t(in[0].node()->constant.item(0)), int64_t(in[1].node()->constant.item(0)),
                               int64_t(in[2].node()->constant.item(0)));
   return {out};
+}
+
+std::optional<std::vector<std::vector<Var>>> ARange::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  // arange_len with a constant step (a symbolic step leaves the length unknown).
+  auto step = dims::value_of(in[2]);
+  if (!step || *step == 0) return std::vector<std::vector<Var>>{{Var()}};
+  Var span = *step > 0 ? dims::sub(in[1], in[0]) : dims::sub(in[0], in[1]);
+  int64_t s = *step > 0 ? *step : -*step;
+  return std::vector<std::vector<Var>>{{dims::maximum(dims::constant(0), dims::floor_div(dims::add(span, dims::constant(s - 1)), dims::constant(s)))}};
 }
 
 void ARange::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
@@ -42,6 +52,10 @@ std::vector<TensorType> MakeVector::make_types(std::span<const Var> in) const {
   for (const Var& v : in)
     if (v.ndim() != 0 || !is_integer(v.dtype())) throw OpError(fmt::format("expects integer scalars, got {}", v.type().str()));
   return {TensorType::with_shape(DType::Int64, Dims{int64_t(in.size())})};
+}
+
+std::optional<std::vector<std::vector<Var>>> MakeVector::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  return std::vector<std::vector<Var>>{{dims::constant(int64_t(in.size()))}};
 }
 
 void MakeVector::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {

@@ -10,6 +10,8 @@ class ARange : public Op {
   std::string name() const override { return "ARange"; }
   std::string str() const override { return "ARange{dtype='int64'}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>>) const override {
     return Cotangents(in.size());
@@ -29,6 +31,8 @@ class MakeVector : public Op {
   std::string name() const override { return "MakeVector"; }
   std::string str() const override { return "MakeVector{dtype='int64'}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>>) const override {
     return Cotangents(in.size());

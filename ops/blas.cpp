@@ -7,6 +7,7 @@
 #include "runtime/thread_pool.hpp"
 #include "ops/elemwise.hpp"
 #include "ops/graph_math.hpp"
+#include "ops/shape_math.hpp"
 
 namespace theano::ops {
 
@@ -29,6 +30,13 @@ std::vector<TensorType> Dot::make_types(std::span<const Var> in) const {
     out.bcast[out.ndim() - 1] = y.bcast[1];
   }
   return {out};
+}
+
+std::optional<std::vector<std::vector<Var>>> Dot::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  std::vector<Var> out;
+  if (in[0].ndim() == 2) out.push_back(shapes[0][0]);
+  if (in[1].ndim() == 2) out.push_back(shapes[1][1]);
+  return std::vector<std::vector<Var>>{out};
 }
 
 namespace {
@@ -162,6 +170,10 @@ bool gemm_fits_in_place(const NDArray& z, const NDArray& x, const NDArray& y) {
 
 bool Gemm::fits_in_place(int output, int input, std::span<const NDArray* const> in) const {
   return output == 0 && input == 0 && gemm_fits_in_place(*in[0], *in[2], *in[3]);
+}
+
+std::optional<std::vector<std::vector<Var>>> Gemm::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  return std::vector<std::vector<Var>>{{shapes[2][0], shapes[3][1]}};  // dot(X, Y)'s shape; Z broadcasts
 }
 
 void Gemm::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {

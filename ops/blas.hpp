@@ -10,6 +10,8 @@ class Dot : public Op {
   std::string name() const override { return "Dot"; }
   std::string str() const override { return "dot"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
 };
@@ -27,6 +29,8 @@ class Gemm : public Op {
   std::string name() const override { return "Gemm"; }
   std::string str() const override { return inplace_ ? "Gemm{inplace}" : "Gemm{no_inplace}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
   // BLAS reads Z (as C) before writing each element of it, and the output has Z's shape.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "ops/elemwise_kernels.hpp"
+#include "ops/shape_math.hpp"
 #include "runtime/scratch.hpp"
 #include "runtime/thread_pool.hpp"
 
@@ -230,6 +231,11 @@ Composite::Composite(int n_inputs, std::vector<CompositeInstr> program) : n_inpu
 bool Composite::equals(const Op& other) const {
   auto* o = dynamic_cast<const Composite*>(&other);
   return o && o->n_inputs_ == n_inputs_ && o->program_ == program_;
+}
+
+std::optional<std::vector<std::vector<Var>>> Composite::infer_shape(std::span<const Var>,
+                                                                 std::span<const std::vector<Var>> shapes) const {
+  return std::vector<std::vector<Var>>{dims::broadcast_shapes(shapes)};
 }
 
 std::vector<TensorType> Composite::make_types(std::span<const Var> in) const {

@@ -25,6 +25,8 @@ class Composite : public Op {
   std::string name() const override { return "Elemwise"; }
   std::string str() const override { return str_; }  // Elemwise{Composite{(i0 - (i1 * i2))}}
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   bool equals(const Op& other) const override;
   // Fusion happens after gradients are built: a Composite has no gradient rule.

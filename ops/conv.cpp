@@ -4,6 +4,7 @@
 
 #include "ops/elemwise.hpp"
 #include "ops/shape.hpp"
+#include "ops/shape_math.hpp"
 #include "runtime/thread_pool.hpp"
 #include "runtime/scratch.hpp"
 
@@ -113,6 +114,30 @@ std::vector<TensorType> Conv2d::make_types(std::span<const Var> in) const {
   if (in[2].ndim() != 1 || !is_integer(in[2].dtype())) throw OpError("the shape input must be an integer vector");
   Dims shape = constant_shape(in[2]).value_or(Dims::filled(4, -1));
   return {TensorType::with_shape(dt, shape)};
+}
+
+namespace {
+// One spatial size of the output: (size + 2 pad - ((k - 1) dil + 1)) // stride + 1, with the pad of
+// the border mode (full: (k - 1) dil, half: ((k - 1) dil + 1) // 2) for a kernel size k that may be symbolic.
+Var conv_out_size(const ConvAttrs& a, const Var& size, const Var& k, int64_t explicit_pad, int64_t stride, int64_t dil) {
+  using namespace dims;
+  Var extent = dil == 1 ? k : add(mul(sub(k, constant(1)), constant(dil)), constant(1));
+  Var pad = constant(a.border_mode == "explicit" ? explicit_pad : 0);
+  if (a.border_mode == "full") pad = sub(extent, constant(1));
+  if (a.border_mode == "half") pad = floor_div(extent, constant(2));
+  return add(floor_div(sub(add(size, mul(constant(2), pad)), extent), constant(stride)), constant(1));
+}
+}  // namespace
+
+std::optional<std::vector<std::vector<Var>>> Conv2d::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  if (kind_ != ConvKind::Forward) {  // the shape the third input asks for
+    std::vector<Var> out;
+    for (int i = 0; i < 4; ++i) out.push_back(dims::entry(in[2], i));
+    return std::vector<std::vector<Var>>{out};
+  }
+  const std::vector<Var>&x = shapes[0], &w = shapes[1];
+  return std::vector<std::vector<Var>>{{x[0], w[0], conv_out_size(attrs_, x[2], w[2], attrs_.pad_h, attrs_.stride_h, attrs_.dilation_h),
+                                        conv_out_size(attrs_, x[3], w[3], attrs_.pad_w, attrs_.stride_w, attrs_.dilation_w)}};
 }
 
 void Conv2d::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {

@@ -6,6 +6,7 @@
 
 #include "ops/graph_math.hpp"
 #include "ops/elemwise_kernels.hpp"
+#include "ops/shape_math.hpp"
 
 namespace theano::ops {
 
@@ -57,6 +58,11 @@ DType elemwise_out_dtype(ScalarKind kind, std::span<const DType> in) {
 std::string Elemwise::str() const {
   if (kind_ == ScalarKind::Cast) return fmt::format("Elemwise{{Cast{{{}}}}}", dtype_name(cast_to_));
   return fmt::format("Elemwise{{{},no_inplace}}", info(kind_).name);
+}
+
+std::optional<std::vector<std::vector<Var>>> Elemwise::infer_shape(std::span<const Var>,
+                                                                 std::span<const std::vector<Var>> shapes) const {
+  return std::vector<std::vector<Var>>{dims::broadcast_shapes(shapes)};
 }
 
 std::vector<TensorType> Elemwise::make_types(std::span<const Var> inputs) const {

@@ -30,6 +30,8 @@ class Elemwise : public Op {
   std::string name() const override { return "Elemwise"; }
   std::string str() const override;
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> inputs, std::span<const Var> outputs,
                       std::span<const std::optional<Var>> cot) const override;

@@ -63,6 +63,21 @@ Replacement log_sigmoid(Apply& node, const FunctionGraph&) {
   using namespace math;
   return same_type_or_none(node, -elemwise(ScalarKind::Softplus, {-sig->inputs[0]}));
 }
+
+// x ** 2 -> sqr(x), x ** 1 -> x, x ** 0.5 -> sqrt(x), for a one-element constant exponent (there is no
+// reciprocal op for x ** -1). The replacement must keep the output's type: the exponent may not
+// broadcast x, and sqrt computes in float, so an integer x keeps its pow.
+Replacement pow_specialize(Apply& node, const FunctionGraph&) {
+  if (!is_elemwise(node, ScalarKind::Pow)) return std::nullopt;
+  auto e = scalar_constant_value(node.inputs[1]);
+  const Var& x = node.inputs[0];
+  if (!e || !x.type().same_as(node.outputs[0]->type)) return std::nullopt;
+  SiteScope site(node.site);
+  if (*e == 1.0) return std::vector<Var>{x};
+  if (*e == 2.0) return same_type_or_none(node, elemwise(ScalarKind::Sqr, {x}));
+  if (*e == 0.5 && is_float(x.dtype())) return same_type_or_none(node, elemwise(ScalarKind::Sqrt, {x}));
+  return std::nullopt;
+}
 }  // namespace
 
 const LocalRewrite local_mul_one{"local_mul_one", "Elemwise", mul_one};
@@ -70,5 +85,6 @@ const LocalRewrite local_add_zero{"local_add_zero", "Elemwise", add_zero};
 const LocalRewrite local_neg_neg{"local_neg_neg", "Elemwise", neg_neg};
 const LocalRewrite local_log1p{"local_log1p", "Elemwise", log1p_of};
 const LocalRewrite local_log_sigmoid{"local_log_sigmoid", "Elemwise", log_sigmoid};
+const LocalRewrite local_pow_specialize{"local_pow_specialize", "Elemwise", pow_specialize};
 
 }  // namespace theano::ops::rewrites

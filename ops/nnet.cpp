@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "ops/graph_math.hpp"
+#include "ops/shape_math.hpp"
 
 namespace theano::ops {
 
@@ -12,6 +13,10 @@ std::vector<TensorType> Softmax::make_types(std::span<const Var> in) const {
   if (t.ndim() != 2) throw OpError(fmt::format("expects a matrix, got a {}-d input", t.ndim()));
   if (!is_float(t.dtype)) throw OpError(fmt::format("expects float input, got {}", dtype_name(t.dtype)));
   return {TensorType(t.dtype, t.shape, {t.bcast[0], t.bcast[1]})};
+}
+
+std::optional<std::vector<std::vector<Var>>> Softmax::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  return std::vector<std::vector<Var>>{shapes[0]};
 }
 
 namespace {

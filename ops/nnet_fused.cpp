@@ -9,6 +9,7 @@
 #include "ops/rewrite_util.hpp"
 #include "ops/shape.hpp"
 #include "ops/subtensor.hpp"
+#include "ops/shape_math.hpp"
 
 namespace theano::ops {
 
@@ -37,6 +38,10 @@ Var softmax_backward(const Var& gsm, const Var& sm) {
 std::vector<TensorType> LogSoftmax::make_types(std::span<const Var> in) const {
   check_float_matrix(in[0].type(), "the input");
   return {in[0].type()};
+}
+
+std::optional<std::vector<std::vector<Var>>> LogSoftmax::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  return std::vector<std::vector<Var>>{shapes[0]};
 }
 
 namespace {
@@ -86,6 +91,11 @@ std::vector<TensorType> CrossentropySoftmaxArgmax1HotWithBias::make_types(std::s
   TensorType nll(x.dtype, Dims{x.shape[0]}, {x.bcast[0]});
   TensorType am(y.dtype, Dims{x.shape[0]}, {x.bcast[0]});
   return {nll, x, am};
+}
+
+std::optional<std::vector<std::vector<Var>>> CrossentropySoftmaxArgmax1HotWithBias::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  const std::vector<Var>& x = shapes[0];
+  return std::vector<std::vector<Var>>{{x[0]}, x, {x[0]}};  // nll, sm, am
 }
 
 namespace {
@@ -162,6 +172,10 @@ std::vector<TensorType> CrossentropySoftmax1HotWithBiasDx::make_types(std::span<
   if (dy.ndim() != 1 || dy.dtype != sm.dtype) throw OpError(fmt::format("dnll must be a {} vector, got {}", dtype_name(sm.dtype), dy.str()));
   check_labels(in[2].type(), sm);
   return {sm};
+}
+
+std::optional<std::vector<std::vector<Var>>> CrossentropySoftmax1HotWithBiasDx::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  return std::vector<std::vector<Var>>{shapes[1]};  // sm's shape
 }
 
 namespace {

@@ -11,6 +11,8 @@ class LogSoftmax : public Op {
  public:
   std::string name() const override { return "LogSoftmax"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
 };
@@ -25,6 +27,8 @@ class CrossentropySoftmaxArgmax1HotWithBias : public Op {
   std::string name() const override { return "CrossentropySoftmaxArgmax1HotWithBias"; }
   std::string str() const override { return with_bias_ ? name() : "CrossentropySoftmaxArgmax1Hot"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
 
@@ -38,6 +42,8 @@ class CrossentropySoftmax1HotWithBiasDx : public Op {
  public:
   std::string name() const override { return "CrossentropySoftmax1HotWithBiasDx"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
 };

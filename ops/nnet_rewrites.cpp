@@ -7,6 +7,7 @@
 #include "ops/reduce.hpp"
 #include "ops/rewrite_util.hpp"
 #include "ops/rewrites.hpp"
+#include "ops/shape_math.hpp"
 #include "ops/subtensor.hpp"
 
 namespace theano::ops::rewrites {
@@ -15,13 +16,15 @@ using rewrite::Replacement;
 using namespace match;
 
 namespace {
-// Theano's _check_rows_is_arange_len_labels: rows = arange(0, labels.shape[0], 1).
+// Theano's _check_rows_is_arange_len_labels: rows = arange(0, labels.shape[0], 1), where the length
+// may already be lifted by local_shape_i_lift (it is then what the shape rules give for labels).
 bool rows_is_arange_len_labels(const Var& rows, const Var& labels) {
   if (!op_of<ARange>(rows)) return false;
   const auto& in = rows.owner()->inputs;
   if (scalar_constant_value(in[0]) != 0.0 || scalar_constant_value(in[2]) != 1.0) return false;
   auto* si = op_of<ShapeI>(in[1]);
-  return si && si->i() == 0 && in[1].owner()->inputs[0] == labels;
+  if (si && si->i() == 0 && in[1].owner()->inputs[0] == labels) return true;
+  return labels.ndim() == 1 && dims::same(in[1], dims::inferred(labels)[0]);
 }
 
 // The softmax's input z as (x, b) when z = x + b with a broadcast row b (b undefined otherwise).

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "ops/graph_math.hpp"
+#include "ops/shape_math.hpp"
 #include "runtime/thread_pool.hpp"
 
 namespace theano::ops {
@@ -99,6 +100,30 @@ std::vector<TensorType> Pool::make_types(std::span<const Var> in) const {
     out.bcast[x.ndim() - 2] = out.bcast[x.ndim() - 1] = false;
   }
   return {out};
+}
+
+namespace {
+// kernels::pool2d_output_size as an expression of a size that may be symbolic (ws, stride and pad
+// are the op's constants).
+Var pool_out_size(const Var& size, int64_t ws, int64_t stride, int64_t pad, bool ignore_border) {
+  using namespace dims;
+  Var v = add(size, constant(2 * pad));
+  if (ignore_border) {
+    if (ws == stride) return floor_div(v, constant(stride));
+    return maximum(constant(0), add(floor_div(sub(v, constant(ws)), constant(stride)), constant(1)));
+  }
+  if (stride >= ws) return add(floor_div(sub(v, constant(1)), constant(stride)), constant(1));
+  return add(maximum(constant(0), floor_div(sub(v, constant(1 + ws - stride)), constant(stride))), constant(1));
+}
+}  // namespace
+
+std::optional<std::vector<std::vector<Var>>> Pool::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  std::vector<Var> out = shapes[0];
+  if (kind_ == PoolKind::Grad) return std::vector<std::vector<Var>>{out};  // x's shape
+  size_t nd = out.size();
+  out[nd - 2] = pool_out_size(out[nd - 2], attrs_.ws_h, attrs_.stride_h, attrs_.pad_h, attrs_.ignore_border);
+  out[nd - 1] = pool_out_size(out[nd - 1], attrs_.ws_w, attrs_.stride_w, attrs_.pad_w, attrs_.ignore_border);
+  return std::vector<std::vector<Var>>{out};
 }
 
 void Pool::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "ops/graph_math.hpp"
+#include "ops/shape_math.hpp"
 
 namespace theano::ops {
 
@@ -42,6 +43,13 @@ std::vector<TensorType> Reduce::make_types(std::span<const Var> inputs) const {
     out.bcast[out.ndim() - 1] = t.bcast[d];
   }
   return {out};
+}
+
+std::optional<std::vector<std::vector<Var>>> Reduce::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  std::vector<Var> out;
+  for (size_t d = 0; d < shapes[0].size(); ++d)
+    if (std::find(axes_.begin(), axes_.end(), int(d)) == axes_.end()) out.push_back(shapes[0][d]);
+  return std::vector<std::vector<Var>>{out};
 }
 
 namespace {

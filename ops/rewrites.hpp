@@ -7,18 +7,23 @@ namespace theano::ops::rewrites {
 
 using rewrite::LocalRewrite;
 
-// ops/elemwise_rewrites.cpp (canonicalize, stabilize)
+// ops/elemwise_rewrites.cpp (canonicalize, stabilize, specialize)
 extern const LocalRewrite local_mul_one;       // x * 1 -> x
 extern const LocalRewrite local_add_zero;      // x + 0 -> x, x - 0 -> x
 extern const LocalRewrite local_neg_neg;       // -(-x) -> x
 extern const LocalRewrite local_log1p;         // log(1 + x) -> log1p(x)
 extern const LocalRewrite local_log_sigmoid;   // log(sigmoid(x)) -> -softplus(-x)
 
+extern const LocalRewrite local_pow_specialize;  // x**2 -> sqr(x), x**1 -> x, x**0.5 -> sqrt(x) (specialize)
+
 // ops/shape_rewrites.cpp (canonicalize)
 extern const LocalRewrite local_dimshuffle_chain;    // DimShuffle(DimShuffle(x)) -> DimShuffle(x)
 extern const LocalRewrite local_useless_dimshuffle;  // DimShuffle{0,1,..}(x) -> x
 extern const LocalRewrite local_reshape_chain;       // Reshape(Reshape(x, s1), s2) -> Reshape(x, s2)
 extern const LocalRewrite local_shape_i_of_reshape;  // Reshape(x, s).shape[i] -> s[i]
+extern const LocalRewrite local_shape_i_lift;        // Shape_i{k}(op(..)) -> op's shape rule, dim k (Op::infer_shape)
+extern const LocalRewrite local_shape_subtensor;     // Shape(y)[k] -> Shape_i{k}(y), MakeVector(..)[k] -> entry k
+extern const LocalRewrite local_shape_to_shape_i;    // Shape(y) -> MakeVector(Shape_i{0}(y), ..) when y is read only for its shape
 extern const LocalRewrite local_subtensor_lift;      // unary(x)[idx] -> unary(x[idx])
 
 // ops/nnet_rewrites.cpp (stabilize)

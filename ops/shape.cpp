@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "ops/graph_math.hpp"
+#include "ops/shape_math.hpp"
 
 namespace theano::ops {
 
@@ -63,6 +64,13 @@ Cotangents DimShuffle::pullback(std::span<const Var> in, std::span<const Var>, s
     if (pattern_[i] >= 0) back[pattern_[i]] = int(i);
   // Output dims that were inserted ('x') are dropped; input dims that were dropped come back as 'x'.
   return {dimshuffle(*cot[0], back)};
+}
+
+std::optional<std::vector<std::vector<Var>>> DimShuffle::infer_shape(std::span<const Var>,
+                                                                   std::span<const std::vector<Var>> shapes) const {
+  std::vector<Var> out;
+  for (int p : pattern_) out.push_back(p < 0 ? dims::constant(1) : shapes[0][size_t(p)]);
+  return std::vector<std::vector<Var>>{out};
 }
 
 // ---- Reshape ----
@@ -142,6 +150,25 @@ Cotangents Reshape::pullback(std::span<const Var> in, std::span<const Var>, std:
   return {reshape(*cot[0], shape_of(in[0])), std::nullopt};
 }
 
+// Entry i of the target shape, or (when it is -1) the size that makes the element counts agree:
+// with exactly one -1 among the entries, total // -(product of all entries) is that size. A symbolic
+// entry may be -1 at run time, hence the switch.
+std::optional<std::vector<std::vector<Var>>> Reshape::infer_shape(std::span<const Var> in,
+                                                                std::span<const std::vector<Var>> shapes) const {
+  std::vector<Var> req;
+  for (int i = 0; i < ndim_; ++i) req.push_back(dims::entry(in[1], i));
+  Var total = dims::product(shapes[0]);
+  Var missing = dims::floor_div(total, dims::sub(dims::constant(0), dims::product(req)));
+  std::vector<Var> out;
+  for (const Var& r : req) {
+    auto v = dims::value_of(r);
+    if (v && *v >= 0) out.push_back(r);
+    else if (v) out.push_back(missing);
+    else out.push_back(switch_(eq(r, dims::constant(-1)), missing, r));
+  }
+  return std::vector<std::vector<Var>>{out};
+}
+
 // ---- Flatten ----
 std::vector<TensorType> Flatten::make_types(std::span<const Var> inputs) const {
   const TensorType& t = inputs[0].type();
@@ -182,6 +209,14 @@ Cotangents Flatten::pullback(std::span<const Var> in, std::span<const Var>, std:
   return {reshape(*cot[0], shape_of(in[0]))};
 }
 
+std::optional<std::vector<std::vector<Var>>> Flatten::infer_shape(std::span<const Var>,
+                                                                std::span<const std::vector<Var>> shapes) const {
+  const std::vector<Var>& x = shapes[0];
+  std::vector<Var> out(x.begin(), x.begin() + std::min<size_t>(outdim_ - 1, x.size()));
+  out.push_back(dims::product(std::vector<Var>(x.begin() + std::min<size_t>(outdim_ - 1, x.size()), x.end())));
+  return std::vector<std::vector<Var>>{out};
+}
+
 // ---- Shape, Shape_i ----
 std::vector<TensorType> Shape::make_types(std::span<const Var> inputs) const {
   return {TensorType::with_shape(DType::Int64, Dims{inputs[0].ndim()})};
@@ -191,6 +226,10 @@ void Shape::perform(std::span<const NDArray* const> in, std::span<NDArray* const
   for (int i = 0; i < in[0]->ndim(); ++i) out[0]->data<int64_t>()[i] = in[0]->shape(i);
 }
 
+std::optional<std::vector<std::vector<Var>>> Shape::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>>) const {
+  return std::vector<std::vector<Var>>{{dims::constant(in[0].ndim())}};
+}
+
 std::vector<TensorType> ShapeI::make_types(std::span<const Var> inputs) const {
   if (i_ < 0 || i_ >= inputs[0].ndim()) throw OpError(fmt::format("dimension {} out of range for a {}-d input", i_, inputs[0].ndim()));
   return {TensorType(DType::Int64, 0)};
@@ -198,6 +237,10 @@ std::vector<TensorType> ShapeI::make_types(std::span<const Var> inputs) const {
 void ShapeI::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
   out[0]->ensure(DType::Int64, Dims{});
   *out[0]->data<int64_t>() = in[0]->shape(i_);
+}
+
+std::optional<std::vector<std::vector<Var>>> ShapeI::infer_shape(std::span<const Var>, std::span<const std::vector<Var>>) const {
+  return std::vector<std::vector<Var>>{{}};  // a scalar
 }
 
 // ---- builders ----

@@ -13,6 +13,8 @@ class DimShuffle : public Op {
   std::string name() const override { return "DimShuffle"; }
   std::string str() const override;
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
   std::optional<int> view_of(int) const override { return 0; }
@@ -39,6 +41,8 @@ class Reshape : public Op {
   std::string name() const override { return "Reshape"; }
   std::string str() const override { return "Reshape{" + std::to_string(ndim_) + "}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
   std::optional<int> view_of(int) const override { return 0; }
@@ -54,6 +58,8 @@ class Flatten : public Op {
   std::string name() const override { return "Flatten"; }
   std::string str() const override { return "Flatten{" + std::to_string(outdim_) + "}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
   std::optional<int> view_of(int) const override { return 0; }
@@ -66,6 +72,8 @@ class Shape : public Op {
  public:
   std::string name() const override { return "Shape"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>>) const override {
     return Cotangents(in.size());
@@ -80,6 +88,8 @@ class ShapeI : public Op {
   std::string name() const override { return "Shape_i"; }
   std::string str() const override { return "Shape_i{" + std::to_string(i_) + "}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>>) const override {
     return Cotangents(in.size());

@@ -1,9 +1,11 @@
 // Rewrites of shape and indexing ops (Theano's local_dimshuffle_lift, local_useless_dimshuffle,
-// local_reshape_chain, local_subtensor_lift and the shape feature's constant shapes).
+// local_reshape_chain, local_subtensor_lift, and its ShapeFeature: sizes lifted through the ops'
+// shape rules, Op::infer_shape).
 #include "ops/basic.hpp"
 #include "ops/graph_math.hpp"
 #include "ops/rewrite_util.hpp"
 #include "ops/rewrites.hpp"
+#include "ops/shape_math.hpp"
 #include "ops/subtensor.hpp"
 
 namespace theano::ops::rewrites {
@@ -65,6 +67,53 @@ Replacement shape_i_of_reshape(Apply& node, const FunctionGraph&) {
   return std::nullopt;
 }
 
+// Shape_i{k}(op(inputs)) -> the k-th size from op's infer_shape, in terms of the inputs' Shape_i
+// (which this rewrite lifts in turn, down to the function's inputs); a broadcastable dim is 1.
+Replacement shape_i_lift(Apply& node, const FunctionGraph&) {
+  auto* si = dynamic_cast<const ShapeI*>(node.op.get());
+  if (!si) return std::nullopt;
+  const Var& y = node.inputs[0];
+  if (y.type().broadcastable(si->i())) return std::vector<Var>{dims::constant(1)};
+  SiteScope site(node.site);
+  auto sizes = dims::by_rule(y);
+  if (!sizes || !(*sizes)[size_t(si->i())].defined()) return std::nullopt;
+  return std::vector<Var>{cast((*sizes)[size_t(si->i())], DType::Int64)};
+}
+
+// Shape(y)[k] -> Shape_i{k}(y) and MakeVector(d0, d1, ..)[k] -> dk for a constant k.
+Replacement shape_subtensor(Apply& node, const FunctionGraph&) {
+  auto* st = dynamic_cast<const Subtensor*>(node.op.get());
+  if (!st || st->entries().size() != 1 || st->entries()[0].is_slice) return std::nullopt;
+  const Var& v = node.inputs[0];
+  auto k = dims::value_of(node.inputs[1]);
+  if (!k || !v.owner() || v.type().shape[0] < 0) return std::nullopt;
+  int64_t n = v.type().shape[0], i = *k < 0 ? *k + n : *k;
+  if (i < 0 || i >= n) return std::nullopt;  // the kernel reports the bad index
+  SiteScope site(node.site);
+  if (op_of<Shape>(v)) return std::vector<Var>{shape_i(v.owner()->inputs[0], int(i))};
+  if (op_of<MakeVector>(v)) return std::vector<Var>{cast(v.owner()->inputs[size_t(i)], DType::Int64)};
+  return std::nullopt;
+}
+
+// Shape(y) -> MakeVector(Shape_i{0}(y), ..) when y's op has a shape rule and y is read only for its
+// shape: the Shape_i are then lifted, and y is not computed. (When y is computed anyway, one Shape of
+// it is cheaper than the scalar expressions of its sizes, such as a conv's.)
+Replacement shape_to_shape_i(Apply& node, const FunctionGraph& fg) {
+  if (!dynamic_cast<const Shape*>(node.op.get())) return std::nullopt;
+  const Var& y = node.inputs[0];
+  if (!y.owner() || y.ndim() == 0) return std::nullopt;
+  for (const auto& [reader, _] : fg.clients(y))
+    if (!reader || (reader->op->name() != "Shape" && reader->op->name() != "Shape_i")) return std::nullopt;
+  auto rule = dims::by_rule(y);
+  if (!rule) return std::nullopt;
+  for (const Var& d : *rule)
+    if (!d.defined()) return std::nullopt;
+  SiteScope site(node.site);
+  std::vector<Var> sizes;
+  for (int k = 0; k < y.ndim(); ++k) sizes.push_back(shape_i(y, k));
+  return std::vector<Var>{make_vector(sizes)};
+}
+
 // unary(x)[idx] -> unary(x[idx]) when the subtensor is unary(x)'s only reader: the elementwise op (a
 // cast of the labels, say) then runs on the slice only.
 Replacement subtensor_lift(Apply& node, const FunctionGraph& fg) {
@@ -83,6 +132,9 @@ const LocalRewrite local_dimshuffle_chain{"local_dimshuffle_chain", "DimShuffle"
 const LocalRewrite local_useless_dimshuffle{"local_useless_dimshuffle", "DimShuffle", useless_dimshuffle};
 const LocalRewrite local_reshape_chain{"local_reshape_chain", "Reshape", reshape_chain};
 const LocalRewrite local_shape_i_of_reshape{"local_shape_i_of_reshape", "Shape_i", shape_i_of_reshape};
+const LocalRewrite local_shape_i_lift{"local_shape_i_lift", "Shape_i", shape_i_lift};
+const LocalRewrite local_shape_subtensor{"local_shape_subtensor", "Subtensor", shape_subtensor};
+const LocalRewrite local_shape_to_shape_i{"local_shape_to_shape_i", "Shape", shape_to_shape_i};
 const LocalRewrite local_subtensor_lift{"local_subtensor_lift", "Subtensor", subtensor_lift};
 
 }  // namespace theano::ops::rewrites

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "ops/graph_math.hpp"
+#include "ops/shape_math.hpp"
 
 namespace theano::ops {
 
@@ -113,11 +114,60 @@ TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entrie
   }
   return out;
 }
+
+// The length of a slice with constant parts over a dimension of size n, as slice_range computes it
+// (n constant: the number; n symbolic: the same clamping as an expression). A symbolic part leaves
+// the length unknown (an undefined Var): clamping a run-time bound of either sign costs more than
+// the Shape_i it would save.
+Var slice_length(std::optional<Var> start, std::optional<Var> stop, std::optional<Var> step, const Var& n) {
+  std::optional<int64_t> a, b, s;
+  for (auto [part, value] : {std::pair{&start, &a}, std::pair{&stop, &b}, std::pair{&step, &s}}) {
+    if (!*part) continue;
+    *value = dims::value_of(**part);
+    if (!*value) return Var();
+  }
+  int64_t st = s.value_or(1);
+  if (st == 0) return Var();
+  if (auto nv = dims::value_of(n)) return dims::constant(slice_range(a, b, s, *nv).len);
+  using namespace dims;
+  // adjust(): a negative bound counts from the end and clamps at the low end; a non-negative one
+  // clamps at n (or n - 1 for a negative step).
+  Var low = constant(st < 0 ? -1 : 0), high = st < 0 ? sub(n, constant(1)) : n;
+  auto adjust = [&](std::optional<int64_t> v, const Var& dflt) {
+    if (!v) return dflt;
+    if (*v < 0) return maximum(add(n, constant(*v)), low);
+    return minimum(constant(*v), high);
+  };
+  Var first = adjust(a, st < 0 ? sub(n, constant(1)) : constant(0)), last = adjust(b, st < 0 ? constant(-1) : n);
+  Var span = st > 0 ? sub(last, first) : sub(first, last);
+  int64_t k = st > 0 ? st : -st;
+  return maximum(constant(0), floor_div(add(span, constant(k - 1)), constant(k)));
+}
 }  // namespace
 
 // ---- Subtensor ----
 std::vector<TensorType> Subtensor::make_types(std::span<const Var> in) const {
   return {basic_type(in[0].type(), entries_, in.subspan(1), *this)};
+}
+
+std::optional<std::vector<std::vector<Var>>> Subtensor::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  std::vector<Var> out;
+  size_t p = 1;
+  size_t d = 0;
+  for (const IndexEntry& e : entries_) {
+    if (e.is_slice) {
+      std::optional<Var> a, b, s;
+      if (e.has_start) a = in[p++];
+      if (e.has_stop) b = in[p++];
+      if (e.has_step) s = in[p++];
+      out.push_back(slice_length(a, b, s, shapes[0][d]));
+    } else {
+      ++p;  // an integer index drops the dimension
+    }
+    ++d;
+  }
+  for (; d < shapes[0].size(); ++d) out.push_back(shapes[0][d]);
+  return std::vector<std::vector<Var>>{out};
 }
 
 void Subtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
@@ -137,6 +187,10 @@ std::vector<TensorType> IncSubtensor::make_types(std::span<const Var> in) const 
   if (y.ndim() != view.ndim()) throw OpError(fmt::format("the increment has {} dims but x[idx] has {}", y.ndim(), view.ndim()));
   if (y.dtype != in[0].dtype()) throw OpError("the increment must have the dtype of x");
   return {in[0].type()};  // x's type, broadcastable pattern included
+}
+
+std::optional<std::vector<std::vector<Var>>> IncSubtensor::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  return std::vector<std::vector<Var>>{shapes[0]};
 }
 
 void IncSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
@@ -219,6 +273,13 @@ Dims gathered_shape(const NDArray& x, size_t k, int64_t n) {
 }
 }  // namespace
 
+std::optional<std::vector<std::vector<Var>>> AdvancedSubtensor::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  // The index vectors' length, then x's dims that are not indexed.
+  std::vector<Var> out{shapes[1][0]};
+  for (size_t d = in.size() - 1; d < shapes[0].size(); ++d) out.push_back(shapes[0][d]);
+  return std::vector<std::vector<Var>>{out};
+}
+
 void AdvancedSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
   const NDArray& x = *in[0];
   auto idx = in.subspan(1);
@@ -251,6 +312,10 @@ std::vector<TensorType> AdvancedIncSubtensor::make_types(std::span<const Var> in
   if (in[1].ndim() != view.ndim()) throw OpError(fmt::format("the increment has {} dims but x[idx] has {}", in[1].ndim(), view.ndim()));
   if (in[1].dtype() != in[0].dtype()) throw OpError("the increment must have the dtype of x");
   return {in[0].type()};  // x's type, broadcastable pattern included
+}
+
+std::optional<std::vector<std::vector<Var>>> AdvancedIncSubtensor::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+  return std::vector<std::vector<Var>>{shapes[0]};
 }
 
 void AdvancedIncSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {

@@ -22,6 +22,8 @@ class Subtensor : public Op {
   std::string name() const override { return "Subtensor"; }
   std::string str() const override { return "Subtensor{" + index_list_str(entries_) + "}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
   std::optional<int> view_of(int) const override { return 0; }
@@ -37,6 +39,8 @@ class IncSubtensor : public Op {
   std::string name() const override { return set_ ? "SetSubtensor" : "IncSubtensor"; }
   std::string str() const override { return name() + "{" + index_list_str(entries_) + "}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
 
@@ -49,6 +53,8 @@ class AdvancedSubtensor : public Op {
  public:
   std::string name() const override { return "AdvancedSubtensor"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
 };
@@ -57,6 +63,8 @@ class AdvancedIncSubtensor : public Op {
  public:
   std::string name() const override { return "AdvancedIncSubtensor"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
+  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
+                                                           std::span<const std::vector<Var>> input_shapes) const override;
   void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
   Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
 };

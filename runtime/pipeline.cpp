@@ -27,6 +27,9 @@ rewrite::Pipeline build() {
       .add(local_dimshuffle_chain)
       .add(local_reshape_chain)
       .add(local_shape_i_of_reshape)
+      .add(local_shape_subtensor)
+      .add(local_shape_to_shape_i)
+      .add(local_shape_i_lift)
       .add(local_subtensor_lift);
 
   auto& stabilize = p.add<LocalPhase>("stabilize");
@@ -40,7 +43,7 @@ rewrite::Pipeline build() {
   p.add<MergePass>("merge2");
 
   auto& specialize = p.add<LocalPhase>("specialize");
-  specialize.add(rewrite::constant_folding).add(local_gemm);
+  specialize.add(rewrite::constant_folding).add(local_pow_specialize).add(local_gemm);
 
   p.add<ElemwiseFusion>("elemwise_fusion");
   p.add<MergePass>("merge3");

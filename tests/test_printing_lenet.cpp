@@ -82,7 +82,7 @@ const char* const kLenetTrain =
     " |         |Elemwise{mul,no_inplace} [id U] ''   2\n"
     " |Elemwise{Cast{float32}} [id BM] ''   24\n"
     "   |Shape_i{0} [id BN] ''   23\n"
-    "     |Elemwise{neg,no_inplace} [id C] ''   21\n"
+    "     |Subtensor{int64:int64:} [id BK] ''   18\n"
     "Gemm{inplace} [id BO] ''   59\n"
     " |W [id BH]\n"
     " |TensorConstant{-0.1} [id BP]\n"

@@ -11,7 +11,11 @@
 #include "ops/composite.hpp"
 #include "ops/graph_math.hpp"
 #include "ops/nnet_fused.hpp"
+#include "ops/pool.hpp"
 #include "ops/rewrites.hpp"
+#include "ops/shape.hpp"
+#include "ops/shape_math.hpp"
+#include "ops/subtensor.hpp"
 #include "runtime/pipeline.hpp"
 #include "test_util.hpp"
 
@@ -195,7 +199,8 @@ TEST_CASE("rewrites are excluded by name and FAST_COMPILE skips them all", "[rew
   std::vector<std::string> names = rewrite_names();
   for (const char* n : {"merge1", "canonicalize", "stabilize", "merge2", "specialize", "elemwise_fusion", "merge3", "constant_folding",
                         "local_mul_one", "local_add_zero", "local_neg_neg", "local_dimshuffle_chain", "local_useless_dimshuffle",
-                        "local_reshape_chain", "local_shape_i_of_reshape", "local_subtensor_lift", "local_log1p", "local_log_sigmoid",
+                        "local_reshape_chain", "local_shape_i_of_reshape", "local_shape_i_lift", "local_shape_subtensor",
+                        "local_shape_to_shape_i", "local_subtensor_lift", "local_pow_specialize", "local_log1p", "local_log_sigmoid",
                         "local_log_softmax", "local_advanced_indexing_crossentropy_onehot",
                         "local_advanced_indexing_crossentropy_onehot_grad", "local_gemm"}) {
     INFO(n);
@@ -374,6 +379,109 @@ TEST_CASE("canonicalize keeps a cast whose result is also read whole, and shapes
   R::LocalPhase p = phase_of({&RW::local_reshape_chain, &RW::local_shape_i_of_reshape, &RW::local_subtensor_lift});
   auto r = rewritten({i, n, x}, {cy[T::slice(i, i + 5)] + T::sum(cy), x.reshape({n, 3}).shape()[0], x.reshape({4, -1}).shape()[1]}, p);
   CHECK(r->after == r->before);
+}
+
+namespace {
+// An op without a shape rule: a copy of its input.
+class NoShapeRule : public Op {
+ public:
+  std::string name() const override { return "NoShapeRule"; }
+  std::vector<TensorType> make_types(std::span<const Var> in) const override { return {in[0].type()}; }
+  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override { *out[0] = in[0]->copy(); }
+};
+R::LocalPhase shape_phase() {
+  return phase_of({&R::constant_folding, &RW::local_shape_subtensor, &RW::local_shape_to_shape_i, &RW::local_shape_i_lift});
+}
+}  // namespace
+
+TEST_CASE("canonicalize: shapes are lifted through the ops' shape rules down to the inputs", "[rewrite][canonicalize]") {
+  Var x = T::dmatrix("x"), W = T::dmatrix("W"), b = T::dvector("b");
+  Var y = T::tanh(T::dot(x, W) + b);
+  // y.shape[0]; Shape(y)[1] as a Subtensor (what indexing a Shape builds outside the frontend); Shape(exp(x)).
+  Var y_cols = ops::subtensor(ops::shape_of(y), {ops::IndexEntry{}}, {ops::dims::constant(1)});
+  auto r = rewritten({x, W, b}, {y.shape()[0], y_cols, T::shape(T::exp(x))}, shape_phase());
+  check_golden(r->before, "Shape_i{0} [id A] ''   \n"
+               " |Elemwise{tanh,no_inplace} [id B] ''   \n"
+               "   |Elemwise{add,no_inplace} [id C] ''   \n"
+               "     |dot [id D] ''   \n"
+               "     | |x [id E]\n"
+               "     | |W [id F]\n"
+               "     |DimShuffle{x,0} [id G] ''   \n"
+               "       |b [id H]\n"
+               "Subtensor{int64} [id I] ''   \n"
+               " |Shape [id J] ''   \n"
+               " | |Elemwise{tanh,no_inplace} [id B] ''   \n"
+               " |TensorConstant{1} [id K]\n"
+               "Shape [id L] ''   \n"
+               " |Elemwise{exp,no_inplace} [id M] ''   \n"
+               "   |x [id E]\n",
+               "shape_lift_before");
+  check_golden(r->after, "Shape_i{0} [id A] ''   \n"
+               " |x [id B]\n"
+               "Elemwise{switch,no_inplace} [id C] ''   \n"
+               " |Elemwise{Cast{int64}} [id D] ''   \n"
+               " | |Elemwise{eq,no_inplace} [id E] ''   \n"
+               " |   |Shape_i{1} [id F] ''   \n"
+               " |   | |W [id G]\n"
+               " |   |TensorConstant{1} [id H]\n"
+               " |Shape_i{0} [id I] ''   \n"
+               " | |b [id J]\n"
+               " |Shape_i{1} [id F] ''   \n"
+               "MakeVector{dtype='int64'} [id K] ''   \n"
+               " |Shape_i{0} [id L] ''   \n"
+               " | |x [id B]\n"
+               " |Shape_i{1} [id M] ''   \n"
+               "   |x [id B]\n",
+               "shape_lift_after");
+  // Compiled, y.shape[0] reads x's size and nothing else: no dot, no tanh.
+  Function f = theano::function({x, W, b}, y.shape()[0], {.on_unused_input = "ignore"});
+  CHECK(op_strs(f) == std::vector<std::string>{"Shape_i{0}"});
+  CHECK(f(f64(Dims{3, 2}, {1, 2, 3, 4, 5, 6}), f64(Dims{2, 5}, std::vector<double>(10, 1.0)), f64(Dims{5}, {1, 2, 3, 4, 5})).scalar() == 3);
+  // Shape(y): the broadcast of dot's columns with b's length, still without the dot.
+  Function g = theano::function({x, W, b}, T::shape(y), {.on_unused_input = "ignore"});
+  CHECK(count_op(g, "dot") == 0);
+  CHECK(count_op(g, "Elemwise{tanh,no_inplace}") == 0);
+  CHECK(values(g(f64(Dims{3, 2}, {1, 2, 3, 4, 5, 6}), f64(Dims{2, 5}, std::vector<double>(10, 1.0)), f64(Dims{5}, {1, 2, 3, 4, 5})).array(0)) ==
+        std::vector<double>{3, 5});
+  // Excluded by name, the dot runs again.
+  CHECK(count_op(theano::function({x, W, b}, y.shape()[0], {.on_unused_input = "ignore", .optimizer_excluding = {"local_shape_i_lift"}}),
+                 "dot") == 1);
+}
+
+TEST_CASE("canonicalize: the sizes of a conv and a pool of a constant reshape fold to numbers", "[rewrite][canonicalize]") {
+  // LeNet's first layer on a 13 x 11 image: half padding, stride (2, 1), a 3x2 pool that does not tile.
+  Var v = T::dvector("v");
+  auto layer = [&](const Var& filters) {
+    Var conv = T::nnet::conv2d(v.reshape({2, 1, 13, 11}), filters, {.border_mode = "half", .subsample = {2, 1}});
+    return ops::pool_2d(conv, {.ws_h = 3, .ws_w = 2, .stride_h = 2, .stride_w = 2, .ignore_border = false});
+  };
+  Var constant_filters = T::constant(NDArray::zeros(DType::Float64, {4, 1, 3, 3}), "w");
+  auto r = rewritten({v}, {T::shape(layer(constant_filters))}, shape_phase());
+  check_golden(r->after, "TensorConstant{[2 4 3 6]} [id A]\n",
+               "shape_lift_conv_pool_after");
+  Function f = theano::function({v}, T::shape(layer(constant_filters)), {.on_unused_input = "ignore"});
+  CHECK(f.n_nodes() == 0);
+  NDArray image = NDArray::zeros(DType::Float64, {286});
+  NDArray want = theano::function({v}, layer(constant_filters), {.mode = "FAST_COMPILE"})(image).array(0);
+  CHECK(values(f(image).array(0)) == std::vector<double>{double(want.shape(0)), double(want.shape(1)), double(want.shape(2)), double(want.shape(3))});
+  // Symbolic filters: the sizes are expressions of the filters' sizes, and still no conv or pool runs.
+  Var w = T::tensor(DType::Float64, {false, false, false, false}, "w");
+  Function g = theano::function({v, w}, T::shape(layer(w)), {.on_unused_input = "ignore"});
+  for (const std::string& op : op_strs(g)) CHECK_THAT(op, !Catch::Contains("Conv") && !Catch::Contains("Pool"));
+  NDArray filters = NDArray::zeros(DType::Float64, {4, 1, 5, 3});
+  NDArray want_w = theano::function({v, w}, layer(w), {.mode = "FAST_COMPILE"})(image, filters).array(0);
+  CHECK(values(g(image, filters).array(0)) ==
+        std::vector<double>{double(want_w.shape(0)), double(want_w.shape(1)), double(want_w.shape(2)), double(want_w.shape(3))});
+}
+
+TEST_CASE("canonicalize leaves shapes of inputs, of ops without a rule and of symbolic slices alone", "[rewrite][canonicalize]") {
+  Var x = T::dmatrix("x"), i = T::lscalar("i");
+  Var opaque = make_apply1(std::make_shared<NoShapeRule>(), {T::exp(x)});
+  auto r = rewritten({x, i}, {x.shape()[1], opaque.shape()[0], T::shape(opaque), T::exp(x)[T::slice(i, i + 2)].shape()[0]}, shape_phase());
+  CHECK(r->after == r->before);
+  // The op without a rule runs for its shape.
+  Function f = theano::function({x}, opaque.shape()[0]);
+  CHECK(count_op(f, "NoShapeRule") == 1);
 }
 
 // ---- stabilize ----
@@ -596,6 +704,49 @@ TEST_CASE("specialize leaves a dot that is read twice, and a broadcasting Z, alo
   CHECK(r->after == r->before);
 }
 
+TEST_CASE("specialize: x**2 -> sqr(x), x**1 -> x, x**0.5 -> sqrt(x)", "[rewrite][specialize]") {
+  Var x = T::dmatrix("x");
+  auto r = rewritten({x}, {T::pow(x, 2.0), T::pow(x, 1.0) + x, T::pow(x, 0.5)}, phase_of({&RW::local_pow_specialize}));
+  check_golden(r->before, "Elemwise{pow,no_inplace} [id A] ''   \n"
+               " |x [id B]\n"
+               " |DimShuffle{x,x} [id C] ''   \n"
+               "   |TensorConstant{2.0} [id D]\n"
+               "Elemwise{add,no_inplace} [id E] ''   \n"
+               " |Elemwise{pow,no_inplace} [id F] ''   \n"
+               " | |x [id B]\n"
+               " | |DimShuffle{x,x} [id G] ''   \n"
+               " |   |TensorConstant{1.0} [id H]\n"
+               " |x [id B]\n"
+               "Elemwise{pow,no_inplace} [id I] ''   \n"
+               " |x [id B]\n"
+               " |DimShuffle{x,x} [id J] ''   \n"
+               "   |TensorConstant{0.5} [id K]\n",
+               "pow_before");
+  check_golden(r->after, "Elemwise{sqr,no_inplace} [id A] ''   \n"
+               " |x [id B]\n"
+               "Elemwise{add,no_inplace} [id C] ''   \n"
+               " |x [id B]\n"
+               " |x [id B]\n"
+               "Elemwise{sqrt,no_inplace} [id D] ''   \n"
+               " |x [id B]\n",
+               "pow_after");
+  CHECK(r->ctx.applied["local_pow_specialize"] == 3);
+  Function f = theano::function({x}, {T::pow(x, 2.0), T::pow(x, 0.5)});
+  CHECK(count_op(f, "Elemwise{pow,no_inplace}") == 0);
+  Result out = f(f64(Dims{1, 2}, {9, 0.25}));
+  CHECK(values(out.array(0)) == std::vector<double>{81, 0.0625});
+  CHECK(values(out.array(1)) == std::vector<double>{3, 0.5});
+}
+
+TEST_CASE("specialize leaves x**3, x**y, an exponent of several elements and one that broadcasts x alone", "[rewrite][specialize]") {
+  Var x = T::dmatrix("x"), y = T::dmatrix("y"), row = T::tensor(DType::Float64, {true, false}, "row");
+  Var twos = T::constant(f64(Dims{2}, {2, 2}));
+  Var col_of_twos = T::constant(f64(Dims{3, 1}, {2, 2, 2}));
+  auto r = rewritten({x, y, row}, {T::pow(x, 3.0), T::pow(x, y), T::pow(x, twos), T::pow(row, col_of_twos)},
+                     phase_of({&RW::local_pow_specialize}));
+  CHECK(r->after == r->before);
+}
+
 // ---- elementwise fusion ----
 
 TEST_CASE("fusion: an elementwise chain becomes one Composite", "[rewrite][fusion]") {
@@ -725,7 +876,7 @@ TEST_CASE("the logistic regression's training function, rewritten", "[rewrite]")
                " |         |Elemwise{mul,no_inplace} [id K] ''   2\n"
                " |Elemwise{Cast{float32}} [id S] ''   11\n"
                "   |Shape_i{0} [id T] ''   10\n"
-               "     |Elemwise{neg,no_inplace} [id C] ''   8\n"
+               "     |Subtensor{int64:int64:} [id Q] ''   5\n"
                "Gemm{inplace} [id U] ''   20\n"
                " |W [id N]\n"
                " |TensorConstant{-0.13} [id V]\n"

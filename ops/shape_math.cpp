@@ -1,0 +1,170 @@
+#include "ops/shape_math.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "graph/op.hpp"
+#include "ops/basic.hpp"
+#include "ops/elemwise.hpp"
+#include "ops/graph_math.hpp"
+#include "ops/shape.hpp"
+#include "ops/subtensor.hpp"
+
+namespace theano::ops::dims {
+
+Var constant(int64_t v) { return scalar_constant(double(v), DType::Int64); }
+
+std::optional<int64_t> value_of(const Var& d) {
+  if (!d.defined() || !d.is_constant() || d.node()->constant.size() != 1) return std::nullopt;
+  return int64_t(d.node()->constant.item(0));
+}
+
+bool same(const Var& a, const Var& b) {
+  if (a == b) return true;
+  auto va = value_of(a), vb = value_of(b);
+  if (va || vb) return va && vb && *va == *vb;
+  if (!a.owner() || !b.owner() || a.node()->index != b.node()->index || !a.owner()->op->equals(*b.owner()->op)) return false;
+  const auto &ia = a.owner()->inputs, &ib = b.owner()->inputs;
+  if (ia.size() != ib.size()) return false;
+  for (size_t i = 0; i < ia.size(); ++i)
+    if (!same(ia[i], ib[i])) return false;
+  return true;
+}
+
+namespace {
+Var binary(ScalarKind kind, const Var& a, const Var& b) { return elemwise(kind, {cast(a, DType::Int64), cast(b, DType::Int64)}); }
+
+int64_t py_floor_div(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+}  // namespace
+
+Var add(const Var& a, const Var& b) {
+  auto va = value_of(a), vb = value_of(b);
+  if (va && vb) return constant(*va + *vb);
+  if (va == 0) return b;
+  if (vb == 0) return a;
+  return binary(ScalarKind::Add, a, b);
+}
+
+Var sub(const Var& a, const Var& b) {
+  auto va = value_of(a), vb = value_of(b);
+  if (va && vb) return constant(*va - *vb);
+  if (vb == 0) return a;
+  if (same(a, b)) return constant(0);
+  return binary(ScalarKind::Sub, a, b);
+}
+
+Var mul(const Var& a, const Var& b) {
+  auto va = value_of(a), vb = value_of(b);
+  if (va && vb) return constant(*va * *vb);
+  if (va == 1) return b;
+  if (vb == 1) return a;
+  return binary(ScalarKind::Mul, a, b);
+}
+
+Var floor_div(const Var& a, const Var& b) {
+  auto va = value_of(a), vb = value_of(b);
+  if (va && vb && *vb != 0) return constant(py_floor_div(*va, *vb));
+  if (vb == 1) return a;
+  return binary(ScalarKind::IntDiv, a, b);
+}
+
+Var maximum(const Var& a, const Var& b) {
+  auto va = value_of(a), vb = value_of(b);
+  if (va && vb) return constant(std::max(*va, *vb));
+  // A size is never negative.
+  auto is_size = [](const Var& v) { return v.owner() && dynamic_cast<const ShapeI*>(v.owner()->op.get()); };
+  if (va == 0 && is_size(b)) return b;
+  if (vb == 0 && is_size(a)) return a;
+  if (same(a, b)) return a;
+  return binary(ScalarKind::Maximum, a, b);
+}
+
+Var minimum(const Var& a, const Var& b) {
+  auto va = value_of(a), vb = value_of(b);
+  if (va && vb) return constant(std::min(*va, *vb));
+  if (same(a, b)) return a;
+  return binary(ScalarKind::Minimum, a, b);
+}
+
+Var product(const std::vector<Var>& ds) {
+  Var p = constant(1);
+  for (const Var& d : ds) p = mul(p, d);
+  return p;
+}
+
+Var broadcast(const Var& a, const Var& b) {
+  auto va = value_of(a), vb = value_of(b);
+  if (va == 1) return b;
+  if (vb == 1) return a;
+  if (same(a, b)) return a;
+  if (va) return a;  // a known size other than 1: b is that size or 1
+  if (vb) return b;
+  return switch_(eq(a, constant(1)), b, a);
+}
+
+std::vector<Var> broadcast_shapes(std::span<const std::vector<Var>> shapes) {
+  std::vector<Var> out = shapes[0];
+  for (size_t k = 1; k < shapes.size(); ++k)
+    for (size_t d = 0; d < out.size(); ++d) out[d] = broadcast(out[d], shapes[k][d]);
+  return out;
+}
+
+std::vector<Var> of(const Var& v) {
+  std::vector<Var> ds;
+  for (int k = 0; k < v.ndim(); ++k) {
+    if (v.type().broadcastable(k)) ds.push_back(constant(1));
+    else if (v.is_constant()) ds.push_back(constant(v.node()->constant.shape(k)));
+    else ds.push_back(shape_i(v, k));
+  }
+  return ds;
+}
+
+std::optional<std::vector<Var>> by_rule(const Var& y) {
+  Apply* a = y.owner();
+  if (!a) return std::nullopt;
+  std::vector<std::vector<Var>> input_shapes;
+  for (const Var& in : a->inputs) input_shapes.push_back(of(in));
+  auto shapes = a->op->infer_shape(a->inputs, input_shapes);
+  if (!shapes) return std::nullopt;
+  std::vector<Var>& sizes = (*shapes)[size_t(y.node()->index)];
+  if (int(sizes.size()) != y.ndim()) throw std::logic_error(a->op->str() + ": the shape rule gave the wrong number of dims");
+  return std::move(sizes);
+}
+
+namespace {
+using ShapeMemo = std::map<const VarNode*, std::vector<Var>>;
+
+const std::vector<Var>& inferred(const Var& v, ShapeMemo& memo) {
+  if (auto it = memo.find(v.node()); it != memo.end()) return it->second;
+  std::vector<Var> sizes = of(v);
+  if (Apply* a = v.owner()) {
+    std::vector<std::vector<Var>> input_shapes;
+    for (const Var& in : a->inputs) input_shapes.push_back(inferred(in, memo));
+    if (auto shapes = a->op->infer_shape(a->inputs, input_shapes))
+      for (size_t k = 0; k < sizes.size(); ++k) {
+        const Var& d = (*shapes)[size_t(v.node()->index)][k];
+        if (d.defined() && !v.type().broadcastable(int(k))) sizes[k] = cast(d, DType::Int64);
+      }
+  }
+  return memo[v.node()] = std::move(sizes);
+}
+}  // namespace
+
+std::vector<Var> inferred(const Var& v) {
+  ShapeMemo memo;
+  return inferred(v, memo);
+}
+
+Var entry(const Var& shape_vector, int i) {
+  if (shape_vector.is_constant()) return constant(int64_t(shape_vector.node()->constant.item(i)));
+  if (shape_vector.owner() && dynamic_cast<const MakeVector*>(shape_vector.owner()->op.get()))
+    return cast(shape_vector.owner()->inputs[size_t(i)], DType::Int64);
+  IndexEntry e;  // an integer index
+  return cast(subtensor(shape_vector, {e}, {constant(i)}), DType::Int64);
+}
+
+}  // namespace theano::ops::dims
