@@ -193,33 +193,42 @@ void general_forward(PoolMode mode, const Pool2dGeometry& g, const T* in, T* out
     for (int64_t r = 0; r < oh; ++r) general_row(mode, g, in + s * H * W, r, out + (s * oh + r) * ow);
 }
 
-// act(o[c] + bias) over one pooled row, in place: T(a + b) then the activation, as Composite does.
+// Outputs pooled before the bias and activation run over them: long loops that vectorize (LeNet's
+// layer1 has rows of 4 outputs) over a block that is still in L1.
+constexpr int64_t kFinishBlock = 1024;
+
 template <PoolActivation A, typename T>
-void finish_row(T* o, int64_t n, T bias) {
-  for (int64_t c = 0; c < n; ++c) {
-    const T z = T(o[c] + bias);
-    if constexpr (A == PoolActivation::Tanh) o[c] = ops::tanh_of(z);
-    else o[c] = ops::sigmoid_of(z);
+void activate(T* o, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    if constexpr (A == PoolActivation::Tanh) o[i] = ops::tanh_of(o[i]);
+    else o[i] = ops::sigmoid_of(o[i]);
   }
 }
 
+// Pools blocks of slices, adds each slice's bias (T(a + b), as Composite), then activates the block.
 template <PoolActivation A, typename T>
 void max_bias_act(const Pool2dGeometry& g, const T* in, const T* bias, int64_t period, int64_t repeat, T* out,
                   int64_t s0, int64_t s1) {
-  const int64_t H = g.height, W = g.width, oh = g.out_h(), ow = g.out_w();
+  const int64_t H = g.height, W = g.width, oh = g.out_h(), ow = g.out_w(), per_slice = oh * ow;
   const bool fast = is_max_2x2(PoolMode::Max, g);
-  for (int64_t s = s0; s < s1; ++s) {
-    const T b = bias[(s / repeat) % period];
-    for (int64_t r = 0; r < oh; ++r) {
-      T* o = out + (s * oh + r) * ow;
-      if (fast) {
-        const T* a = in + (s * H + 2 * r) * W;
-        for (int64_t c = max_2x2_row(a, a + W, o, ow); c < ow; ++c) o[c] = max_2x2_of(a, a + W, c);
-      } else {
-        general_row(PoolMode::Max, g, in + s * H * W, r, o);
+  const int64_t block = std::max<int64_t>(1, kFinishBlock / per_slice);
+  for (int64_t first = s0; first < s1; first += block) {
+    const int64_t last = std::min(s1, first + block);
+    for (int64_t s = first; s < last; ++s) {
+      for (int64_t r = 0; r < oh; ++r) {
+        T* o = out + (s * oh + r) * ow;
+        if (fast) {
+          const T* a = in + (s * H + 2 * r) * W;
+          for (int64_t c = max_2x2_row(a, a + W, o, ow); c < ow; ++c) o[c] = max_2x2_of(a, a + W, c);
+        } else {
+          general_row(PoolMode::Max, g, in + s * H * W, r, o);
+        }
       }
-      finish_row<A>(o, ow, b);
+      T* o = out + s * per_slice;
+      const T b = bias[(s / repeat) % period];
+      for (int64_t i = 0; i < per_slice; ++i) o[i] = T(o[i] + b);
     }
+    activate<A>(out + first * per_slice, (last - first) * per_slice);
   }
 }
 
