@@ -1,7 +1,7 @@
 // Pooling kernels (see pool_kernels.hpp for the semantics). The general path walks windows with
 // bounds computed on the fly (no allocation); max 2x2 stride 2 without padding (LeNet) has its own
-// loops (AVX2 for float). The fused max + bias + activation kernel pools one output row, then finishes
-// it while it is in L1.
+// loops (AVX2 for float). The fused max + bias + activation kernel pools a block of slices, then
+// finishes it while it is in L1.
 #include "ops/pool_kernels.hpp"
 
 #include <algorithm>
