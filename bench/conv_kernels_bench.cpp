@@ -4,7 +4,8 @@
 //   --cpu-time times the calling thread's CPU time instead of wall time (with n_threads 1 it is
 //   the whole kernel's time, and much less disturbed by other processes on a busy machine).
 //   BLAS threads come from OPENBLAS_NUM_THREADS (left untouched); n_threads is the kernels' own
-//   batch split. Each timing is the median of 7 runs after one warm-up run.
+//   batch split. Each timing is the median of 7 runs after one warm-up run. The fused pool kernels
+//   (pool+bias+tanh, pool grad recomp) are listed after the kernels they replace.
 #include <cblas.h>
 
 #include <algorithm>
@@ -97,6 +98,15 @@ double bench_layer(const char* name, const Conv2dGeometry& g, int n_threads) {
     pool2d_grad<T>(PoolMode::Max, p, y.data(), pooled.data(), gpooled.data(), gpool_in.data(), n_threads);
   });
   report("pool grad 2x2", t, 0), total += t;
+  // The fused forms the pool rewrites use instead (not in the total): the pool's forward with the
+  // bias and tanh that follow it, and the gradient without the pooled array.
+  std::vector<T> bias = random_vec<T>(size_t(g.filters));
+  t = median_ms([&] {
+    max_pool2d_bias_act<T>(p, y.data(), bias.data(), g.filters, 1, PoolActivation::Tanh, pooled.data(), n_threads);
+  });
+  report("pool+bias+tanh", t, 0);
+  t = median_ms([&] { max_pool2d_grad_recompute<T>(p, y.data(), gpooled.data(), gpool_in.data(), n_threads); });
+  report("pool grad recomp", t, 0);
   return total;
 }
 

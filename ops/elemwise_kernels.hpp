@@ -1,5 +1,6 @@
 // Loops behind Elemwise: scalar helper functions, broadcasting and the strided N-d loop.
-// Private to ops/elemwise.cpp.
+// Private to the ops that must compute exactly what Elemwise computes: ops/elemwise.cpp, ops/composite.cpp
+// and the fused pool kernel (ops/pool_kernels.cpp).
 #pragma once
 #include <cmath>
 #include <fmt/format.h>

@@ -34,8 +34,7 @@ std::string Pool::name() const {
   return "Pool";
 }
 
-namespace {
-kernels::Pool2dGeometry geometry(const PoolAttrs& a, const Dims& shape) {
+kernels::Pool2dGeometry pool_geometry(const PoolAttrs& a, const Dims& shape) {
   kernels::Pool2dGeometry g;
   int nd = shape.size();
   g.outer = 1;
@@ -54,6 +53,7 @@ Dims pooled_shape(const PoolAttrs& a, const Dims& x) {
   return s;
 }
 
+namespace {
 // For max pooling: out[j] = sum of gg over the positions of window j that hold its maximum.
 template <class T>
 void max_pool_grad_grad(const kernels::Pool2dGeometry& g, const T* x, const T* pooled, const T* gg, T* out) {
@@ -88,7 +88,7 @@ std::vector<TensorType> Pool::make_types(std::span<const Var> in) const {
   if (x.ndim() < 2) throw OpError(fmt::format("pools over the last 2 dims; the input is {}-d", x.ndim()));
   if (!is_float(x.dtype)) throw OpError(fmt::format("expects a float input, got {}", dtype_name(x.dtype)));
   try {
-    kernels::pool2d_check(geometry(attrs_, Dims::filled(x.ndim(), 1)));
+    kernels::pool2d_check(pool_geometry(attrs_, Dims::filled(x.ndim(), 1)));
   } catch (const std::exception& e) {
     throw OpError(e.what());
   }
@@ -129,7 +129,7 @@ std::optional<std::vector<std::vector<Var>>> Pool::infer_shape(std::span<const V
 void Pool::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
   NDArray k0, k1, k2;
   const NDArray& x = contiguous(*in[0], k0);
-  kernels::Pool2dGeometry g = geometry(attrs_, x.shape());
+  kernels::Pool2dGeometry g = pool_geometry(attrs_, x.shape());
   Dims pooled = pooled_shape(attrs_, x.shape());
   // Threads pay off from about 64K inputs (a few tens of microseconds of work).
   const int threads = x.size() >= (int64_t(1) << 16) ? kernel_threads() : 1;

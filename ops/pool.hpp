@@ -25,6 +25,8 @@ enum class PoolKind { Forward, Grad, GradGrad };
 class Pool : public Op {
  public:
   Pool(PoolKind kind, PoolAttrs attrs) : kind_(kind), attrs_(attrs) {}
+  PoolKind kind() const { return kind_; }
+  const PoolAttrs& attrs() const { return attrs_; }
   std::string name() const override;
   std::string str() const override { return name() + "{" + attrs_.str() + "}"; }
   std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
@@ -39,5 +41,10 @@ class Pool : public Op {
 };
 
 Var pool_2d(const Var& x, const PoolAttrs& attrs);
+
+// The kernels' view of x's shape (outer, H, W) under these attributes, and the pooled shape (-1
+// stays unknown).
+kernels::Pool2dGeometry pool_geometry(const PoolAttrs& attrs, const Dims& x_shape);
+Dims pooled_shape(const PoolAttrs& attrs, const Dims& x_shape);
 
 }  // namespace theano::ops

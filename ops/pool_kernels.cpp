@@ -1,12 +1,14 @@
 // Pooling kernels (see pool_kernels.hpp for the semantics). The general path walks windows with
 // bounds computed on the fly (no allocation); max 2x2 stride 2 without padding (LeNet) has its own
-// loops (AVX2 for float).
+// loops (AVX2 for float). The fused max + bias + activation kernel pools a block of slices, then
+// finishes it while it is in L1.
 #include "ops/pool_kernels.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
 
+#include "ops/elemwise_kernels.hpp"  // tanh_of, sigmoid_of: the activations Elemwise computes
 #include "runtime/thread_pool.hpp"
 
 #if defined(__AVX2__)
@@ -35,6 +37,10 @@ bool is_max_2x2(PoolMode mode, const Pool2dGeometry& g) {
 // Theano's max update: keeps the first element unless a later one is strictly greater (NaN-stable).
 template <typename T>
 inline T max_step(T acc, T a) { return a > acc ? a : acc; }
+template <typename T>
+inline T max_2x2_of(const T* a, const T* b, int64_t c) {
+  return max_step(max_step(max_step(a[2 * c], a[2 * c + 1]), b[2 * c]), b[2 * c + 1]);
+}
 
 // Runs f(first_slice, end_slice) over contiguous ranges of the outer dim on the kernel thread pool.
 template <typename F>
@@ -55,6 +61,8 @@ template <typename T>
 int64_t max_2x2_row(const T*, const T*, T*, int64_t) { return 0; }
 template <typename T>
 int64_t max_2x2_grad_row(const T*, const T*, const T*, const T*, T*, T*, int64_t) { return 0; }
+template <typename T>
+int64_t max_2x2_grad_recompute_row(const T*, const T*, const T*, T*, T*, int64_t) { return 0; }
 
 #if defined(__AVX2__)
 int64_t max_2x2_row(const float* a, const float* b, float* o, int64_t ow) {
@@ -86,6 +94,25 @@ int64_t max_2x2_grad_row(const float* a, const float* b, const float* m, const f
   }
   return c;
 }
+
+// max_2x2_row's maxima, then max_2x2_grad_row's masks, without the pooled array.
+int64_t max_2x2_grad_recompute_row(const float* a, const float* b, const float* gz, float* ga, float* gb, int64_t ow) {
+  const __m256i split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  const __m256i dup = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3);
+  int64_t c = 0;
+  for (; c + 4 <= ow; c += 4) {
+    __m256 a8 = _mm256_loadu_ps(a + 2 * c), b8 = _mm256_loadu_ps(b + 2 * c);
+    __m256 ra = _mm256_permutevar8x32_ps(a8, split), rb = _mm256_permutevar8x32_ps(b8, split);
+    __m128 m = _mm_max_ps(_mm256_extractf128_ps(ra, 1), _mm256_castps256_ps128(ra));
+    m = _mm_max_ps(_mm256_castps256_ps128(rb), m);
+    m = _mm_max_ps(_mm256_extractf128_ps(rb, 1), m);
+    __m256 m8 = _mm256_permutevar8x32_ps(_mm256_castps128_ps256(m), dup);
+    __m256 g8 = _mm256_permutevar8x32_ps(_mm256_castps128_ps256(_mm_loadu_ps(gz + c)), dup);
+    _mm256_storeu_ps(ga + 2 * c, _mm256_and_ps(_mm256_cmp_ps(a8, m8, _CMP_EQ_OQ), g8));
+    _mm256_storeu_ps(gb + 2 * c, _mm256_and_ps(_mm256_cmp_ps(b8, m8, _CMP_EQ_OQ), g8));
+  }
+  return c;
+}
 #endif
 
 template <typename T>
@@ -96,12 +123,12 @@ void max_2x2_forward(const Pool2dGeometry& g, const T* in, T* out, int64_t s0, i
       const T* a = in + (s * H + 2 * r) * W;
       const T* b = a + W;
       T* o = out + (s * oh + r) * ow;
-      for (int64_t c = max_2x2_row(a, b, o, ow); c < ow; ++c)
-        o[c] = max_step(max_step(max_step(a[2 * c], a[2 * c + 1]), b[2 * c]), b[2 * c + 1]);
+      for (int64_t c = max_2x2_row(a, b, o, ow); c < ow; ++c) o[c] = max_2x2_of(a, b, c);
     }
 }
 
-// Windows do not overlap, so every covered cell is written once; odd leftovers are zeroed.
+// Windows do not overlap, so every covered cell is written once; odd leftovers are zeroed. Without
+// `out` (nullptr) each window's maximum is recomputed from the input.
 template <typename T>
 void max_2x2_grad(const Pool2dGeometry& g, const T* in, const T* out, const T* gout, T* gin, int64_t s0, int64_t s1) {
   const int64_t H = g.height, W = g.width, oh = g.out_h(), ow = g.out_w();
@@ -111,13 +138,15 @@ void max_2x2_grad(const Pool2dGeometry& g, const T* in, const T* out, const T* g
       const T* b = a + W;
       T* ga = gin + (s * H + 2 * r) * W;
       T* gb = ga + W;
-      const T* m = out + (s * oh + r) * ow;
+      const T* m = out ? out + (s * oh + r) * ow : nullptr;
       const T* gz = gout + (s * oh + r) * ow;
-      for (int64_t c = max_2x2_grad_row(a, b, m, gz, ga, gb, ow); c < ow; ++c) {
-        ga[2 * c] = a[2 * c] == m[c] ? gz[c] : T(0);
-        ga[2 * c + 1] = a[2 * c + 1] == m[c] ? gz[c] : T(0);
-        gb[2 * c] = b[2 * c] == m[c] ? gz[c] : T(0);
-        gb[2 * c + 1] = b[2 * c + 1] == m[c] ? gz[c] : T(0);
+      int64_t c = m ? max_2x2_grad_row(a, b, m, gz, ga, gb, ow) : max_2x2_grad_recompute_row(a, b, gz, ga, gb, ow);
+      for (; c < ow; ++c) {
+        const T mc = m ? m[c] : max_2x2_of(a, b, c);
+        ga[2 * c] = a[2 * c] == mc ? gz[c] : T(0);
+        ga[2 * c + 1] = a[2 * c + 1] == mc ? gz[c] : T(0);
+        gb[2 * c] = b[2 * c] == mc ? gz[c] : T(0);
+        gb[2 * c + 1] = b[2 * c + 1] == mc ? gz[c] : T(0);
       }
       if (W > 2 * ow) {
         std::fill(ga + 2 * ow, ga + W, T(0));
@@ -128,29 +157,78 @@ void max_2x2_grad(const Pool2dGeometry& g, const T* in, const T* out, const T* g
   }
 }
 
+// The first cell, then strictly greater ones (max_step), in row-major order.
+template <typename T>
+T window_max(const T* img, int64_t W, const Window& wr, const Window& wc) {
+  T acc = img[wr.lo * W + wc.lo];
+  for (int64_t i = wr.lo; i < wr.hi; ++i)
+    for (int64_t j = wc.lo; j < wc.hi; ++j) acc = max_step(acc, img[i * W + j]);
+  return acc;
+}
+
+// Output row r of one slice `img` (H, W) into o (out_w values).
+template <typename T>
+void general_row(PoolMode mode, const Pool2dGeometry& g, const T* img, int64_t r, T* o) {
+  const int64_t H = g.height, W = g.width, ow = g.out_w();
+  const Window wr = window(r, H, g.ws_h, g.stride_h, g.pad_h);
+  for (int64_t c = 0; c < ow; ++c) {
+    const Window wc = window(c, W, g.ws_w, g.stride_w, g.pad_w);
+    if (mode == PoolMode::Max) {
+      o[c] = window_max(img, W, wr, wc);
+      continue;
+    }
+    T acc = T(0);
+    for (int64_t i = wr.lo; i < wr.hi; ++i)
+      for (int64_t j = wc.lo; j < wc.hi; ++j) acc += img[i * W + j];
+    if (mode == PoolMode::AverageIncPad) acc /= T(wr.padded_len * wc.padded_len);
+    if (mode == PoolMode::AverageExcPad) acc /= T((wr.hi - wr.lo) * (wc.hi - wc.lo));
+    o[c] = acc;
+  }
+}
+
 template <typename T>
 void general_forward(PoolMode mode, const Pool2dGeometry& g, const T* in, T* out, int64_t s0, int64_t s1) {
   const int64_t H = g.height, W = g.width, oh = g.out_h(), ow = g.out_w();
-  for (int64_t s = s0; s < s1; ++s) {
-    const T* img = in + s * H * W;
-    for (int64_t r = 0; r < oh; ++r) {
-      const Window wr = window(r, H, g.ws_h, g.stride_h, g.pad_h);
-      for (int64_t c = 0; c < ow; ++c) {
-        const Window wc = window(c, W, g.ws_w, g.stride_w, g.pad_w);
-        T acc = T(0);
-        if (mode == PoolMode::Max) {
-          acc = img[wr.lo * W + wc.lo];
-          for (int64_t i = wr.lo; i < wr.hi; ++i)
-            for (int64_t j = wc.lo; j < wc.hi; ++j) acc = max_step(acc, img[i * W + j]);
+  for (int64_t s = s0; s < s1; ++s)
+    for (int64_t r = 0; r < oh; ++r) general_row(mode, g, in + s * H * W, r, out + (s * oh + r) * ow);
+}
+
+// Outputs pooled before the bias and activation run over them: long loops that vectorize (LeNet's
+// layer1 has rows of 4 outputs) over a block that is still in L1.
+constexpr int64_t kFinishBlock = 1024;
+
+template <PoolActivation A, typename T>
+void activate(T* o, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    if constexpr (A == PoolActivation::Tanh) o[i] = ops::tanh_of(o[i]);
+    else o[i] = ops::sigmoid_of(o[i]);
+  }
+}
+
+// Pools blocks of slices, adds each slice's bias (T(a + b), as Composite), then activates the block.
+template <PoolActivation A, typename T>
+void max_bias_act(const Pool2dGeometry& g, const T* in, const T* bias, int64_t period, int64_t repeat, T* out,
+                  int64_t s0, int64_t s1) {
+  const int64_t H = g.height, W = g.width, oh = g.out_h(), ow = g.out_w(), per_slice = oh * ow;
+  const bool fast = is_max_2x2(PoolMode::Max, g);
+  const int64_t block = std::max<int64_t>(1, kFinishBlock / per_slice);
+  for (int64_t first = s0; first < s1; first += block) {
+    const int64_t last = std::min(s1, first + block);
+    for (int64_t s = first; s < last; ++s) {
+      for (int64_t r = 0; r < oh; ++r) {
+        T* o = out + (s * oh + r) * ow;
+        if (fast) {
+          const T* a = in + (s * H + 2 * r) * W;
+          for (int64_t c = max_2x2_row(a, a + W, o, ow); c < ow; ++c) o[c] = max_2x2_of(a, a + W, c);
         } else {
-          for (int64_t i = wr.lo; i < wr.hi; ++i)
-            for (int64_t j = wc.lo; j < wc.hi; ++j) acc += img[i * W + j];
-          if (mode == PoolMode::AverageIncPad) acc /= T(wr.padded_len * wc.padded_len);
-          if (mode == PoolMode::AverageExcPad) acc /= T((wr.hi - wr.lo) * (wc.hi - wc.lo));
+          general_row(PoolMode::Max, g, in + s * H * W, r, o);
         }
-        out[(s * oh + r) * ow + c] = acc;
       }
+      T* o = out + s * per_slice;
+      const T b = bias[(s / repeat) % period];
+      for (int64_t i = 0; i < per_slice; ++i) o[i] = T(o[i] + b);
     }
+    activate<A>(out + first * per_slice, (last - first) * per_slice);
   }
 }
 
@@ -168,7 +246,7 @@ void general_grad(PoolMode mode, const Pool2dGeometry& g, const T* in, const T* 
         const Window wc = window(c, W, g.ws_w, g.stride_w, g.pad_w);
         const int64_t o = (s * oh + r) * ow + c;
         if (mode == PoolMode::Max) {
-          const T m = out[o], gz = gout[o];
+          const T m = out ? out[o] : window_max(img, W, wr, wc), gz = gout[o];
           for (int64_t i = wr.lo; i < wr.hi; ++i)
             for (int64_t j = wc.lo; j < wc.hi; ++j)
               if (img[i * W + j] == m) gimg[i * W + j] += gz;
@@ -234,9 +312,33 @@ void pool2d_grad(PoolMode mode, const Pool2dGeometry& g, const T* input, const T
   });
 }
 
+template <typename T>
+void max_pool2d_bias_act(const Pool2dGeometry& g, const T* input, const T* bias, int64_t bias_period,
+                         int64_t bias_repeat, PoolActivation act, T* output, int n_threads) {
+  pool2d_check(g);
+  if (bias_period < 1 || bias_repeat < 1) throw std::invalid_argument("max_pool2d_bias_act: bias period and repeat must be >= 1");
+  if (g.out_h() == 0 || g.out_w() == 0) return;
+  over_outer(g.outer, n_threads, [&](int64_t s0, int64_t s1) {
+    if (act == PoolActivation::Tanh) max_bias_act<PoolActivation::Tanh>(g, input, bias, bias_period, bias_repeat, output, s0, s1);
+    else max_bias_act<PoolActivation::Sigmoid>(g, input, bias, bias_period, bias_repeat, output, s0, s1);
+  });
+}
+
+template <typename T>
+void max_pool2d_grad_recompute(const Pool2dGeometry& g, const T* input, const T* grad_output, T* grad_input, int n_threads) {
+  pool2d_check(g);
+  const bool fast = is_max_2x2(PoolMode::Max, g);
+  over_outer(g.outer, n_threads, [&](int64_t s0, int64_t s1) {
+    if (fast) max_2x2_grad<T>(g, input, nullptr, grad_output, grad_input, s0, s1);
+    else general_grad<T>(PoolMode::Max, g, input, nullptr, grad_output, grad_input, s0, s1);
+  });
+}
+
 #define THEANO_POOL_INSTANTIATE(T)                                                                   \
   template void pool2d_forward<T>(PoolMode, const Pool2dGeometry&, const T*, T*, int);               \
-  template void pool2d_grad<T>(PoolMode, const Pool2dGeometry&, const T*, const T*, const T*, T*, int);
+  template void pool2d_grad<T>(PoolMode, const Pool2dGeometry&, const T*, const T*, const T*, T*, int); \
+  template void max_pool2d_bias_act<T>(const Pool2dGeometry&, const T*, const T*, int64_t, int64_t, PoolActivation, T*, int); \
+  template void max_pool2d_grad_recompute<T>(const Pool2dGeometry&, const T*, const T*, T*, int);
 THEANO_POOL_INSTANTIATE(float)
 THEANO_POOL_INSTANTIATE(double)
 #undef THEANO_POOL_INSTANTIATE

@@ -43,4 +43,20 @@ template <typename T>
 void pool2d_grad(PoolMode mode, const Pool2dGeometry& g, const T* input, const T* output, const T* grad_output,
                  T* grad_input, int n_threads = 1);
 
+// Max pooling followed by a bias and an activation, in one pass over the input with no pooled array:
+//   output[s, i, j] = act(max over window (i, j) of input[s] + bias[(s / bias_repeat) % bias_period])
+// (one bias value per slice: a (1, C, 1, 1) bias over (N, C, H, W) is period C, repeat 1). The max,
+// the add and the activation are the scalar functions Pool and Elemwise use, so results match theirs
+// bit for bit.
+enum class PoolActivation { Tanh, Sigmoid };
+template <typename T>
+void max_pool2d_bias_act(const Pool2dGeometry& g, const T* input, const T* bias, int64_t bias_period,
+                         int64_t bias_repeat, PoolActivation act, T* output, int n_threads = 1);
+
+// The max gradient that recomputes each window's maximum from the input instead of reading the
+// forward's output: equal to pool2d_grad(Max, ...) given that output, one array less to read.
+template <typename T>
+void max_pool2d_grad_recompute(const Pool2dGeometry& g, const T* input, const T* grad_output, T* grad_input,
+                               int n_threads = 1);
+
 }  // namespace theano::kernels

@@ -37,6 +37,10 @@ extern const LocalRewrite local_crossentropy_onehot_grad;  // softmax_grad(oneho
 // ops/blas_rewrites.cpp (specialize)
 extern const LocalRewrite local_gemm;  // Z - a * dot(X, Y) -> Gemm(Z, -a, X, Y, 1)
 
+// ops/pool_rewrites.cpp (specialize; pool_fusion, after elemwise_fusion)
+extern const LocalRewrite local_max_pool_grad_recompute;   // MaxPoolGrad(x, pool_max(x), gz) -> MaxPoolGradRecompute(x, gz)
+extern const LocalRewrite local_max_pool_bias_activation;  // tanh(pool_max(x) + b) -> MaxPoolBiasActivation(x, b) (also sigmoid)
+
 // ops/fusion.cpp: chains of elementwise applies -> one Composite.
 class ElemwiseFusion : public rewrite::Pass {
  public:

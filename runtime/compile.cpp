@@ -123,7 +123,7 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
     rewrite::Context ctx;
     ctx.excluded = excluded;
     // The NaN guard checks every step: unfused, it names the user's op that made the first NaN.
-    if (impl->nan_guard) ctx.excluded.insert("elemwise_fusion");
+    if (impl->nan_guard) ctx.excluded.insert({"elemwise_fusion", "pool_fusion"});
 #ifdef NDEBUG
     ctx.verify = options.verify_rewrites;
 #else

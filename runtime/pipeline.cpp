@@ -1,5 +1,6 @@
 // The FAST_RUN pipeline, in the order of Theano's optimizer database (theano/compile/mode.py):
 //   merge1 -> canonicalize -> stabilize -> merge2 -> specialize -> elemwise_fusion -> merge3
+// plus pool_fusion after elemwise_fusion: it matches the Composite that fusion builds.
 // Every rewrite is enrolled here, explicitly; THEANO_FLAGS=optimizer_excluding=name1:name2 (or
 // FunctionOptions::optimizer_excluding) skips rewrites and whole passes by name.
 #include "runtime/pipeline.hpp"
@@ -43,9 +44,10 @@ rewrite::Pipeline build() {
   p.add<MergePass>("merge2");
 
   auto& specialize = p.add<LocalPhase>("specialize");
-  specialize.add(rewrite::constant_folding).add(local_pow_specialize).add(local_gemm);
+  specialize.add(rewrite::constant_folding).add(local_pow_specialize).add(local_gemm).add(local_max_pool_grad_recompute);
 
   p.add<ElemwiseFusion>("elemwise_fusion");
+  p.add<LocalPhase>("pool_fusion").add(local_max_pool_bias_activation);
   p.add<MergePass>("merge3");
   return p;
 }

@@ -2,11 +2,13 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
 #include "ops/conv_kernels.hpp"
 #include "ops/conv_packed.hpp"
+#include "ops/elemwise_kernels.hpp"
 #include "ops/pool_kernels.hpp"
 
 using namespace theano::kernels;
@@ -247,6 +249,10 @@ void check_pool(PoolMode mode, const Pool2dGeometry& g, bool ties, int n_threads
   pool2d_grad<T>(mode, g, x.data(), y.data(), gy.data(), gx.data(), n_threads);
   if (mode == PoolMode::Max) {
     require_close(gx, naive_max_grad(g, xd, std::vector<double>(y.begin(), y.end()), gyd), tol);
+    // Recomputing the window maxima gives the same gradient, bit for bit.
+    std::vector<T> gx_recomputed(nx, T(7));
+    max_pool2d_grad_recompute<T>(g, x.data(), gy.data(), gx_recomputed.data(), n_threads);
+    REQUIRE(std::memcmp(gx_recomputed.data(), gx.data(), nx * sizeof(T)) == 0);
     return;
   }
   // Linear modes: the gradient is the adjoint, <gy, pool(e_i)> for every input cell.
@@ -291,6 +297,65 @@ TEMPLATE_TEST_CASE("pool2d kernels match Theano's Pool", "[kernels]", float, dou
                      .ignore_border = false};
     check_pool<TestType>(PoolMode::Max, g, true, 3);
   }
+}
+
+TEMPLATE_TEST_CASE("max_pool2d_bias_act matches max pooling, then the bias, then the activation", "[kernels]", float, double) {
+  using T = TestType;
+  struct Case { int64_t wh, ww, sh, sw, ph, pw; bool ib; };
+  const Case cases[] = {
+      {2, 2, 2, 2, 0, 0, true},   // LeNet fast path (vector loop and scalar tail), odd leftovers dropped
+      {2, 2, 2, 2, 0, 0, false},  // partial windows: the general path on odd images
+      {3, 2, 1, 1, 0, 0, true},   // overlap
+      {3, 3, 2, 2, 1, 2, true},   // padding
+  };
+  const int64_t channels = 5;
+  for (int64_t batch : {1, 3})
+    for (auto [height, width] : {std::pair<int64_t, int64_t>{7, 9}, {6, 13}, {24, 24}})
+      for (const Case& c : cases)
+        for (PoolActivation act : {PoolActivation::Tanh, PoolActivation::Sigmoid})
+          for (bool per_image : {false, true})  // a (1, C, 1, 1) bias, or an (N, C, 1, 1) one
+            for (int threads : {1, 2, 3}) {
+              Pool2dGeometry g{.outer = batch * channels, .height = height, .width = width, .ws_h = c.wh, .ws_w = c.ww,
+                               .stride_h = c.sh, .stride_w = c.sw, .pad_h = c.ph, .pad_w = c.pw, .ignore_border = c.ib};
+              INFO("batch " << batch << ", " << height << "x" << width << ", ws " << c.wh << "x" << c.ww << " stride " << c.sh
+                            << "," << c.sw << " pad " << c.ph << "," << c.pw << " ignore_border " << c.ib << ", activation "
+                            << int(act) << ", bias per image " << per_image << ", threads " << threads);
+              const int64_t period = per_image ? batch * channels : channels;
+              const size_t nx = size_t(g.outer * height * width), ny = size_t(g.outer * g.out_h() * g.out_w());
+              const size_t per_slice = size_t(g.out_h() * g.out_w());
+              std::vector<T> x = random_vec<T>(nx, 21), bias = random_vec<T>(size_t(period), 22), got(ny, T(7));
+              max_pool2d_bias_act<T>(g, x.data(), bias.data(), period, 1, act, got.data(), threads);
+              // Against double loops with the textbook functions.
+              std::vector<double> want = naive_pool(PoolMode::Max, g, std::vector<double>(x.begin(), x.end()));
+              for (size_t o = 0; o < ny; ++o) {
+                const double z = want[o] + double(bias[(o / per_slice) % size_t(period)]);
+                want[o] = act == PoolActivation::Tanh ? std::tanh(z) : 1 / (1 + std::exp(-z));
+              }
+              require_close(got, want, tolerance<T>());
+              // Against the unfused kernels (Pool, then Elemwise's add and activation): bit for bit.
+              std::vector<T> unfused(ny);
+              pool2d_forward<T>(PoolMode::Max, g, x.data(), unfused.data(), 1);
+              for (size_t o = 0; o < ny; ++o) {
+                const T z = T(unfused[o] + bias[(o / per_slice) % size_t(period)]);
+                unfused[o] = act == PoolActivation::Tanh ? theano::ops::tanh_of(z) : theano::ops::sigmoid_of(z);
+              }
+              REQUIRE(std::memcmp(got.data(), unfused.data(), ny * sizeof(T)) == 0);
+            }
+}
+
+TEST_CASE("max_pool2d_bias_act finds each slice's bias by period and repeat", "[kernels]") {
+  // (2, 3, 2, 2) images of 2x2 windows: every pooled value is the window's max; the bias of an
+  // (N, 1, 1, 1) tensor repeats over the 3 channels.
+  Pool2dGeometry g{.outer = 6, .height = 2, .width = 2, .ws_h = 2, .ws_w = 2, .stride_h = 2, .stride_w = 2};
+  std::vector<double> x(24);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = double(i % 4 == 2) * 0.5;  // each window's max is 0.5
+  const std::vector<double> bias{-0.5, 1.0};
+  std::vector<double> out(6);
+  max_pool2d_bias_act<double>(g, x.data(), bias.data(), 2, 3, PoolActivation::Tanh, out.data());
+  const double t0 = std::tanh(0.0), t1 = std::tanh(1.5);
+  REQUIRE(out == std::vector<double>{t0, t0, t0, t1, t1, t1});
+  REQUIRE_THROWS_AS(max_pool2d_bias_act<double>(g, x.data(), bias.data(), 0, 1, PoolActivation::Tanh, out.data()),
+                    std::invalid_argument);
 }
 
 TEST_CASE("pool2d output sizes follow Pool.out_shape", "[kernels]") {

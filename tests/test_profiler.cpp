@@ -82,8 +82,10 @@ TEST_CASE("profiler: the summary has Theano's sections, op names, dtypes and sha
   CHECK(contains(s, "    Peak resident memory of the process (VmHWM): "));
   CHECK(contains(s, "<Sum apply outputs (bytes)> <Apply outputs shape> <id> <Apply name>"));
   // Op classes of LeNet's training step, forward and backward (the rewrites may turn dot into Gemm
-  // and fuse the softmax with the cross-entropy, but leave these).
-  for (const char* cls : {"AbstractConv2d", "AbstractConv2d_gradWeights", "AbstractConv2d_gradInputs", "Pool", "MaxPoolGrad", "Elemwise"})
+  // and fuse the softmax with the cross-entropy, but leave these; pooling, bias and tanh become
+  // MaxPoolBiasActivation, and MaxPoolGrad MaxPoolGradRecompute).
+  for (const char* cls : {"AbstractConv2d", "AbstractConv2d_gradWeights", "AbstractConv2d_gradInputs", "MaxPoolBiasActivation",
+                          "MaxPoolGradRecompute", "Elemwise"})
     CHECK(contains(s, fmt::format("   {}\n", cls)));
   CHECK((contains(s, "   Dot\n") || contains(s, "   Gemm\n")));
   CHECK(contains(s, "Softmax"));
