@@ -1,12 +1,13 @@
 // Raw CPU kernels for 2-D convolution, as Theano's CorrMM computes it: a correlation (im2col + BLAS
-// gemm). With flip=true the kernel reads the filter rotated by 180 degrees, which is Theano's default
-// conv2d (filter_flip=True), without the caller copying the filter.
+// gemm). Float32 shapes the packed AVX2 kernels take (ops/conv_packed.hpp: stride 1, no padding,
+// output rows a multiple of 8) go to those instead. With flip=true the kernel reads the filter rotated
+// by 180 degrees, which is Theano's default conv2d (filter_flip=True), without the caller copying it.
 //
 // Layouts are C-contiguous: input (B,C,H,W), filters (K,C,kh,kw), output (B,K,Ho,Wo).
 // No kernel allocates: the caller supplies `workspace` of at least conv2d_workspace_bytes(g, sizeof(T),
 // n) bytes (any alignment); it serves all three kernels with any n_threads <= n.
-// n_threads > 1 splits the batch over std::threads; BLAS is called with the caller's own thread
-// setting, so use n_threads > 1 only with a single-threaded BLAS to avoid oversubscription.
+// n_threads > 1 splits the batch over the kernel thread pool (runtime/thread_pool.hpp); BLAS runs with
+// its own thread setting inside each task, so use n_threads > 1 only with a single-threaded BLAS.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -3,7 +3,8 @@
 // They never build an im2col matrix in memory: the forward pass packs 16-pixel panels of it straight
 // from the image, the input gradient adds each finished tile into the image (col2im fused), and the
 // filter gradient reads the image rows directly as the micro-kernel's broadcast operand. On LeNet's
-// shapes this runs 1.3-1.6x faster than im2col + OpenBLAS sgemm (bench/conv_kernels_bench).
+// shapes each kernel runs 1.3-1.65x faster than im2col + OpenBLAS sgemm (bench/conv_kernels_bench,
+// one thread, --im2col for the comparison).
 //
 // The contract is conv_kernels.hpp's; conv2d_forward & co. call these when packed_conv_supported(g).
 #pragma once
