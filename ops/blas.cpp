@@ -152,11 +152,16 @@ std::vector<TensorType> Gemm::make_types(std::span<const Var> in) const {
   if (!is_float(z.dtype)) throw OpError(fmt::format("needs float inputs, got {}", dtype_name(z.dtype)));
   if (x.shape[1] >= 0 && y.shape[0] >= 0 && x.shape[1] != y.shape[0])
     throw OpError(fmt::format("shapes {} and {} not aligned", x.shape_str(), y.shape_str()));
-  TensorType out = z;
-  if (out.shape[0] < 0 && !out.bcast[0]) out.shape[0] = x.shape[0];
-  if (out.shape[1] < 0 && !out.bcast[1]) out.shape[1] = y.shape[1];
-  if (!out.shape_compatible(TensorType(z.dtype, Dims{x.shape[0], y.shape[1]}, {false, false})))
-    throw OpError(fmt::format("Z has shape {} but dot(X, Y) has ({}, {})", z.shape_str(), x.shape[0], y.shape[1]));
+  // dot(X, Y)'s type; Z may broadcast over it (a bias row or column), never the other way round.
+  const Dims dot_shape{x.shape[0], y.shape[1]};
+  const bool dot_bcast[2] = {x.bcast[0], y.bcast[1]};
+  TensorType out(z.dtype, dot_shape, {z.bcast[0] && dot_bcast[0], z.bcast[1] && dot_bcast[1]});
+  for (int d = 0; d < 2; ++d) {
+    if (z.bcast[d]) continue;
+    if (z.shape[d] >= 0 && dot_shape[d] >= 0 && z.shape[d] != dot_shape[d])
+      throw OpError(fmt::format("Z has shape {} but dot(X, Y) has ({}, {})", z.shape_str(), x.shape[0], y.shape[1]));
+    if (out.shape[d] < 0) out.shape[d] = z.shape[d];
+  }
   return {out};
 }
 

@@ -1,5 +1,9 @@
-// BLAS specializations (Theano's tensor/blas.py GemmOptimizer, reduced to the SGD step's form).
+// BLAS specializations (Theano's tensor/blas.py GemmOptimizer, reduced to the SGD step's form and a
+// bias added to a matrix product).
 #include "ops/blas.hpp"
+#include "ops/composite.hpp"
+#include "ops/nnet.hpp"
+#include "ops/nnet_fused.hpp"
 #include "ops/graph_math.hpp"
 #include "ops/rewrite_util.hpp"
 #include "ops/rewrites.hpp"
@@ -15,7 +19,33 @@ bool only_reader(const FunctionGraph& fg, const Var& v, const Apply* reader) {
   return c.size() == 1 && c[0].first == reader;
 }
 
-// Z - a * dot(X, Y) -> Gemm(Z, -a, X, Y, 1)   (also Z + a * dot(X, Y), Z +- dot(X, Y), a scalar)
+// Whether a reader of v would take a broadcast bias add of its own accord: an elementwise op (fusion
+// folds the add into that op's loop, e.g. tanh(dot(x, W) + b)) or a softmax (the tutorials' output
+// layer, whose cost the stabilize phase already fuses with its bias).
+bool bias_add_folded_by_reader(const FunctionGraph& fg, const Var& v) {
+  for (const auto& [reader, _] : fg.clients(v)) {
+    if (!reader) continue;
+    const Op* op = reader->op.get();
+    if (dynamic_cast<const Elemwise*>(op) || dynamic_cast<const Composite*>(op) || dynamic_cast<const Softmax*>(op) ||
+        dynamic_cast<const LogSoftmax*>(op))
+      return true;
+  }
+  return false;
+}
+
+// Z of type t, or a bias that broadcasts over t's rows or columns (Gemm copies it into its output).
+bool fits_as_z(const TensorType& z, const TensorType& t, bool& is_bias) {
+  is_bias = !z.same_as(t);
+  if (!is_bias) return true;
+  if (z.ndim() != 2 || z.dtype != t.dtype) return false;
+  for (int d = 0; d < 2; ++d)
+    if (!z.bcast[d] && (z.bcast[d] != t.bcast[d] || z.shape[d] != t.shape[d])) return false;
+  return true;
+}
+
+// Z - a * dot(X, Y) -> Gemm(Z, -a, X, Y, 1)   (also Z + a * dot(X, Y), Z +- dot(X, Y), a scalar), and
+// dot(X, Y) + b -> Gemm(b, 1, X, Y, 1) for a bias b broadcast over the rows or columns, unless a
+// reader takes the add anyway (bias_add_folded_by_reader).
 Replacement gemm_of(Apply& node, const FunctionGraph& fg) {
   bool sub = is_elemwise(node, ScalarKind::Sub);
   if (!sub && !is_elemwise(node, ScalarKind::Add)) return std::nullopt;
@@ -23,7 +53,9 @@ Replacement gemm_of(Apply& node, const FunctionGraph& fg) {
   if (t.ndim() != 2 || !is_float(t.dtype)) return std::nullopt;
   for (int k : sub ? std::vector<int>{1} : std::vector<int>{1, 0}) {
     const Var &z = node.inputs[size_t(1 - k)], &m = node.inputs[size_t(k)];
-    if (!z.type().same_as(t)) continue;
+    bool bias = false;
+    if (!fits_as_z(z.type(), t, bias)) continue;
+    if (bias && bias_add_folded_by_reader(fg, output_of(apply_ptr(&node), 0))) return std::nullopt;
     // m = dot, or m = a * dot with a scalar a; the dot (and the product) are read only here.
     Var d = m;
     std::optional<Var> a;

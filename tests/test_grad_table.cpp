@@ -185,6 +185,9 @@ const std::vector<Sample>& samples() {
                  [](V x) { return ops::crossentropy_softmax_1hot_dx(x[0], x[1], ivec({4, 0, 2})); }, {U(Dims{3}), U(m, 0.1, 0.9)}});
     s.push_back({"Gemm: beta * Z + alpha * dot(X, Y)", [](V x) { return ops::gemm_no_inplace(x[0], x[1], x[2], x[3], x[4]); },
                  {U(Dims{3, 7}), U(Dims{}), U(m), U(Dims{5, 7}), U(Dims{})}});
+    s.push_back({"Gemm with a bias row as Z (dot + bias)",
+                 [](V x) { return ops::gemm_no_inplace(x[0].dimshuffle({'x', 0}), x[1], x[2], x[3], x[4]); },
+                 {U(Dims{7}), U(Dims{}), U(m), U(Dims{5, 7}), U(Dims{})}});
     // ---- conv2d and pool_2d, their gradients' gradients included ----
     namespace nn = T::nnet;
     namespace pool = T::signal::pool;

@@ -695,12 +695,56 @@ TEST_CASE("specialize: the SGD step W - lr * dot(a.T, g) becomes Gemm", "[rewrit
   CHECK(r->ctx.applied["local_gemm"] == 3);
 }
 
-TEST_CASE("specialize leaves a dot that is read twice, and a broadcasting Z, alone", "[rewrite][specialize]") {
+TEST_CASE("specialize: dot(a, g) + b with a bias row or column becomes Gemm with the bias as Z", "[rewrite][specialize]") {
+  Var a = T::dmatrix("a"), g = T::dmatrix("g");
+  Var row = T::tensor(DType::Float64, {true, false}, "row"), col = T::tensor(DType::Float64, {false, true}, "col");
+  R::LocalPhase p = phase_of({&RW::local_gemm});
+  auto r = rewritten({a, g, row, col}, {T::dot(a, g) + row, col - T::dot(a, g), T::sum(T::dot(a, g) + row)}, p);
+  check_golden(r->after, "Gemm{no_inplace} [id A] ''   \n"
+               " |row [id B]\n"
+               " |TensorConstant{1.0} [id C]\n"
+               " |a [id D]\n"
+               " |g [id E]\n"
+               " |TensorConstant{1.0} [id F]\n"
+               "Gemm{no_inplace} [id G] ''   \n"
+               " |col [id H]\n"
+               " |TensorConstant{-1.0} [id I]\n"
+               " |a [id D]\n"
+               " |g [id E]\n"
+               " |TensorConstant{1.0} [id J]\n"
+               "Sum{axis=[0, 1], acc_dtype=float64} [id K] ''   \n"
+               " |Gemm{no_inplace} [id L] ''   \n"
+               "   |row [id B]\n"
+               "   |TensorConstant{1.0} [id M]\n"
+               "   |a [id D]\n"
+               "   |g [id E]\n"
+               "   |TensorConstant{1.0} [id N]\n",
+               "gemm_bias_after");
+  CHECK(r->ctx.applied["local_gemm"] == 3);
+
+  // Gemm broadcasts the bias itself: the same values as the dot and the add, on odd shapes.
+  numpy::RandomState rng(7);
+  std::vector<NDArray> args{random(rng, DType::Float64, {5, 3}, -1, 1), random(rng, DType::Float64, {3, 7}, -1, 1),
+                            random(rng, DType::Float64, {1, 7}, -1, 1), random(rng, DType::Float64, {5, 1}, -1, 1)};
+  std::vector<Arg> call(args.begin(), args.end());
+  for (const Var& out : {T::dot(a, g) + row, col - T::dot(a, g)}) {
+    Function with = theano::function({a, g, row, col}, out, {.on_unused_input = "ignore"});
+    Function without = theano::function({a, g, row, col}, out, {.on_unused_input = "ignore", .optimizer_excluding = {"local_gemm"}});
+    REQUIRE(count_op(with, "Gemm{no_inplace}") == 1);
+    REQUIRE(count_op(without, "Gemm{no_inplace}") == 0);
+    check_close(with.call(call).array(0), values(without.call(call).array(0)), 1e-14, 1e-14);
+  }
+}
+
+TEST_CASE("specialize leaves a dot that is read twice, and a bias add an elementwise op or a softmax reads, alone",
+          "[rewrite][specialize]") {
+  // Fusion folds the bias add into tanh's loop for free, and the tutorials' softmax(dot + b) keeps its
+  // add (its cost becomes CrossentropySoftmaxArgmax1HotWithBias(dot, b, y) in stabilize).
   SharedVariable W = theano::shared(NDArray::zeros(DType::Float64, {3, 2}), "W");
   Var a = T::dmatrix("a"), g = T::dmatrix("g"), row = T::tensor(DType::Float64, {true, false}, "row");
   Var d = T::dot(a.T(), g);
   R::LocalPhase p = phase_of({&RW::local_gemm});
-  auto r = rewritten({a, g, row}, {W - 0.1 * d, T::sum(d), row - T::dot(a, g)}, p);
+  auto r = rewritten({a, g, row}, {W - 0.1 * d, T::sum(d), T::tanh(T::dot(a, g) + row), T::nnet::softmax(T::dot(a, g) + row)}, p);
   CHECK(r->after == r->before);
 }
 
