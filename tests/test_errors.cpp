@@ -7,10 +7,12 @@
 #include <fstream>
 
 #include "../examples/tutorial_flags.hpp"
+#include "test_files.hpp"
 #include "test_util.hpp"
 
 using namespace theano;
 using namespace test_util;
+using namespace test_files;
 namespace fs = std::filesystem;
 namespace T = theano::tensor;
 namespace pool = T::signal::pool;
@@ -42,33 +44,6 @@ void expect_text(const std::string& want, const std::string& msg) {
 // The call-time suffix the executor adds to a kernel's error.
 std::string in_call(const std::string& op, int line, const std::string& inputs, const std::string& fn = "<unnamed>") {
   return fmt::format(" (in {} created at {}; inputs: {}; function '{}': no update was applied)", op, at(line), inputs, fn);
-}
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("theano_errors_test_" + std::to_string(getpid()));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f.write(bytes.data(), std::streamsize(bytes.size()));
-}
-std::string gzip(const std::string& in) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, uLong(in.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = uInt(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = uInt(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
 }
 
 const std::string kConv = "AbstractConv2d{border_mode='valid', subsample=(1, 1), filter_flip=True, filter_dilation=(1, 1)}";

@@ -19,37 +19,15 @@
 #include "theano/checkpoint.hpp"
 #include "theano/io.hpp"
 #include "theano/shared.hpp"
+#include "test_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace theano;
+using namespace test_files;
 
 namespace {
 
 const fs::path kDir = THEANO_CPP_FUZZ_REGRESSIONS_DIR;
-
-std::string read_bytes(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const fs::path& p, const std::string& bytes) {
-  std::ofstream f(p, std::ios::binary);
-  f.write(bytes.data(), std::streamsize(bytes.size()));
-}
-
-std::string gzip(const std::string& in) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, uLong(in.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = uInt(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = uInt(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 // One way a target reads its input: the file content to write, and the reader to run on it.
 struct Reading {
@@ -90,10 +68,10 @@ void check_target(const std::string& target) {
   const fs::path tmp = fs::temp_directory_path() / ("theano_fuzz_regression_" + std::to_string(getpid()));
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
-    const std::string input = read_bytes(entry.path());
+    const std::string input = read_file(entry.path());
     for (const Reading& r : targets().at(target)) {
       INFO(entry.path().string() << ": " << r.what);
-      write_bytes(tmp, r.content(input));
+      write_file(tmp, r.content(input));
       std::string error;
       try {
         r.read(tmp.string());
