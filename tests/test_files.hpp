@@ -52,4 +52,17 @@ inline std::string gzip(const std::string& in) {
   return out;
 }
 
+// CHECKs a golden text. On a mismatch the actual text goes to <tmp>/<dir>/<name>.actual, to be read
+// through before it replaces the golden one.
+inline void check_golden_text(const std::string& dir, const std::string& actual, const std::string& expected,
+                              const std::string& name) {
+  if (actual != expected) {
+    std::filesystem::path d = std::filesystem::temp_directory_path() / dir;
+    std::filesystem::create_directories(d);
+    write_file(d / (name + ".actual"), actual);
+    UNSCOPED_INFO("actual text written to " << (d / (name + ".actual")).string());
+  }
+  CHECK(actual == expected);
+}
+
 }  // namespace test_files

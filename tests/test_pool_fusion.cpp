@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "test_files.hpp"
 #include "test_util.hpp"
 #include "theano/conv_pool.hpp"
 
@@ -23,13 +24,7 @@ namespace {
 const std::vector<std::string> kPoolRewrites{"local_max_pool_bias_activation", "local_max_pool_grad_recompute"};
 
 void check_golden(const std::string& actual, const std::string& expected, const std::string& name) {
-  if (actual != expected) {
-    fs::path d = fs::temp_directory_path() / "theano_rewrite_tests";
-    fs::create_directories(d);
-    std::ofstream(d / (name + ".actual")) << actual;
-    UNSCOPED_INFO("actual text written to " << (d / (name + ".actual")).string());
-  }
-  CHECK(actual == expected);
+  test_files::check_golden_text("theano_rewrite_tests", actual, expected, name);
 }
 
 Function compile(const std::vector<Var>& in, const std::vector<Var>& out, bool pool_rewrites) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_files.hpp"
 #include "test_util.hpp"
 
 using namespace theano;
@@ -24,11 +25,7 @@ fs::path tmp_dir() {
 }
 
 void check_golden(const std::string& actual, const std::string& expected, const std::string& name) {
-  if (actual != expected) {
-    std::ofstream(tmp_dir() / (name + ".actual")) << actual;
-    UNSCOPED_INFO("actual text written to " << (tmp_dir() / (name + ".actual")).string());
-  }
-  CHECK(actual == expected);
+  test_files::check_golden_text("theano_printing_tests", actual, expected, name);
 }
 
 bool dot_installed() { return std::system("command -v dot > /dev/null 2>&1") == 0; }

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "lenet_fixture.hpp"
+#include "test_files.hpp"
 #include "test_util.hpp"
 
 using namespace theano;
@@ -22,11 +23,7 @@ fs::path tmp_dir() {
 }
 
 void check_golden(const std::string& actual, const std::string& expected, const std::string& name) {
-  if (actual != expected) {
-    std::ofstream(tmp_dir() / (name + ".actual")) << actual;
-    UNSCOPED_INFO("actual text written to " << (tmp_dir() / (name + ".actual")).string());
-  }
-  CHECK(actual == expected);
+  test_files::check_golden_text("theano_printing_tests", actual, expected, name);
 }
 
 size_t count(const std::string& s, const std::string& what) {

@@ -17,6 +17,7 @@
 #include "ops/shape_math.hpp"
 #include "ops/subtensor.hpp"
 #include "runtime/pipeline.hpp"
+#include "test_files.hpp"
 #include "test_util.hpp"
 
 using namespace theano;
@@ -30,13 +31,7 @@ namespace fs = std::filesystem;
 namespace {
 
 void check_golden(const std::string& actual, const std::string& expected, const std::string& name) {
-  if (actual != expected) {
-    fs::path d = fs::temp_directory_path() / "theano_rewrite_tests";
-    fs::create_directories(d);
-    std::ofstream(d / (name + ".actual")) << actual;
-    UNSCOPED_INFO("actual text written to " << (d / (name + ".actual")).string());
-  }
-  CHECK(actual == expected);
+  test_files::check_golden_text("theano_rewrite_tests", actual, expected, name);
 }
 
 // A pass over a fresh FunctionGraph of `outputs`, verified after it ran.
