@@ -2,15 +2,12 @@
 # 2x2 -> +b -> tanh, twice; tanh hidden layer of 500; softmax; NLL), batch 500, SGD lr 0.1.
 # Prints torch_lenet_step_ms (median of 15 steps) and torch_lenet_epoch_s (median of 5 epochs of
 # 100 train steps + 20 validation batches) and torch_lenet_peak_rss_mb.
-import os
-import resource
-import statistics
-import time
-
 import torch
 import torch.nn.functional as F
 
-torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "2")))
+from torch_util import median_time, peak_rss_mb, use_bench_threads
+
+use_bench_threads()
 torch.manual_seed(1)
 batch_size, n_train, n_valid, lr = 500, 50000, 10000, 0.1
 train_x = torch.rand(n_train, 784)
@@ -61,16 +58,6 @@ def validate_model(i):
         return (p.argmax(1) != valid_y[i * batch_size:(i + 1) * batch_size]).double().mean().item()
 
 
-def median_time(runs, f):
-    f()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 calls = [0]
 
 
@@ -88,4 +75,4 @@ def one_epoch():
 
 print("torch_lenet_step_ms=%.6g" % (median_time(15, one_step) * 1e3))
 print("torch_lenet_epoch_s=%.6g" % median_time(5, one_epoch))
-print("torch_lenet_peak_rss_mb=%.6g" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+print("torch_lenet_peak_rss_mb=%.6g" % (peak_rss_mb()))

@@ -6,7 +6,9 @@ import time
 
 import torch
 
-torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "2")))
+from torch_util import use_bench_threads
+
+use_bench_threads()
 batch_size, n_train, lr = 600, 50000, 0.13
 n_batches = n_train // batch_size
 g = torch.Generator().manual_seed(1234)

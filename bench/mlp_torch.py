@@ -2,14 +2,11 @@
 # L1 term times 0.00 and the L2 term times 0.0001, as the tutorial computes them), batch 20, SGD lr 0.01.
 # Prints torch_mlp_step_ms (median of 200 steps), torch_mlp_epoch_s (median of 5 epochs of 2,500
 # train steps) and torch_mlp_peak_rss_mb.
-import os
-import resource
-import statistics
-import time
-
 import torch
 
-torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "2")))
+from torch_util import median_time, peak_rss_mb, use_bench_threads
+
+use_bench_threads()
 torch.manual_seed(1)
 batch_size, n_train, n_hidden, lr, L1_reg, L2_reg = 20, 50000, 500, 0.01, 0.00, 0.0001
 n_batches = n_train // batch_size
@@ -40,16 +37,6 @@ def train_model(i):
     return cost.item()
 
 
-def median_time(runs, f):
-    f()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 calls = [0]
 
 
@@ -65,4 +52,4 @@ def one_epoch():
 
 print("torch_mlp_step_ms=%.6g" % (median_time(200, one_step) * 1e3))
 print("torch_mlp_epoch_s=%.6g" % median_time(5, one_epoch))
-print("torch_mlp_peak_rss_mb=%.6g" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+print("torch_mlp_peak_rss_mb=%.6g" % (peak_rss_mb()))
