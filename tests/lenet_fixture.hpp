@@ -73,4 +73,21 @@ struct LeNet {
   }
 };
 
+// The tutorial's four layers on symbolic x and labels y with nkerns 2, 3 and 20 hidden units: small
+// enough to train a few steps in several compiled variants and compare them bit for bit.
+struct TinyLeNet {
+  std::vector<SharedVariable> params;
+  Var cost, p_y_given_x, errors;
+};
+
+inline TinyLeNet tiny_lenet(const Var& x, const Var& y, int batch_size = 10) {
+  RandomState rng(23455);
+  LeNetConvPoolLayer layer0(rng, x.reshape({batch_size, 1, 28, 28}), {2, 1, 5, 5}, {batch_size, 1, 28, 28}, {2, 2});
+  LeNetConvPoolLayer layer1(rng, layer0.output, {3, 2, 5, 5}, {batch_size, 2, 12, 12}, {2, 2});
+  HiddenLayer layer2(rng, layer1.output.flatten(2), 3 * 4 * 4, 20, std::nullopt, std::nullopt, activation::tanh);
+  LogisticRegression layer3(layer2.output, 20, 10);
+  return {{layer3.W, layer3.b, layer2.W, layer2.b, layer1.W, layer1.b, layer0.W, layer0.b},
+          layer3.negative_log_likelihood(y), layer3.p_y_given_x, layer3.errors(y)};
+}
+
 }  // namespace test_lenet

@@ -249,13 +249,8 @@ TEST_CASE("sharing and in-place writes change no bit of LeNet's training", "[mem
   const int batch_size = 10;
   compare_bits(
       [](const Var& x, const Var& y) {
-        RandomState rng(23455);
-        LeNetConvPoolLayer layer0(rng, x.reshape({batch_size, 1, 28, 28}), {2, 1, 5, 5}, {batch_size, 1, 28, 28}, {2, 2});
-        LeNetConvPoolLayer layer1(rng, layer0.output, {3, 2, 5, 5}, {batch_size, 2, 12, 12}, {2, 2});
-        HiddenLayer layer2(rng, layer1.output.flatten(2), 3 * 4 * 4, 20, std::nullopt, std::nullopt, activation::tanh);
-        LogisticRegression layer3(layer2.output, 20, 10);
-        std::vector<SharedVariable> params{layer3.W, layer3.b, layer2.W, layer2.b, layer1.W, layer1.b, layer0.W, layer0.b};
-        return std::pair{params, std::pair{layer3.negative_log_likelihood(y), layer3.p_y_given_x}};
+        test_lenet::TinyLeNet m = test_lenet::tiny_lenet(x, y, batch_size);
+        return std::pair{m.params, std::pair{m.cost, m.p_y_given_x}};
       },
       28 * 28, batch_size, 0.1, /*gemm_updates=*/2);
 }

@@ -10,7 +10,7 @@
 #include <functional>
 #include <memory>
 
-#include "../examples/convolutional_mlp.hpp"
+#include "lenet_fixture.hpp"
 
 namespace {
 
@@ -121,14 +121,8 @@ TEST_CASE("rewrites keep the MLP's training, L1 and L2 terms included", "[rewrit
 namespace {
 // LeNet's layers as the tutorial builds them (nkerns 2, 3, batch 10).
 Model lenet(const Var& x, const Var& y) {
-  const int batch_size = 10;
-  RandomState rng(23455);
-  LeNetConvPoolLayer layer0(rng, x.reshape({batch_size, 1, 28, 28}), {2, 1, 5, 5}, {batch_size, 1, 28, 28}, {2, 2});
-  LeNetConvPoolLayer layer1(rng, layer0.output, {3, 2, 5, 5}, {batch_size, 2, 12, 12}, {2, 2});
-  HiddenLayer layer2(rng, layer1.output.flatten(2), 3 * 4 * 4, 20, std::nullopt, std::nullopt, activation::tanh);
-  LogisticRegression layer3(layer2.output, 20, 10);
-  std::vector<SharedVariable> params{layer3.W, layer3.b, layer2.W, layer2.b, layer1.W, layer1.b, layer0.W, layer0.b};
-  return Model{params, layer3.negative_log_likelihood(y), layer3.p_y_given_x, layer3.errors(y)};
+  test_lenet::TinyLeNet m = test_lenet::tiny_lenet(x, y);
+  return Model{m.params, m.cost, m.p_y_given_x, m.errors};
 }
 }  // namespace
 
