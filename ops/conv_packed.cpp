@@ -155,20 +155,15 @@ struct Tile {
     for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * ldc, t[r], sizeof(t[r]));
   }
   // One reduction step: a holds MR values, b one row of 8*NV.
-  inline void step(const float* a, const float* b) {
-    const float* runs[1] = {a};
-    step_runs<1>(runs, 0, 1, b);
-  }
-  // The same with the MR values in RUNS runs of MR / RUNS: a[run][x + i * stride] for i < MR / RUNS.
-  template <int RUNS>
-  inline void step_runs(const float* const* a, int64_t x, int64_t stride, const float* b) {
-    constexpr int len = MR / RUNS;
+  inline void step(const float* a, const float* b) { step_strided(a, 1, b); }
+  // The same with the MR values a[0], a[stride], ..., a[(MR - 1) * stride].
+  inline void step_strided(const float* a, int64_t stride, const float* b) {
     __m256 bv[NV];
 #pragma GCC unroll 2
     for (int v = 0; v < NV; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
 #pragma GCC unroll 12
     for (int r = 0; r < MR; ++r) {
-      __m256 a_r = _mm256_broadcast_ss(a[r / len] + x + (r % len) * stride);
+      __m256 a_r = _mm256_broadcast_ss(a + r * stride);
 #pragma GCC unroll 2
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_fmadd_ps(a_r, bv[v], acc[r][v]);
     }
@@ -294,16 +289,13 @@ int64_t even_spacing(const int32_t* offsets, int64_t n) {
 }
 
 // The tile's taps read the image at offsets[r] + pixel offset: MR streams along the output rows.
-// When each of the GROUPS runs of MR / GROUPS taps is evenly spaced in the image (a run = one filter
-// row, as with 5x5 filters and MR = 5) the values are broadcast straight from the image.
-template <int MR, int NV, int GROUPS = 1>
+// When the taps are evenly spaced in the image (a tile = one filter row, as with 5x5 filters and
+// MR = 5) the values are broadcast straight from the image.
+template <int MR, int NV>
 void grad_weights_tile(const Conv2dGeometry& g, const float* images, int64_t n, const int32_t* offsets, int64_t taps,
                        const float* dyt, float* dwt) {
-  constexpr int run = MR / GROUPS;
   const int64_t ho = g.out_h(), wo = g.out_w(), Kp = padded_filters(g), chw = g.channels * g.height * g.width;
-  int64_t stride = taps >= MR ? even_spacing(offsets, run) : 0;
-  for (int grp = 1; grp < GROUPS && stride != 0; ++grp)
-    if (even_spacing(offsets + grp * run, run) != stride) stride = 0;
+  const int64_t stride = taps >= MR ? even_spacing(offsets, MR) : 0;
   Tile<MR, NV> t;
   t.load(dwt, Kp);
   for (int64_t i = 0; i < n; ++i) {
@@ -312,9 +304,8 @@ void grad_weights_tile(const Conv2dGeometry& g, const float* images, int64_t n, 
       const float* b = dyt + (i * ho + y) * wo * Kp;
       const int64_t line = y * g.width;
       if (stride != 0) {
-        const float* a[GROUPS];
-        for (int grp = 0; grp < GROUPS; ++grp) a[grp] = img + offsets[grp * run] + line;
-        for (int64_t x = 0; x < wo; ++x) t.template step_runs<GROUPS>(a, x, stride, b + x * Kp);
+        const float* a = img + offsets[0] + line;
+        for (int64_t x = 0; x < wo; ++x) t.step_strided(a + x, stride, b + x * Kp);
         continue;
       }
       for (int64_t x = 0; x < wo; ++x) {
