@@ -5,7 +5,7 @@
 import torch
 import torch.nn.functional as F
 
-from torch_util import median_time, peak_rss_mb, use_bench_threads
+from torch_util import median_time, peak_rss_mb, sgd_step, use_bench_threads
 
 use_bench_threads()
 torch.manual_seed(1)
@@ -45,10 +45,7 @@ def train_model(i):
     p = forward(x)
     cost = -torch.log(p)[torch.arange(y.shape[0]), y].mean()
     cost.backward()
-    with torch.no_grad():
-        for p_ in params:
-            p_.sub_(lr * p_.grad)
-            p_.grad.zero_()
+    sgd_step(params, lr)
     return cost.item()
 
 

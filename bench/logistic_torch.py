@@ -6,7 +6,7 @@ import time
 
 import torch
 
-from torch_util import use_bench_threads
+from torch_util import sgd_step, use_bench_threads
 
 use_bench_threads()
 batch_size, n_train, lr = 600, 50000, 0.13
@@ -24,11 +24,7 @@ def train_model(i):
     p_y_given_x = torch.softmax(x @ W + b, dim=1)
     cost = -torch.log(p_y_given_x)[torch.arange(y.shape[0]), y].mean()
     cost.backward()
-    with torch.no_grad():
-        W.sub_(lr * W.grad)
-        b.sub_(lr * b.grad)
-        W.grad.zero_()
-        b.grad.zero_()
+    sgd_step([W, b], lr)
     return cost.item()
 
 

@@ -4,7 +4,7 @@
 # train steps) and torch_mlp_peak_rss_mb.
 import torch
 
-from torch_util import median_time, peak_rss_mb, use_bench_threads
+from torch_util import median_time, peak_rss_mb, sgd_step, use_bench_threads
 
 use_bench_threads()
 torch.manual_seed(1)
@@ -30,10 +30,7 @@ def train_model(i):
     L2_sqr = (W1 ** 2).sum() + (W2 ** 2).sum()
     cost = nll + L1_reg * L1 + L2_reg * L2_sqr
     cost.backward()
-    with torch.no_grad():
-        for p_ in params:
-            p_.sub_(lr * p_.grad)
-            p_.grad.zero_()
+    sgd_step(params, lr)
     return cost.item()
 
 

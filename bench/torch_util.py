@@ -1,4 +1,5 @@
-# Shared by the PyTorch peers of bench/run.sh: the thread setting, median timings and peak RSS.
+# Shared by the PyTorch peers of bench/run.sh: the thread setting, the tutorials' SGD step, median
+# timings and peak RSS.
 import os
 import resource
 import statistics
@@ -10,6 +11,14 @@ import torch
 def use_bench_threads():
     """Runs torch on BENCH_THREADS threads (bench/run.sh sets it; 2 by default)."""
     torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "2")))
+
+
+def sgd_step(params, lr):
+    """The tutorials' update p := p - lr * grad(p), after cost.backward()."""
+    with torch.no_grad():
+        for p in params:
+            p.sub_(lr * p.grad)
+            p.grad.zero_()
 
 
 def median_time(runs, f):

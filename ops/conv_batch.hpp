@@ -1,13 +1,26 @@
-// How the convolution kernels split a minibatch over the kernel thread pool: contiguous image ranges,
-// one per thread, fixed by the thread count alone, so results never depend on scheduling.
+// What the two families of convolution kernels (conv_kernels.cpp, conv_packed.cpp) share: how a
+// workspace is aligned, and how a minibatch is split over the kernel thread pool (contiguous image
+// ranges, one per thread, fixed by the thread count alone, so results never depend on scheduling).
 #pragma once
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
 #include "ops/conv_kernels.hpp"
 #include "runtime/thread_pool.hpp"
 
 namespace theano::kernels {
+
+// Workspace slices start on cache lines; the caller's workspace may have any alignment, so the
+// kernels ask for kWorkspaceAlign extra bytes and start at aligned_workspace().
+constexpr size_t kWorkspaceAlign = 64;
+
+inline size_t align_up(size_t n) { return (n + kWorkspaceAlign - 1) / kWorkspaceAlign * kWorkspaceAlign; }
+
+inline std::byte* aligned_workspace(void* workspace) {
+  auto base = reinterpret_cast<uintptr_t>(workspace);
+  return reinterpret_cast<std::byte*>((base + kWorkspaceAlign - 1) / kWorkspaceAlign * kWorkspaceAlign);
+}
 
 inline int64_t images_per_thread(const Conv2dGeometry& g, int n_threads) {
   int64_t t = std::max<int64_t>(1, n_threads);

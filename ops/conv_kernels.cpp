@@ -22,13 +22,11 @@
 namespace theano::kernels {
 namespace {
 
-constexpr size_t kAlign = 64;
 // Columns per gemm. Measured on LeNet (Zen 2, OpenBLAS 0.3.21): per-image gemms with 64-576
 // columns already run near BLAS peak, and bigger chunks only push the im2col buffer out of L1/L2
 // (2048 columns was ~15% slower). Chunking matters for tiny outputs, e.g. 4x4 maps late in a net.
 constexpr int64_t kTargetColumns = 128;
 
-size_t align_up(size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
 
 int64_t out_dim(int64_t size, int64_t pad, int64_t k, int64_t stride, int64_t dil) {
   int64_t span = (k - 1) * dil + 1;
@@ -68,8 +66,7 @@ struct ThreadBuffers {
 template <typename T>
 ThreadBuffers<T> thread_buffers(const Conv2dGeometry& g, void* workspace, int t) {
   Slices s = slice_sizes(g, sizeof(T));
-  auto base = reinterpret_cast<uintptr_t>(workspace);
-  auto* p = reinterpret_cast<std::byte*>((base + kAlign - 1) / kAlign * kAlign) + size_t(t) * s.total;
+  std::byte* p = aligned_workspace(workspace) + size_t(t) * s.total;
   return {reinterpret_cast<T*>(p), reinterpret_cast<T*>(p + s.col), reinterpret_cast<T*>(p + s.col + s.scratch)};
 }
 
@@ -218,7 +215,7 @@ void conv2d_check(const Conv2dGeometry& g) {
 }
 
 size_t conv2d_workspace_bytes(const Conv2dGeometry& g, size_t elem_size, int n_threads) {
-  size_t im2col = kAlign + slice_sizes(g, elem_size).total * size_t(std::max(1, n_threads));
+  size_t im2col = kWorkspaceAlign + slice_sizes(g, elem_size).total * size_t(std::max(1, n_threads));
   if (elem_size == sizeof(float) && packed_conv_supported(g))
     return std::max(im2col, packed_conv_workspace_bytes(g, n_threads));
   return im2col;

@@ -34,9 +34,7 @@ bool packed_conv_enabled() { return packed_enabled.load(std::memory_order_relaxe
 namespace {
 
 constexpr int64_t NR = 16;  // tile columns: two registers of 8 floats
-constexpr size_t kAlign = 64;
 
-size_t align_up(size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
 int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
 
 // 6 rows per tile unless 5 pads `rows` less (LeNet: 50 filters, 20 filters, 500 and 25 taps).
@@ -64,7 +62,7 @@ Workspace workspace_layout(const Conv2dGeometry& g, int n_threads) {
   const size_t forward = size_t(P * NR);
   const size_t weights = size_t(grad_weights_chunk(g) * hw * Kp + input_rows * Kp + P * (K % NR) * 8);
   w.per_thread = align_up(std::max(forward, weights) * sizeof(float));
-  w.total = kAlign + w.offsets + w.packed + w.per_thread * size_t(std::max(1, n_threads));
+  w.total = kWorkspaceAlign + w.offsets + w.packed + w.per_thread * size_t(std::max(1, n_threads));
   return w;
 }
 
@@ -79,8 +77,7 @@ struct Buffers {
 
 Buffers buffers(const Conv2dGeometry& g, void* workspace, int n_threads) {
   Workspace w = workspace_layout(g, n_threads);
-  auto base = reinterpret_cast<uintptr_t>(workspace);
-  auto* p = reinterpret_cast<std::byte*>((base + kAlign - 1) / kAlign * kAlign);
+  std::byte* p = aligned_workspace(workspace);
   auto* offsets = reinterpret_cast<int32_t*>(p);
   return {offsets, offsets + g.patch_size(), reinterpret_cast<float*>(p + w.offsets), p + w.offsets + w.packed,
           w.per_thread};
@@ -264,16 +261,16 @@ inline void transpose8(__m256 (&r)[8]) {
   }
 }
 
-// dyt[q][k] = dout[k][q] for the n images of a chunk, zero for k >= K (rows of Kp floats), in 8x8
-// register blocks (hw and Kp are multiples of 8).
+// dyt[q][k] = dout[k][q] for the n images of a chunk and the filters of the full 16-wide panels (rows
+// of Kp floats; the leftover filters go to grad_weights_dots), in 8x8 register blocks (hw is a
+// multiple of 8).
 void transpose_grad_output(const Conv2dGeometry& g, const float* dout, int64_t n, float* dyt) {
-  const int64_t K = g.filters, hw = g.out_h() * g.out_w(), Kp = padded_filters(g);
+  const int64_t K = g.filters, hw = g.out_h() * g.out_w(), Kp = padded_filters(g), full = K / NR * NR;
   for (int64_t i = 0; i < n; ++i, dout += K * hw, dyt += hw * Kp)
-    for (int64_t k0 = 0; k0 < Kp; k0 += 8)
+    for (int64_t k0 = 0; k0 < full; k0 += 8)
       for (int64_t q0 = 0; q0 < hw; q0 += 8) {
         __m256 r[8];
-        for (int64_t k = 0; k < 8; ++k)
-          r[k] = k0 + k < K ? _mm256_loadu_ps(dout + (k0 + k) * hw + q0) : _mm256_setzero_ps();
+        for (int64_t k = 0; k < 8; ++k) r[k] = _mm256_loadu_ps(dout + (k0 + k) * hw + q0);
         transpose8(r);
         for (int64_t q = 0; q < 8; ++q) _mm256_storeu_ps(dyt + (q0 + q) * Kp + k0, r[q]);
       }
