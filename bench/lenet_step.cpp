@@ -8,8 +8,8 @@
 #include "../examples/convolutional_mlp.hpp"
 #include "bench_util.hpp"
 #include "ops/conv_packed.hpp"
-#include "runtime/blas_time.hpp"
-#include "runtime/thread_pool.hpp"
+#include "core/blas_time.hpp"
+#include "core/thread_pool.hpp"
 
 int main(int argc, char** argv) {
   // --profile: print train_model's profile; --steps-only: skip the epochs.

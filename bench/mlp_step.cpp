@@ -3,7 +3,7 @@
 // median of 200 steps and the median of 5 epochs (2,500 train calls each).
 #include "../examples/mlp.hpp"
 #include "bench_util.hpp"
-#include "runtime/thread_pool.hpp"
+#include "core/thread_pool.hpp"
 
 int main() {
   const int batch_size = 20, n_train = 50000, n_batches = n_train / batch_size, n_hidden = 500;

@@ -5,7 +5,7 @@
 # 200 runs; epochs: 5 runs). Prints name=value lines and, for each model, the speedup = PyTorch time /
 # our time (above 1: ours faster). --json FILE also writes every figure as one flat JSON object.
 #
-# Our default setting is the kernel thread pool with single-threaded OpenBLAS (runtime/thread_pool.hpp);
+# Our default setting is the kernel thread pool with single-threaded OpenBLAS (core/thread_pool.hpp);
 # LeNet's step is also measured the other way round (THEANO_FLAGS=threads=1, OpenBLAS threads = all
 # cores) and reported as lenet_step_ms_blas_threads.
 set -euo pipefail

@@ -1,7 +1,7 @@
-# Install rules, the CMake package config, the pkg-config file and CPack (.deb) for libtheano.
-# Layout under the prefix: lib/libtheano.a, lib/cmake/TheanoCpp/, lib/pkgconfig/theano-cpp.pc and
-# include/theano/ holding the source tree's headers at their source paths (frontend/theano/,
-# graph/, runtime/, ops/). The headers include each other by those paths ("graph/var.hpp"), so a
+# Install rules, the CMake package config, the pkg-config file and CPack (.deb) for the library.
+# Layout under the prefix: lib/libtheano_<layer>.a (one static library per layer, cmake/Layers.cmake),
+# lib/cmake/TheanoCpp/, lib/pkgconfig/theano-cpp.pc and include/theano/ holding the source tree's
+# headers at their source paths (frontend/theano/, core/, graph/, ops/, runtime/). The headers include each other by those paths ("graph/var.hpp"), so a
 # consumer's include path is the source tree's, moved under include/theano: include/theano and
 # include/theano/frontend. The target and the .pc file both give exactly that, so
 # `#include <theano/theano.hpp>` works as in the examples.
@@ -12,18 +12,25 @@ set(THEANO_CPP_INCLUDE_SUBDIR ${CMAKE_INSTALL_INCLUDEDIR}/theano)
 set(THEANO_CPP_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/TheanoCpp)
 
 # The library's users compile C++20 too; installed consumers see the relocated include dirs.
-target_compile_features(theano PUBLIC cxx_std_20)
+target_compile_features(theano_core PUBLIC cxx_std_20)
 target_include_directories(theano INTERFACE
   $<INSTALL_INTERFACE:${THEANO_CPP_INCLUDE_SUBDIR}>
   $<INSTALL_INTERFACE:${THEANO_CPP_INCLUDE_SUBDIR}/frontend>)
 set_target_properties(theano PROPERTIES EXPORT_NAME theano)
 
-install(TARGETS theano EXPORT TheanoCppTargets
+set(layer_targets "")
+foreach(layer ${THEANO_CPP_LAYERS})
+  list(APPEND layer_targets theano_${layer})
+endforeach()
+install(TARGETS theano ${layer_targets} EXPORT TheanoCppTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${THEANO_CPP_INCLUDE_SUBDIR} ${THEANO_CPP_INCLUDE_SUBDIR}/frontend)
-# Every header of the four folders, not only those theano.hpp reaches today: a header added
-# later is installed without touching this file.
-foreach(dir frontend/theano graph runtime ops)
+# Every header of the layers, not only those theano.hpp reaches today: a header added later is
+# installed without touching this file.
+# (frontend/ itself holds only the library's own .cpp and private headers besides theano/.)
+set(header_dirs ${THEANO_CPP_LAYERS})
+list(REMOVE_ITEM header_dirs frontend)
+foreach(dir frontend/theano ${header_dirs})
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/ DESTINATION ${THEANO_CPP_INCLUDE_SUBDIR}/${dir}
     FILES_MATCHING PATTERN "*.hpp" PATTERN "*.def")
 endforeach()
@@ -39,6 +46,11 @@ install(FILES ${PROJECT_BINARY_DIR}/TheanoCppConfig.cmake ${PROJECT_BINARY_DIR}/
 # prefix works too. A static library lists its dependencies in Libs (not Libs.private), so that
 # `pkg-config --libs theano-cpp` alone links.
 file(RELATIVE_PATH THEANO_CPP_PC_TO_PREFIX /p/${CMAKE_INSTALL_LIBDIR}/pkgconfig /p)
+# The layers' libraries, highest first, as a static link needs them.
+set(THEANO_CPP_PC_LIBS "")
+foreach(layer ${THEANO_CPP_LAYERS})
+  set(THEANO_CPP_PC_LIBS "-ltheano_${layer} ${THEANO_CPP_PC_LIBS}")
+endforeach()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/theano-cpp.pc.in ${PROJECT_BINARY_DIR}/theano-cpp.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/theano-cpp.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "runtime/shared.hpp"
+#include "core/shared_storage.hpp"
 
 namespace theano {
 

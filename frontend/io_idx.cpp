@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "io_file.hpp"
-#include "theano/io.hpp"
+#include "frontend/theano/io.hpp"
 
 namespace theano::io {
 namespace {

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "theano/io.hpp"
+#include "frontend/theano/io.hpp"
 
 namespace theano::io {
 namespace fs = std::filesystem;

@@ -14,7 +14,7 @@
 #include <unordered_map>
 
 #include "io_file.hpp"
-#include "theano/io.hpp"
+#include "frontend/theano/io.hpp"
 
 namespace theano::io {
 namespace {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "theano/numpy.hpp"
+#include "frontend/theano/numpy.hpp"
 
 namespace theano::numpy {
 

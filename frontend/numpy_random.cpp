@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "theano/numpy.hpp"
+#include "frontend/theano/numpy.hpp"
 
 // numpy computes low + range * u with a separate multiply and add; with -march=native GCC would
 // fuse them into an FMA (its C++ default is -ffp-contract=fast) and change the last bit.

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "frontend/theano/shared.hpp"
-#include "runtime/shared.hpp"
+#include "core/shared_storage.hpp"
 
 namespace theano {
 

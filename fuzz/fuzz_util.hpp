@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/ndarray.hpp"
+#include "core/ndarray.hpp"
 
 namespace fuzz {
 

@@ -11,12 +11,12 @@ namespace {
 // Depth-first walk over the applies behind `outputs`, inputs before users. A back edge (input `i` of
 // `a` produced by an apply still on the stack) is handed to on_cycle, which must cut it or throw.
 template <typename OnCycle>
-std::vector<Apply*> walk_inputs_first(const std::vector<Var>& outputs, OnCycle on_cycle) {
+std::vector<Apply*> walk_inputs_first(const std::vector<Variable>& outputs, OnCycle on_cycle) {
   std::vector<Apply*> order;
   enum : uint8_t { kNew, kEntered, kDone };
   PtrMap<uint8_t> state(1024);
   std::vector<std::pair<Apply*, size_t>> stack;  // apply, next input to visit
-  for (const Var& out : outputs) {
+  for (const Variable& out : outputs) {
     Apply* root = out.owner();
     if (!root || state[root] == kDone) continue;
     stack.push_back({root, 0});
@@ -46,38 +46,38 @@ std::vector<Apply*> walk_inputs_first(const std::vector<Var>& outputs, OnCycle o
 }
 }  // namespace
 
-std::vector<Apply*> toposort(const std::vector<Var>& outputs) {
+std::vector<Apply*> toposort(const std::vector<Variable>& outputs) {
   return walk_inputs_first(outputs, [](Apply*, size_t) -> void { throw std::logic_error("toposort: the graph has a cycle"); });
 }
 
-std::vector<Var> graph_leaves(const std::vector<Var>& outputs) {
-  std::vector<Var> leaves;
+std::vector<Variable> graph_leaves(const std::vector<Variable>& outputs) {
+  std::vector<Variable> leaves;
   PtrMap<bool> seen(64);
-  auto visit = [&](const Var& v) {
+  auto visit = [&](const Variable& v) {
     if (v.owner() || !seen.insert(v.node(), true)) return;
     leaves.push_back(v);
   };
-  for (const Var& o : outputs) visit(o);
+  for (const Variable& o : outputs) visit(o);
   for (Apply* a : toposort(outputs))
-    for (const Var& v : a->inputs) visit(v);
+    for (const Variable& v : a->inputs) visit(v);
   return leaves;
 }
 
 namespace {
-bool depends_on(const Var& root, const std::unordered_set<VarNode*>& keys) {
+bool depends_on(const Variable& root, const std::unordered_set<VarNode*>& keys) {
   if (keys.count(root.node())) return true;
   for (Apply* a : toposort({root}))
-    for (const Var& v : a->inputs)
+    for (const Variable& v : a->inputs)
       if (keys.count(v.node())) return true;
   return false;
 }
 }  // namespace
 
-FunctionGraph::FunctionGraph(std::vector<Var> inputs, std::vector<Var> outputs, const std::vector<std::pair<Var, Var>>& givens)
+FunctionGraph::FunctionGraph(std::vector<Variable> inputs, std::vector<Variable> outputs, const std::vector<std::pair<Variable, Variable>>& givens)
     : inputs_(std::move(inputs)) {
-  std::unordered_map<VarNode*, Var> memo;
+  std::unordered_map<VarNode*, Variable> memo;
   std::unordered_set<VarNode*> input_set, keys;
-  for (const Var& v : inputs_) input_set.insert(v.node());
+  for (const Variable& v : inputs_) input_set.insert(v.node());
   for (const auto& [key, value] : givens) {
     if (!key.defined() || !value.defined()) throw std::invalid_argument("givens: a pair holds an undefined Var");
     if (input_set.count(key.node()))
@@ -104,15 +104,15 @@ FunctionGraph::FunctionGraph(std::vector<Var> inputs, std::vector<Var> outputs, 
                                            key.describe()));
   // Clone every apply so that this graph can be rewritten privately: first the givens' values, then
   // the outputs, whose graphs read the cloned values in place of the keys.
-  auto cloned = [&](const Var& v) -> Var {
+  auto cloned = [&](const Variable& v) -> Variable {
     auto it = memo.find(v.node());
     return it == memo.end() ? v : it->second;
   };
-  auto clone_graph = [&](const std::vector<Var>& roots) {
+  auto clone_graph = [&](const std::vector<Variable>& roots) {
     for (Apply* a : theano::toposort(roots)) {
       if (memo.count(a->outputs[0].get())) continue;  // already cloned
-      std::vector<Var> ins;
-      for (const Var& v : a->inputs) ins.push_back(cloned(v));
+      std::vector<Variable> ins;
+      for (const Variable& v : a->inputs) ins.push_back(cloned(v));
       SiteScope site(a->site);
       auto outs = make_apply(a->op, std::move(ins));
       Apply* na = outs[0].owner();
@@ -124,12 +124,12 @@ FunctionGraph::FunctionGraph(std::vector<Var> inputs, std::vector<Var> outputs, 
       }
     }
   };
-  std::vector<Var> values;
+  std::vector<Variable> values;
   for (const auto& [key, value] : givens) values.push_back(value);
   clone_graph(values);
   for (const auto& [key, value] : givens) memo[key.node()] = cloned(value);
   clone_graph(outputs);
-  for (const Var& o : outputs) outputs_.push_back(cloned(o));
+  for (const Variable& o : outputs) outputs_.push_back(cloned(o));
   for (Apply* a : theano::toposort(outputs_)) import_apply(a);
   output_pos_.assign(outputs_.size(), 0);
   for (size_t k = 0; k < outputs_.size(); ++k) add_client(outputs_[k].node(), {nullptr, int(k)});
@@ -139,12 +139,12 @@ FunctionGraph::FunctionGraph(std::vector<Var> inputs, std::vector<Var> outputs, 
 // applies on it would own each other through their inputs and never be freed: cut each back edge.
 FunctionGraph::~FunctionGraph() {
   walk_inputs_first(outputs_, [](Apply* a, size_t i) {
-    Var& in = a->inputs[i];
+    Variable& in = a->inputs[i];
     in = make_input(in.type(), in.name());
   });
 }
 
-const std::vector<FunctionGraph::Client>& FunctionGraph::clients(const Var& v) const {
+const std::vector<FunctionGraph::Client>& FunctionGraph::clients(const Variable& v) const {
   static const std::vector<Client> none;
   auto it = clients_.find(v.node());
   return it == clients_.end() ? none : it->second;
@@ -197,12 +197,12 @@ void FunctionGraph::prune(Apply* a) {
     dead.push_back(std::move(it->second.keep));
     for (size_t i = 0; i < x->inputs.size(); ++i) remove_client(x->inputs[i].node(), {x, int(i)});
     applies_.erase(it);
-    for (const Var& in : x->inputs)
+    for (const Variable& in : x->inputs)
       if (Apply* p = in.owner(); p && applies_.count(p) && !has_clients(p)) work.push_back(p);
   }
 }
 
-void FunctionGraph::replace(const Var& old, const Var& replacement) {
+void FunctionGraph::replace(const Variable& old, const Variable& replacement) {
   if (!old.type().same_as(replacement.type()))
     throw std::logic_error(fmt::format("replace: type {} differs from {}", replacement.type().str(), old.type().str()));
   imported_.clear();
@@ -218,7 +218,7 @@ void FunctionGraph::replace(const Var& old, const Var& replacement) {
   while (!stack.empty()) {
     auto& [a, next] = stack.back();
     if (next < a->inputs.size()) {
-      const Var& in = a->inputs[next++];
+      const Variable& in = a->inputs[next++];
       if (in == old) throw std::logic_error(fmt::format("replace: the replacement of {} reads it (a cycle)", old.describe()));
       Apply* p = in.owner();
       if (p && !applies_.count(p) && seen.insert(p).second) stack.push_back({p, 0});

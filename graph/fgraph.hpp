@@ -14,9 +14,9 @@
 namespace theano {
 
 // Applies reachable from `outputs`, inputs before users, deterministic order. Iterative DFS.
-std::vector<Apply*> toposort(const std::vector<Var>& outputs);
+std::vector<Apply*> toposort(const std::vector<Variable>& outputs);
 // Every leaf (input, constant, shared) reachable from `outputs`, in first-visit order.
-std::vector<Var> graph_leaves(const std::vector<Var>& outputs);
+std::vector<Variable> graph_leaves(const std::vector<Variable>& outputs);
 
 class FunctionGraph {
  public:
@@ -25,16 +25,16 @@ class FunctionGraph {
 
   // Clones the graph of `outputs`, substituting each givens key by its value (Theano's rules: an
   // explicit input may not be replaced; types must agree; values may not depend on keys).
-  FunctionGraph(std::vector<Var> inputs, std::vector<Var> outputs, const std::vector<std::pair<Var, Var>>& givens = {});
+  FunctionGraph(std::vector<Variable> inputs, std::vector<Variable> outputs, const std::vector<std::pair<Variable, Variable>>& givens = {});
   ~FunctionGraph();
   FunctionGraph(const FunctionGraph&) = delete;
   FunctionGraph& operator=(const FunctionGraph&) = delete;
 
-  const std::vector<Var>& inputs() const { return inputs_; }
-  const std::vector<Var>& outputs() const { return outputs_; }
+  const std::vector<Variable>& inputs() const { return inputs_; }
+  const std::vector<Variable>& outputs() const { return outputs_; }
   std::vector<Apply*> toposort() const { return theano::toposort(outputs_); }
   // The readers of v, in the order they started reading it (removals move the last reader into the gap).
-  const std::vector<Client>& clients(const Var& v) const;
+  const std::vector<Client>& clients(const Variable& v) const;
   bool contains(const Apply* a) const { return applies_.count(a) != 0; }
   size_t n_applies() const { return applies_.size(); }
 
@@ -42,7 +42,7 @@ class FunctionGraph {
   // otherwise, graph unchanged). Applies of `replacement` not yet in the graph are brought in; applies
   // left without readers are removed. A replacement whose new applies read `old` is refused (a cycle);
   // a cycle closed through applies already in the graph is reported by the next toposort().
-  void replace(const Var& old, const Var& replacement);
+  void replace(const Variable& old, const Variable& replacement);
   // Checks the clients map against the readers (std::logic_error on the first difference); verify() uses it.
   void check_clients() const;
   // The applies the last replace() brought in, inputs before users.
@@ -60,7 +60,7 @@ class FunctionGraph {
   void prune(Apply* a);
   uint32_t& pos_of(Client c);
 
-  std::vector<Var> inputs_, outputs_;
+  std::vector<Variable> inputs_, outputs_;
   std::vector<uint32_t> output_pos_;
   std::unordered_map<const VarNode*, std::vector<Client>> clients_;
   std::unordered_map<const Apply*, Node> applies_;

@@ -1,7 +1,11 @@
-// The Op contract. Every operator declares, in one class: its type check and output types (with
-// static shapes), its kernel, its gradient rule (built from other ops, so gradients are graphs) and
-// its equality for merging. See ops/ for the families.
+// The Op contract. Every operator declares, in one class: its attributes (props), its type check and
+// output types (with static shapes), its shape rule, its kernel and its gradient rule (built from
+// other ops, so gradients are graphs). An op class derives from OpOf<itself> (graph/op_base.hpp),
+// which gives equality, hashing and the printed name from the props, registers the class (for the
+// per-op test table's coverage) and says whether a gradient rule exists. See ops/ for the families
+// and docs/architecture.md for how to add one.
 #pragma once
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -19,33 +23,38 @@ class OpError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-using Cotangents = std::vector<std::optional<Var>>;
+// The argument types of the contract, named once.
+using Vars = std::span<const Variable>;                       // an apply's inputs or outputs
+using InShapes = std::span<const std::vector<Variable>>;      // per input, one int64 scalar per dim
+using OutShapes = std::optional<std::vector<std::vector<Variable>>>;  // per output, the same; nullopt: no rule
+using InArrays = std::span<const NDArray* const>;             // a kernel's inputs
+using OutArrays = std::span<NDArray* const>;                  // a kernel's outputs
+using OutCotangents = std::span<const std::optional<Variable>>;  // per output, its cotangent (nullopt: none)
+using Cotangents = std::vector<std::optional<Variable>>;      // per input, its gradient (nullopt: none flows)
 
 class Op {
  public:
   virtual ~Op() = default;
   // Class name, as Theano's profiler groups ops ("Elemwise", "Dot", "Softmax").
   virtual std::string name() const = 0;
-  // Full description as debugprint shows it ("Elemwise{add,no_inplace}").
+  // Full description as debugprint shows it ("Elemwise{add,no_inplace}"). Display only: equality
+  // never looks at it.
   virtual std::string str() const { return name(); }
   // Checks the inputs and returns the output types; throws OpError with shapes and dtypes.
-  virtual std::vector<TensorType> make_types(std::span<const Var> inputs) const = 0;
+  virtual std::vector<TensorType> make_types(Vars inputs) const = 0;
   // Computes outputs from inputs. Each output NDArray keeps its buffer between calls: kernels call
   // out.ensure(dtype, shape), which reuses it when it fits. View ops make out a view of an input.
-  virtual void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const = 0;
+  virtual void perform(InArrays in, OutArrays out) const = 0;
   // One entry per input: the gradient of the cost with respect to that input given the cotangents of
-  // the outputs (nullopt = no gradient flows back). The grad driver sums over broadcast dims.
-  virtual Cotangents pullback(std::span<const Var> inputs, std::span<const Var> outputs,
-                              std::span<const std::optional<Var>> cotangents) const;
-  // The shape rule (Theano's infer_shape): given the inputs and, per input, one int64 scalar Var per
-  // dimension (its size), returns per output one int64 scalar Var per dimension, built from those
-  // scalars and the inputs, never from the outputs. nullopt: no rule; an undefined Var: that one
+  // the outputs (nullopt = no gradient flows back). The grad driver sums over broadcast dims. The
+  // default throws "<op> has no gradient rule"; NonDifferentiable ops return nullopt for every input.
+  virtual Cotangents pullback(Vars inputs, Vars outputs, OutCotangents cotangents) const;
+  // The shape rule (Theano's infer_shape): given the inputs and, per input, one int64 scalar per
+  // dimension (its size), returns per output one int64 scalar per dimension, built from those scalars
+  // and the inputs, never from the outputs. nullopt: no rule; an undefined Variable: that one
   // dimension is unknown. The shape rewrites (ops/shape_rewrites.cpp) use it so that y.shape[i]
-  // needs no computation of y; tests/test_infer_shape.cpp checks every rule against its kernel.
-  virtual std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                                   std::span<const std::vector<Var>> input_shapes) const {
-    return std::nullopt;
-  }
+  // needs no computation of y; the per-op test table checks every rule against its kernel.
+  virtual OutShapes infer_shape(Vars inputs, InShapes input_shapes) const { return std::nullopt; }
   // Output i is a view of input view_of(i) (no data of its own).
   virtual std::optional<int> view_of(int output) const { return std::nullopt; }
   // Whether the kernel may write output `output` over input `input` when both have the same shape
@@ -57,12 +66,18 @@ class Op {
   // output's dtype): whether output `output` fits in input `input`'s buffer for these inputs. The
   // default is the elementwise rule: every input has that input's rank and, on each dimension, its size
   // or 1, so the broadcast output has exactly its shape.
-  virtual bool fits_in_place(int output, int input, std::span<const NDArray* const> in) const;
-  // Equality and hash for merging identical nodes (CSE).
-  virtual bool equals(const Op& other) const { return str() == other.str(); }
-  virtual size_t hash() const { return std::hash<std::string>{}(str()); }
-  // Whether the gradient rule exists (used by the gradient-check coverage test).
-  virtual bool differentiable() const { return true; }
+  virtual bool fits_in_place(int output, int input, InArrays in) const;
+  // Updates written in place into their shared variable (runtime/inplace_updates.hpp): the op to run
+  // instead when output 0 is written straight into the storage of input 0, the updated variable
+  // itself (Gemm -> Gemm{inplace}); nullptr when the kernel cannot. fits_in_place(0, 0, in) then
+  // says, per call, whether it may.
+  virtual std::shared_ptr<const Op> update_in_place() const { return nullptr; }
+  // Equality and hash for merging identical nodes (CSE): same class and equal props (OpOf).
+  virtual bool equals(const Op& other) const = 0;
+  virtual size_t hash() const = 0;
+  // Whether a gradient rule exists: OpOf says whether the class defines pullback; ops whose rule
+  // depends on an attribute (Elemwise's kind) refine it.
+  virtual bool differentiable() const = 0;
 };
 
 }  // namespace theano

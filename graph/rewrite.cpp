@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <iostream>
+#include <typeindex>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -24,7 +25,7 @@ void Context::report_failure(const std::string& rewrite, const Apply* node, cons
   out << fmt::format("theano-cpp: rewrite {} failed{} and was skipped: {}\n", rewrite, where, msg);
 }
 
-bool apply_replacement(FunctionGraph& fg, Apply& node, const std::vector<Var>& rep, const std::string& rewrite, Context& ctx,
+bool apply_replacement(FunctionGraph& fg, Apply& node, const std::vector<Variable>& rep, const std::string& rewrite, Context& ctx,
                        std::vector<Apply*>* touched) {
   if (rep.size() != node.outputs.size()) {
     ctx.report_failure(rewrite, &node, fmt::format("it returned {} replacements for {} outputs", rep.size(), node.outputs.size()));
@@ -43,7 +44,7 @@ bool apply_replacement(FunctionGraph& fg, Apply& node, const std::vector<Var>& r
   std::shared_ptr<Apply> keep = apply_ptr(&node);
   for (size_t i = 0; i < rep.size(); ++i) {
     if (!rep[i].defined() || rep[i].node() == node.outputs[i].get()) continue;
-    Var old = output_of(keep, int(i));
+    Variable old = output_of(keep, int(i));
     std::vector<FunctionGraph::Client> moved;
     if (touched) moved = fg.clients(old);
     try {
@@ -67,11 +68,11 @@ LocalPhase& LocalPhase::add(const LocalRewrite& r) {
 }
 
 bool LocalPhase::run(FunctionGraph& fg, Context& ctx) const {
-  std::unordered_map<std::string, std::vector<const LocalRewrite*>> by_op;
+  std::unordered_map<std::type_index, std::vector<const LocalRewrite*>> by_op;
   std::vector<const LocalRewrite*> any;
   for (const LocalRewrite* r : rewrites_) {
     if (ctx.is_excluded(r->name)) continue;
-    if (*r->op_name) by_op[r->op_name].push_back(r);
+    if (r->op_type) by_op[std::type_index(*r->op_type)].push_back(r);
     else any.push_back(r);
   }
   if (by_op.empty() && any.empty()) return false;
@@ -88,7 +89,7 @@ bool LocalPhase::run(FunctionGraph& fg, Context& ctx) const {
     queued.clear();
     for (Apply* a : work) {
       if (!fg.contains(a)) continue;
-      auto it = by_op.find(a->op->name());
+      auto it = by_op.find(std::type_index(typeid(*a->op)));
       const auto& specific = it == by_op.end() ? none : it->second;
       for (const std::vector<const LocalRewrite*>* list : {&specific, &std::as_const(any)}) {
         bool done = false;
@@ -96,6 +97,7 @@ bool LocalPhase::run(FunctionGraph& fg, Context& ctx) const {
           if (ctx.failed.count(r->name)) continue;
           Replacement rep;
           try {
+            SiteScope site(a->site);  // what the rewrite builds is reported at the user's line
             rep = r->fn(*a, fg);
           } catch (const std::exception& e) {
             ctx.report_failure(r->name, a, e.what());
@@ -131,7 +133,7 @@ bool same_constant(const NDArray& a, const NDArray& b) {
   return std::memcmp(ca.raw(), cb.raw(), ca.nbytes()) == 0;
 }
 
-size_t constant_key(const Var& v) {
+size_t constant_key(const Variable& v) {
   const NDArray& a = v.node()->constant;
   NDArray c = a.is_contiguous() ? a : a.copy();
   size_t h = hash_bytes(c.raw(), c.nbytes()) ^ (size_t(a.dtype()) * 0x9e3779b97f4a7c15ULL);
@@ -143,12 +145,12 @@ size_t constant_key(const Var& v) {
 bool MergePass::run(FunctionGraph& fg, Context& ctx) const {
   bool changed = false;
   // Equal constants first, so that applies reading equal constants become identical.
-  std::unordered_map<size_t, std::vector<Var>> constants;
-  for (const Var& v : graph_leaves(fg.outputs())) {
+  std::unordered_map<size_t, std::vector<Variable>> constants;
+  for (const Variable& v : graph_leaves(fg.outputs())) {
     if (!v.is_constant()) continue;
     auto& bucket = constants[constant_key(v)];
     bool merged = false;
-    for (const Var& c : bucket)
+    for (const Variable& c : bucket)
       if (c.type().same_as(v.type()) && same_constant(c.node()->constant, v.node()->constant)) {
         fg.replace(v, c);
         merged = true;
@@ -171,7 +173,7 @@ bool MergePass::run(FunctionGraph& fg, Context& ctx) const {
   for (Apply* a : fg.toposort()) {
     if (!fg.contains(a)) continue;
     size_t h = a->op->hash();
-    for (const Var& in : a->inputs) h = h * 1000003 ^ std::hash<const void*>{}(in.node());
+    for (const Variable& in : a->inputs) h = h * 1000003 ^ std::hash<const void*>{}(in.node());
     Apply*& head = first[reinterpret_cast<const void*>(h | 1)];
     Apply* match = nullptr;
     if (!head) {
@@ -193,7 +195,7 @@ bool MergePass::run(FunctionGraph& fg, Context& ctx) const {
       }
     }
     std::shared_ptr<Apply> keep = apply_ptr(match);
-    std::vector<Var> rep;
+    std::vector<Variable> rep;
     for (size_t i = 0; i < match->outputs.size(); ++i) rep.push_back(output_of(keep, int(i)));
     if (apply_replacement(fg, *a, rep, name(), ctx, nullptr)) {
       changed = true;
@@ -254,18 +256,18 @@ void verify(const FunctionGraph& fg) {
 // op(constants) -> constant
 Replacement fold_constants(Apply& node, const FunctionGraph&) {
   if (node.inputs.empty()) return std::nullopt;
-  for (const Var& v : node.inputs)
+  for (const Variable& v : node.inputs)
     if (!v.is_constant()) return std::nullopt;
   std::vector<const NDArray*> in;
-  for (const Var& v : node.inputs) in.push_back(&v.node()->constant);
+  for (const Variable& v : node.inputs) in.push_back(&v.node()->constant);
   std::vector<NDArray> values(node.outputs.size());
   std::vector<NDArray*> out;
   for (NDArray& v : values) out.push_back(&v);
   node.op->perform(in, out);
-  std::vector<Var> rep;
+  std::vector<Variable> rep;
   for (size_t i = 0; i < values.size(); ++i) {
     bool own = !node.op->view_of(int(i)) && values[i].is_contiguous() && values[i].offset() == 0;
-    Var c = make_constant(own ? values[i] : values[i].copy());
+    Variable c = make_constant(own ? values[i] : values[i].copy());
     c.node()->type.bcast = node.outputs[i]->type.bcast;  // the pattern is the type's identity
     c.node()->site = node.site;
     rep.push_back(c);
@@ -273,6 +275,6 @@ Replacement fold_constants(Apply& node, const FunctionGraph&) {
   return rep;
 }
 
-const LocalRewrite constant_folding{"constant_folding", "", fold_constants};
+const LocalRewrite constant_folding{"constant_folding", nullptr, fold_constants};
 
 }  // namespace theano::rewrite

@@ -1,5 +1,5 @@
 // Graph rewrites on a FunctionGraph, the way Theano's optimizer database and XLA's pass pipeline work:
-// - a LocalRewrite looks at one apply (chosen by its Op::name()) and returns replacement outputs;
+// - a LocalRewrite looks at one apply (chosen by its op's class) and returns replacement outputs;
 // - a LocalPhase applies its rewrites until nothing changes (a fixpoint, capped at 25 sweeps);
 // - a Pass is any whole-graph transformation (merge, fusion);
 // - a Pipeline runs passes in order. runtime/pipeline.cpp lists every phase and rewrite explicitly.
@@ -13,19 +13,20 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include "graph/fgraph.hpp"
 
 namespace theano::rewrite {
 
-// One replacement per output of the apply (an undefined Var keeps that output); nullopt: no change.
-using Replacement = std::optional<std::vector<Var>>;
+// One replacement per output of the apply (an undefined Variable keeps that output); nullopt: no change.
+using Replacement = std::optional<std::vector<Variable>>;
 using LocalFn = Replacement (*)(Apply& node, const FunctionGraph& fg);
 
 struct LocalRewrite {
-  const char* name;     // e.g. "local_log1p"; its function's first comment line is its equation
-  const char* op_name;  // the Op::name() of the applies it looks at ("" = every apply)
+  const char* name;              // e.g. "local_log1p"; its function's first comment line is its equation
+  const std::type_info* op_type; // the op class of the applies it looks at (&typeid(Elemwise)); nullptr: every apply
   LocalFn fn;
 };
 
@@ -99,7 +100,7 @@ void verify(const FunctionGraph& fg);
 // Applies `rep` to `node`'s outputs after checking it; returns false (graph untouched) when the
 // replacement is malformed. Used by LocalPhase and by passes that replace outputs themselves.
 // `touched` (if given) receives the applies brought in and the readers that moved to a replacement.
-bool apply_replacement(FunctionGraph& fg, Apply& node, const std::vector<Var>& rep, const std::string& rewrite, Context& ctx,
+bool apply_replacement(FunctionGraph& fg, Apply& node, const std::vector<Variable>& rep, const std::string& rewrite, Context& ctx,
                        std::vector<Apply*>* touched = nullptr);
 
 // ---- generic local rewrites (graph/rewrite.cpp) ----

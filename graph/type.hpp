@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "runtime/ndarray.hpp"
+#include "core/ndarray.hpp"
 
 namespace theano {
 

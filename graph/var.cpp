@@ -41,7 +41,7 @@ NameScope::~NameScope() {
 }
 const std::string& NameScope::current() { return scope_path; }
 
-std::string Var::describe() const {
+std::string Variable::describe() const {
   if (!p_) return "<undefined Var>";
   if (!p_->name.empty()) return "'" + p_->name + "'";
   if (p_->owner) return p_->owner->op->str() + " output";
@@ -52,16 +52,16 @@ std::string Var::describe() const {
 Apply::~Apply() {
   // Destroying a long chain recursively would overflow the stack: the outermost destructor drains a
   // work list, nested ones only hand their inputs to it.
-  thread_local std::vector<Var>* pending = nullptr;
+  thread_local std::vector<Variable>* pending = nullptr;
   if (pending) {
     for (auto& v : inputs) pending->push_back(std::move(v));
     return;
   }
-  std::vector<Var> work;
+  std::vector<Variable> work;
   pending = &work;
   for (auto& v : inputs) work.push_back(std::move(v));
   while (!work.empty()) {
-    Var v = std::move(work.back());
+    Variable v = std::move(work.back());
     work.pop_back();
   }
   pending = nullptr;
@@ -75,11 +75,11 @@ std::shared_ptr<Apply> apply_ptr(Apply* a) {
   return std::static_pointer_cast<Apply>(static_cast<ApplyHolder*>(a)->shared_from_this());
 }
 
-Var output_of(const std::shared_ptr<Apply>& apply, int i) {
-  return Var(std::shared_ptr<VarNode>(apply, apply->outputs.at(i).get()));
+Variable output_of(const std::shared_ptr<Apply>& apply, int i) {
+  return Variable(std::shared_ptr<VarNode>(apply, apply->outputs.at(i).get()));
 }
 
-static std::string describe_inputs(std::span<const Var> inputs) {
+static std::string describe_inputs(std::span<const Variable> inputs) {
   std::string s;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const TensorType& t = inputs[i].type();
@@ -88,7 +88,7 @@ static std::string describe_inputs(std::span<const Var> inputs) {
   return s;
 }
 
-std::vector<Var> make_apply(std::shared_ptr<const Op> op, std::vector<Var> inputs) {
+std::vector<Variable> make_apply(std::shared_ptr<const Op> op, std::vector<Variable> inputs) {
   for (auto& v : inputs)
     if (!v.defined()) throw OpError(fmt::format("{}: an input is an undefined Var (at {})", op->str(), SiteScope::current_str()));
   std::vector<TensorType> types;
@@ -105,7 +105,7 @@ std::vector<Var> make_apply(std::shared_ptr<const Op> op, std::vector<Var> input
   apply->site = SiteScope::current();
   apply->scope = NameScope::current();
   apply->id = next_node_id();
-  std::vector<Var> outs;
+  std::vector<Variable> outs;
   for (size_t i = 0; i < types.size(); ++i) {
     auto node = std::make_unique<VarNode>();
     node->type = types[i];
@@ -120,19 +120,19 @@ std::vector<Var> make_apply(std::shared_ptr<const Op> op, std::vector<Var> input
   return outs;
 }
 
-Var make_apply1(std::shared_ptr<const Op> op, std::vector<Var> inputs) { return make_apply(std::move(op), std::move(inputs))[0]; }
+Variable make_apply1(std::shared_ptr<const Op> op, std::vector<Variable> inputs) { return make_apply(std::move(op), std::move(inputs))[0]; }
 
-Var make_input(const TensorType& type, std::string name) {
+Variable make_input(const TensorType& type, std::string name) {
   auto n = std::make_shared<VarNode>();
   n->type = type;
   n->kind = VarKind::Input;
   n->name = std::move(name);
   n->id = next_node_id();
   n->site = SiteScope::current();
-  return Var(n);
+  return Variable(n);
 }
 
-Var make_constant(NDArray value, std::string name) {
+Variable make_constant(NDArray value, std::string name) {
   auto n = std::make_shared<VarNode>();
   n->type = TensorType::with_shape(value.dtype(), value.shape());
   for (int i = 0; i < value.ndim(); ++i) n->type.bcast[i] = value.shape(i) == 1;  // as Theano's constants
@@ -141,21 +141,7 @@ Var make_constant(NDArray value, std::string name) {
   n->constant = std::move(value);
   n->id = next_node_id();
   n->site = SiteScope::current();
-  return Var(n);
-}
-
-Cotangents Op::pullback(std::span<const Var> inputs, std::span<const Var>, std::span<const std::optional<Var>>) const {
-  throw OpError(fmt::format("{} has no gradient rule", str()));
-}
-
-bool Op::fits_in_place(int, int input, std::span<const NDArray* const> in) const {
-  const NDArray& src = *in[size_t(input)];
-  for (const NDArray* a : in) {
-    if (a->ndim() != src.ndim()) return false;
-    for (int d = 0; d < a->ndim(); ++d)
-      if (a->shape(d) != src.shape(d) && a->shape(d) != 1) return false;
-  }
-  return true;
+  return Variable(n);
 }
 
 }  // namespace theano

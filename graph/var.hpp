@@ -1,6 +1,6 @@
-// The symbolic IR: VarNode (a value in the graph), Apply (outputs = op(inputs)) and Var, the cheap
-// handle users hold. An Apply owns its output nodes; a Var of an output keeps its Apply alive, and an
-// Apply keeps its inputs alive, so a graph lives as long as someone holds one of its outputs.
+// The symbolic IR: VarNode (a value in the graph), Apply (outputs = op(inputs)) and Variable, the cheap
+// handle to a node. An Apply owns its output nodes; a Variable of an output keeps its Apply alive, and
+// an Apply keeps its inputs alive, so a graph lives as long as someone holds one of its outputs.
 #pragma once
 #include <cstdint>
 #include <initializer_list>
@@ -18,7 +18,7 @@ namespace theano {
 class Op;
 struct Apply;
 struct SharedStorage;
-class Var;
+class Variable;
 
 enum class VarKind : uint8_t { Input, Constant, Shared, Result };
 
@@ -57,19 +57,13 @@ class NameScope {
   static const std::string& current();  // "" outside any scope; nested scopes join with '/'
 };
 
-struct Index;  // frontend/theano/indexing.hpp
-
-// One entry of a dimshuffle pattern: an input dimension, or 'x' for a new broadcastable one.
-struct DimEntry {
-  DimEntry(int dim) : dim(dim) {}
-  DimEntry(char x);  // only 'x'
-  int dim;           // -1 for 'x'
-};
-
-class Var {
+// The handle of a value in the graph: cheap to copy, shared ownership of its node. The graph layer
+// speaks Variable; ops/tensor_var.hpp derives Var from it with Theano's tensor methods (x.shape(),
+// x[i], x.dimshuffle(...)), which need the ops.
+class Variable {
  public:
-  Var() = default;
-  explicit Var(std::shared_ptr<VarNode> p) : p_(std::move(p)) {}
+  Variable() = default;
+  explicit Variable(std::shared_ptr<VarNode> p) : p_(std::move(p)) {}
 
   VarNode* node() const { return p_.get(); }
   const std::shared_ptr<VarNode>& ptr() const { return p_; }
@@ -78,29 +72,16 @@ class Var {
   DType dtype() const { return p_->type.dtype; }
   int ndim() const { return p_->type.ndim(); }
   const std::string& name() const { return p_->name; }
-  Var& set_name(std::string n) {
+  Variable& set_name(std::string n) {
     p_->name = std::move(n);
     return *this;
   }
   Apply* owner() const { return p_->owner; }
   bool is_constant() const { return p_->kind == VarKind::Constant; }
   bool is_shared() const { return p_->kind == VarKind::Shared; }
-  bool operator==(const Var& o) const { return p_ == o.p_; }
+  bool operator==(const Variable& o) const { return p_ == o.p_; }
   // A readable identity for messages: the name, else "<op output>" or the type.
   std::string describe() const;
-
-  // Tensor methods, spelled as in Theano (implemented in frontend/).
-  Var shape(std::source_location loc = std::source_location::current()) const;
-  Var operator[](const Index& i) const;
-  Var operator[](const std::vector<Index>& idx) const;
-  Var reshape(const std::vector<Index>& shape, std::source_location loc = std::source_location::current()) const;
-  Var dimshuffle(const std::vector<DimEntry>& pattern, std::source_location loc = std::source_location::current()) const;
-  Var flatten(int ndim = 1, std::source_location loc = std::source_location::current()) const;
-  Var T(std::source_location loc = std::source_location::current()) const;
-  Var sum(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
-  Var mean(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
-  Var max(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
-  Var argmax(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
 
  private:
   std::shared_ptr<VarNode> p_;
@@ -108,7 +89,7 @@ class Var {
 
 struct Apply {
   std::shared_ptr<const Op> op;
-  std::vector<Var> inputs;
+  std::vector<Variable> inputs;
   std::vector<std::unique_ptr<VarNode>> outputs;
   std::source_location site;
   std::string scope;
@@ -116,18 +97,18 @@ struct Apply {
   ~Apply();  // tears long chains down iteratively (no recursion)
 };
 
-// The Var of output i of an apply (shares ownership of the apply).
-Var output_of(const std::shared_ptr<Apply>& apply, int i);
+// The Variable of output i of an apply (shares ownership of the apply).
+Variable output_of(const std::shared_ptr<Apply>& apply, int i);
 std::shared_ptr<Apply> apply_ptr(Apply* a);  // a shared_ptr to an existing apply (from any of its output Vars)
 
 // Builds an Apply: asks the op for output types (which checks the inputs) and records the user's
 // site. Type errors come back as OpError naming the op, the inputs' shapes and dtypes, and the site.
-std::vector<Var> make_apply(std::shared_ptr<const Op> op, std::vector<Var> inputs);
-Var make_apply1(std::shared_ptr<const Op> op, std::vector<Var> inputs);
+std::vector<Variable> make_apply(std::shared_ptr<const Op> op, std::vector<Variable> inputs);
+Variable make_apply1(std::shared_ptr<const Op> op, std::vector<Variable> inputs);
 
 // Leaves.
-Var make_input(const TensorType& type, std::string name);
-Var make_constant(NDArray value, std::string name = "");
+Variable make_input(const TensorType& type, std::string name);
+Variable make_constant(NDArray value, std::string name = "");
 uint64_t next_node_id();
 
 }  // namespace theano

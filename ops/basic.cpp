@@ -13,8 +13,8 @@ static int64_t arange_len(int64_t start, int64_t stop, int64_t step) {
   return start > stop ? (start - stop - step - 1) / (-step) : 0;
 }
 
-std::vector<TensorType> ARange::make_types(std::span<const Var> in) const {
-  for (const Var& v : in)
+std::vector<TensorType> ARange::make_types(Vars in) const {
+  for (const Variable& v : in)
     if (v.ndim() != 0 || !is_integer(v.dtype())) throw OpError(fmt::format("expects integer scalars, got {}", v.type().str()));
   TensorType out(DType::Int64, 1);
   if (in[0].is_constant() && in[1].is_constant() && in[2].is_constant())
@@ -23,16 +23,16 @@ std::vector<TensorType> ARange::make_types(std::span<const Var> in) const {
   return {out};
 }
 
-std::optional<std::vector<std::vector<Var>>> ARange::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+OutShapes ARange::infer_shape(Vars in, InShapes shapes) const {
   // arange_len with a constant step (a symbolic step leaves the length unknown).
   auto step = dims::value_of(in[2]);
-  if (!step || *step == 0) return std::vector<std::vector<Var>>{{Var()}};
+  if (!step || *step == 0) return std::vector<std::vector<Variable>>{{Var()}};
   Var span = *step > 0 ? dims::sub(in[1], in[0]) : dims::sub(in[0], in[1]);
   int64_t s = *step > 0 ? *step : -*step;
-  return std::vector<std::vector<Var>>{{dims::maximum(dims::constant(0), dims::floor_div(dims::add(span, dims::constant(s - 1)), dims::constant(s)))}};
+  return std::vector<std::vector<Variable>>{{dims::maximum(dims::constant(0), dims::floor_div(dims::add(span, dims::constant(s - 1)), dims::constant(s)))}};
 }
 
-void ARange::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void ARange::perform(InArrays in, OutArrays out) const {
   int64_t start = int64_t(in[0]->item(0)), stop = int64_t(in[1]->item(0)), step = int64_t(in[2]->item(0));
   int64_t n = arange_len(start, stop, step);
   out[0]->ensure(DType::Int64, Dims{n});
@@ -48,24 +48,24 @@ Var arange(const Var& start, const Var& stop, const Var& step) {
 
 namespace theano::ops {
 
-std::vector<TensorType> MakeVector::make_types(std::span<const Var> in) const {
-  for (const Var& v : in)
+std::vector<TensorType> MakeVector::make_types(Vars in) const {
+  for (const Variable& v : in)
     if (v.ndim() != 0 || !is_integer(v.dtype())) throw OpError(fmt::format("expects integer scalars, got {}", v.type().str()));
   return {TensorType::with_shape(DType::Int64, Dims{int64_t(in.size())})};
 }
 
-std::optional<std::vector<std::vector<Var>>> MakeVector::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  return std::vector<std::vector<Var>>{{dims::constant(int64_t(in.size()))}};
+OutShapes MakeVector::infer_shape(Vars in, InShapes shapes) const {
+  return std::vector<std::vector<Variable>>{{dims::constant(int64_t(in.size()))}};
 }
 
-void MakeVector::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void MakeVector::perform(InArrays in, OutArrays out) const {
   out[0]->ensure(DType::Int64, Dims{int64_t(in.size())});
   for (size_t i = 0; i < in.size(); ++i) out[0]->data<int64_t>()[i] = int64_t(in[i]->item(0));
 }
 
-Var make_vector(const std::vector<Var>& scalars) {
-  std::vector<Var> in;
-  for (const Var& s : scalars) in.push_back(cast(s, DType::Int64));
+Var make_vector(const std::vector<Variable>& scalars) {
+  std::vector<Variable> in;
+  for (const Variable& s : scalars) in.push_back(cast(s, DType::Int64));
   return make_apply1(std::make_shared<MakeVector>(), std::move(in));
 }
 

@@ -1,45 +1,30 @@
-// Basic tensor constructors: ARange (int64 ranges, as T.arange).
+// Basic tensor constructors: ARange (int64 ranges, as T.arange) and MakeVector (int64 scalars into a
+// vector: symbolic shapes).
 #pragma once
-#include "graph/op.hpp"
+#include "graph/op_base.hpp"
+#include "ops/tensor_var.hpp"
 
 namespace theano::ops {
 
 // arange(start, stop, step) of int64 scalars.
-class ARange : public Op {
+class ARange : public NonDifferentiable<ARange> {
  public:
-  std::string name() const override { return "ARange"; }
   std::string str() const override { return "ARange{dtype='int64'}"; }
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  Cotangents pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>>) const override {
-    return Cotangents(in.size());
-  }
-  bool differentiable() const override { return false; }
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
 };
 
 Var arange(const Var& start, const Var& stop, const Var& step);
 
-}  // namespace theano::ops
-
-namespace theano::ops {
-
-// MakeVector: int64 scalars -> an int64 vector (symbolic shapes).
-class MakeVector : public Op {
+class MakeVector : public NonDifferentiable<MakeVector> {
  public:
-  std::string name() const override { return "MakeVector"; }
   std::string str() const override { return "MakeVector{dtype='int64'}"; }
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  Cotangents pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>>) const override {
-    return Cotangents(in.size());
-  }
-  bool differentiable() const override { return false; }
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
 };
 
-Var make_vector(const std::vector<Var>& scalars);
+Var make_vector(const std::vector<Variable>& scalars);
 
 }  // namespace theano::ops

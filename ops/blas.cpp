@@ -3,15 +3,15 @@
 #include <cblas.h>
 #include <fmt/format.h>
 
-#include "runtime/blas_time.hpp"
-#include "runtime/thread_pool.hpp"
+#include "core/blas_time.hpp"
+#include "core/thread_pool.hpp"
 #include "ops/elemwise.hpp"
 #include "ops/graph_math.hpp"
 #include "ops/shape_math.hpp"
 
 namespace theano::ops {
 
-std::vector<TensorType> Dot::make_types(std::span<const Var> in) const {
+std::vector<TensorType> Dot::make_types(Vars in) const {
   const TensorType &x = in[0].type(), &y = in[1].type();
   if (x.ndim() < 1 || x.ndim() > 2 || y.ndim() < 1 || y.ndim() > 2)
     throw OpError(fmt::format("supports 1-d and 2-d inputs, got {}-d and {}-d", x.ndim(), y.ndim()));
@@ -32,11 +32,11 @@ std::vector<TensorType> Dot::make_types(std::span<const Var> in) const {
   return {out};
 }
 
-std::optional<std::vector<std::vector<Var>>> Dot::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  std::vector<Var> out;
+OutShapes Dot::infer_shape(Vars in, InShapes shapes) const {
+  std::vector<Variable> out;
   if (in[0].ndim() == 2) out.push_back(shapes[0][0]);
   if (in[1].ndim() == 2) out.push_back(shapes[1][1]);
-  return std::vector<std::vector<Var>>{out};
+  return std::vector<std::vector<Variable>>{out};
 }
 
 namespace {
@@ -74,7 +74,7 @@ void gemm_t(T alpha, const NDArray& a, const NDArray& b, T beta, NDArray& c) {
   };
   const T *pa = ac.data<T>(), *pb = bc.data<T>();
   T* pc = c.data<T>();
-  // BLAS runs single-threaded when the kernel pool has several threads (runtime/thread_pool.hpp):
+  // BLAS runs single-threaded when the kernel pool has several threads (core/thread_pool.hpp):
   // large products are split here into blocks of C's rows (or columns), one per thread.
   const int64_t wide = std::max(m, n);
   const int64_t parts = double(m) * double(n) * double(k) >= 2e6 ? std::min<int64_t>(kernel_threads(), wide / 16) : 1;
@@ -109,7 +109,7 @@ void gemm(double alpha, const NDArray& a, const NDArray& b, double beta, NDArray
   else gemm_t<double>(alpha, a, b, beta, c);
 }
 
-void Dot::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Dot::perform(InArrays in, OutArrays out) const {
   const NDArray &x = *in[0], &y = *in[1];
   int64_t kx = x.shape(x.ndim() - 1), ky = y.shape(0);
   if (kx != ky)
@@ -130,7 +130,7 @@ void Dot::perform(std::span<const NDArray* const> in, std::span<NDArray* const> 
   }
 }
 
-Cotangents Dot::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+Cotangents Dot::pullback(Vars in, Vars, OutCotangents cot) const {
   using namespace math;
   const Var &x = in[0], &y = in[1], &gz = *cot[0];
   if (x.ndim() == 2 && y.ndim() == 2) return {dot(gz, transpose(y)), dot(transpose(x), gz)};
@@ -140,7 +140,7 @@ Cotangents Dot::pullback(std::span<const Var> in, std::span<const Var>, std::spa
 }
 
 // ---- Gemm ----
-std::vector<TensorType> Gemm::make_types(std::span<const Var> in) const {
+std::vector<TensorType> Gemm::make_types(Vars in) const {
   if (in.size() != 5) throw OpError(fmt::format("expects (Z, alpha, X, Y, beta), got {} inputs", in.size()));
   const TensorType &z = in[0].type(), &x = in[2].type(), &y = in[3].type();
   for (int k : {0, 2, 3})
@@ -173,15 +173,15 @@ bool gemm_fits_in_place(const NDArray& z, const NDArray& x, const NDArray& y) {
   return blas_view(x).ok && blas_view(y).ok && !x.shares_memory(z) && !y.shares_memory(z);
 }
 
-bool Gemm::fits_in_place(int output, int input, std::span<const NDArray* const> in) const {
+bool Gemm::fits_in_place(int output, int input, InArrays in) const {
   return output == 0 && input == 0 && gemm_fits_in_place(*in[0], *in[2], *in[3]);
 }
 
-std::optional<std::vector<std::vector<Var>>> Gemm::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  return std::vector<std::vector<Var>>{{shapes[2][0], shapes[3][1]}};  // dot(X, Y)'s shape; Z broadcasts
+OutShapes Gemm::infer_shape(Vars in, InShapes shapes) const {
+  return std::vector<std::vector<Variable>>{{shapes[2][0], shapes[3][1]}};  // dot(X, Y)'s shape; Z broadcasts
 }
 
-void Gemm::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Gemm::perform(InArrays in, OutArrays out) const {
   const NDArray &z = *in[0], &x = *in[2], &y = *in[3];
   double alpha = in[1]->item(0), beta = in[4]->item(0);
   int64_t m = x.shape(0), n = y.shape(1);
@@ -205,7 +205,7 @@ void Gemm::perform(std::span<const NDArray* const> in, std::span<NDArray* const>
   gemm(alpha, x, y, beta, *out[0]);
 }
 
-Cotangents Gemm::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+Cotangents Gemm::pullback(Vars in, Vars, OutCotangents cot) const {
   using namespace math;
   const Var &z = in[0], &alpha = in[1], &x = in[2], &y = in[3], &beta = in[4], &gz = *cot[0];
   return {gz * beta, sum(gz * dot(x, y), {0, 1}), dot(gz, transpose(y)) * alpha, dot(transpose(x), gz) * alpha,

@@ -1,19 +1,18 @@
 // Dot products through OpenBLAS: matrix-matrix (gemm), matrix-vector (gemv), vector-vector (dot), and
 // Gemm, the fused beta * Z + alpha * dot(X, Y) the specialize rewrites put in place of SGD steps.
 #pragma once
-#include "graph/op.hpp"
+#include "graph/op_base.hpp"
+#include "ops/tensor_var.hpp"
 
 namespace theano::ops {
 
-class Dot : public Op {
+class Dot : public OpOf<Dot> {
  public:
-  std::string name() const override { return "Dot"; }
   std::string str() const override { return "dot"; }
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
+  Cotangents pullback(Vars in, Vars out, OutCotangents cot) const override;
 };
 
 Var dot(const Var& x, const Var& y);
@@ -22,20 +21,20 @@ Var dot(const Var& x, const Var& y);
 // alpha, beta. It writes a fresh output, or, when the caller makes the output Z itself (the memory
 // plan over a dying Z; a shared variable's update, runtime/inplace_updates.hpp), scales and adds in
 // place: BLAS with Z as C, no copy. Gemm{inplace} is the same kernel, marked for the second case.
-class Gemm : public Op {
+class Gemm : public OpOf<Gemm> {
  public:
   explicit Gemm(bool inplace = false) : inplace_(inplace) {}
   bool inplace() const { return inplace_; }
-  std::string name() const override { return "Gemm"; }
+  auto props() const { return std::tie(inplace_); }
   std::string str() const override { return inplace_ ? "Gemm{inplace}" : "Gemm{no_inplace}"; }
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
+  Cotangents pullback(Vars in, Vars out, OutCotangents cot) const override;
   // BLAS reads Z (as C) before writing each element of it, and the output has Z's shape.
   bool may_overwrite_input(int output, int input) const override { return output == 0 && input == 0; }
-  bool fits_in_place(int output, int input, std::span<const NDArray* const> in) const override;
+  bool fits_in_place(int output, int input, InArrays in) const override;
+  std::shared_ptr<const Op> update_in_place() const override { return std::make_shared<Gemm>(/*inplace=*/true); }
 
  private:
   bool inplace_;

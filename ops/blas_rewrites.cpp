@@ -52,7 +52,7 @@ Replacement gemm_of(Apply& node, const FunctionGraph& fg) {
   const TensorType& t = node.outputs[0]->type;
   if (t.ndim() != 2 || !is_float(t.dtype)) return std::nullopt;
   for (int k : sub ? std::vector<int>{1} : std::vector<int>{1, 0}) {
-    const Var &z = node.inputs[size_t(1 - k)], &m = node.inputs[size_t(k)];
+    const Variable &z = node.inputs[size_t(1 - k)], &m = node.inputs[size_t(k)];
     bool bias = false;
     if (!fits_as_z(z.type(), t, bias)) continue;
     if (bias && bias_add_folded_by_reader(fg, output_of(apply_ptr(&node), 0))) return std::nullopt;
@@ -74,17 +74,16 @@ Replacement gemm_of(Apply& node, const FunctionGraph& fg) {
     }
     const Var &x = d.owner()->inputs[0], &y = d.owner()->inputs[1];
     if (x.ndim() != 2 || y.ndim() != 2 || x.dtype() != t.dtype || !d.type().same_as(t)) continue;
-    SiteScope site(node.site);
     using namespace math;
     Var alpha = a ? (a->is_constant() ? scalar_constant(a->node()->constant.item(0), t.dtype) : cast(*a, t.dtype))
                   : scalar_constant(1.0, t.dtype);
     if (sub) alpha = alpha.is_constant() ? scalar_constant(-alpha.node()->constant.item(0), t.dtype) : -alpha;
-    return std::vector<Var>{gemm_no_inplace(z, alpha, x, y, scalar_constant(1.0, t.dtype))};
+    return std::vector<Variable>{gemm_no_inplace(z, alpha, x, y, scalar_constant(1.0, t.dtype))};
   }
   return std::nullopt;
 }
 }  // namespace
 
-const LocalRewrite local_gemm{"local_gemm", "Elemwise", gemm_of};
+const LocalRewrite local_gemm{"local_gemm", &typeid(Elemwise), gemm_of};
 
 }  // namespace theano::ops::rewrites

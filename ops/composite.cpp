@@ -6,8 +6,8 @@
 
 #include "ops/elemwise_kernels.hpp"
 #include "ops/shape_math.hpp"
-#include "runtime/scratch.hpp"
-#include "runtime/thread_pool.hpp"
+#include "core/scratch.hpp"
+#include "core/thread_pool.hpp"
 
 namespace theano::ops {
 
@@ -118,7 +118,7 @@ enum class Load : uint8_t { Direct, Fill, Gather };
 
 template <class T>
 void run_program(int n_in, const std::vector<CompositeInstr>& prog, const std::vector<int>& buffer_of, int n_buffers,
-                 std::span<const NDArray* const> in, NDArray& out) {
+                 InArrays in, NDArray& out) {
   const Dims& shape = out.shape();
   const int64_t total = shape.product();
   if (total == 0) return;
@@ -228,30 +228,25 @@ Composite::Composite(int n_inputs, std::vector<CompositeInstr> program) : n_inpu
   }
 }
 
-bool Composite::equals(const Op& other) const {
-  auto* o = dynamic_cast<const Composite*>(&other);
-  return o && o->n_inputs_ == n_inputs_ && o->program_ == program_;
+OutShapes Composite::infer_shape(Vars,
+                                                                 InShapes shapes) const {
+  return std::vector<std::vector<Variable>>{dims::broadcast_shapes(shapes)};
 }
 
-std::optional<std::vector<std::vector<Var>>> Composite::infer_shape(std::span<const Var>,
-                                                                 std::span<const std::vector<Var>> shapes) const {
-  return std::vector<std::vector<Var>>{dims::broadcast_shapes(shapes)};
-}
-
-std::vector<TensorType> Composite::make_types(std::span<const Var> in) const {
+std::vector<TensorType> Composite::make_types(Vars in) const {
   if (int(in.size()) != n_inputs_) throw OpError(fmt::format("expects {} inputs, got {}", n_inputs_, in.size()));
   const int nd = in[0].ndim();
   const DType dt = in[0].dtype();
   if (!is_float(dt)) throw OpError(fmt::format("computes in float32 or float64, got {}", dtype_name(dt)));
   TensorType out(dt, nd);
   for (int d = 0; d < nd; ++d) out.bcast[d] = true;
-  for (const Var& v : in) {
+  for (const Variable& v : in) {
     if (v.ndim() != nd) throw OpError("inputs have different numbers of dimensions");
     if (v.dtype() != dt) throw OpError(fmt::format("inputs have dtypes {} and {}", dtype_name(dt), dtype_name(v.dtype())));
   }
   for (int d = 0; d < nd; ++d) {
     int64_t size = -1;
-    for (const Var& v : in) {
+    for (const Variable& v : in) {
       const TensorType& t = v.type();
       out.bcast[d] = out.bcast[d] && t.bcast[d];
       if (t.bcast[d] || t.shape[d] < 0) continue;
@@ -264,7 +259,7 @@ std::vector<TensorType> Composite::make_types(std::span<const Var> in) const {
   return {out};
 }
 
-void Composite::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Composite::perform(InArrays in, OutArrays out) const {
   Dims shape = broadcast_shape(in, *this);
   DType dt = in[0]->dtype();
   for (const NDArray* a : in)

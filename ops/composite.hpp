@@ -3,7 +3,8 @@
 // kernel walks the output in chunks and runs every instruction over the chunk in a tight loop, so the
 // chain makes one pass over memory and no intermediate array is written.
 #pragma once
-#include "graph/op.hpp"
+#include "graph/op_base.hpp"
+#include "ops/tensor_var.hpp"
 #include "ops/elemwise.hpp"
 
 namespace theano::ops {
@@ -14,23 +15,21 @@ struct CompositeInstr {
   ScalarKind kind;
   std::vector<int> args;
   bool operator==(const CompositeInstr&) const = default;
+  auto props() const { return std::tie(kind, args); }
 };
 
-class Composite : public Op {
+class Composite : public OpOf<Composite> {
  public:
   Composite(int n_inputs, std::vector<CompositeInstr> program);
   int n_inputs() const { return n_inputs_; }
   const std::vector<CompositeInstr>& program() const { return program_; }
+  auto props() const { return std::tie(n_inputs_, program_); }
   // The class Theano's profiler groups it under (its Composite is the scalar op of an Elemwise).
   std::string name() const override { return "Elemwise"; }
   std::string str() const override { return str_; }  // Elemwise{Composite{(i0 - (i1 * i2))}}
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  bool equals(const Op& other) const override;
-  // Fusion happens after gradients are built: a Composite has no gradient rule.
-  bool differentiable() const override { return false; }
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
   // An input of the output's shape is read directly, chunk by chunk, and only the last instruction
   // writes the output's chunk: each element is read before it is overwritten.
   bool may_overwrite_input(int, int) const override { return true; }

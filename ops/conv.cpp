@@ -5,8 +5,8 @@
 #include "ops/elemwise.hpp"
 #include "ops/shape.hpp"
 #include "ops/shape_math.hpp"
-#include "runtime/thread_pool.hpp"
-#include "runtime/scratch.hpp"
+#include "core/thread_pool.hpp"
+#include "core/scratch.hpp"
 
 namespace theano::ops {
 
@@ -93,7 +93,7 @@ const NDArray& contiguous(const NDArray& a, NDArray& keep) {
 }
 }  // namespace
 
-std::vector<TensorType> Conv2d::make_types(std::span<const Var> in) const {
+std::vector<TensorType> Conv2d::make_types(Vars in) const {
   for (size_t i = 0; i < 2; ++i)
     if (in[i].ndim() != 4) throw OpError(fmt::format("input {} must be 4-d, got {}-d", i, in[i].ndim()));
   if (in[0].dtype() != in[1].dtype() || !is_float(in[0].dtype()))
@@ -129,18 +129,18 @@ Var conv_out_size(const ConvAttrs& a, const Var& size, const Var& k, int64_t exp
 }
 }  // namespace
 
-std::optional<std::vector<std::vector<Var>>> Conv2d::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+OutShapes Conv2d::infer_shape(Vars in, InShapes shapes) const {
   if (kind_ != ConvKind::Forward) {  // the shape the third input asks for
-    std::vector<Var> out;
+    std::vector<Variable> out;
     for (int i = 0; i < 4; ++i) out.push_back(dims::entry(in[2], i));
-    return std::vector<std::vector<Var>>{out};
+    return std::vector<std::vector<Variable>>{out};
   }
-  const std::vector<Var>&x = shapes[0], &w = shapes[1];
-  return std::vector<std::vector<Var>>{{x[0], w[0], conv_out_size(attrs_, x[2], w[2], attrs_.pad_h, attrs_.stride_h, attrs_.dilation_h),
+  const std::vector<Variable>&x = shapes[0], &w = shapes[1];
+  return std::vector<std::vector<Variable>>{{x[0], w[0], conv_out_size(attrs_, x[2], w[2], attrs_.pad_h, attrs_.stride_h, attrs_.dilation_h),
                                         conv_out_size(attrs_, x[3], w[3], attrs_.pad_w, attrs_.stride_w, attrs_.dilation_w)}};
 }
 
-void Conv2d::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Conv2d::perform(InArrays in, OutArrays out) const {
   NDArray keep0, keep1;
   const NDArray& a = contiguous(*in[0], keep0);
   const NDArray& b = contiguous(*in[1], keep1);
@@ -190,7 +190,7 @@ void Conv2d::perform(std::span<const NDArray* const> in, std::span<NDArray* cons
 
 // Every kind is bilinear in its two tensor inputs, and <conv(x, W), gy> = <x, gradInputs(W, gy)> =
 // <W, gradWeights(x, gy)>: each gradient is one of the three ops.
-Cotangents Conv2d::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+Cotangents Conv2d::pullback(Vars in, Vars, OutCotangents cot) const {
   const Var& g = *cot[0];
   switch (kind_) {
     case ConvKind::Forward:  // in: x, W

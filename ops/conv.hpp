@@ -4,7 +4,8 @@
 #pragma once
 #include <string>
 
-#include "graph/op.hpp"
+#include "graph/op_base.hpp"
+#include "ops/tensor_var.hpp"
 #include "ops/conv_kernels.hpp"
 
 namespace theano::ops {
@@ -16,6 +17,7 @@ struct ConvAttrs {
   int64_t dilation_h = 1, dilation_w = 1;
   bool filter_flip = true;
   bool operator==(const ConvAttrs&) const = default;
+  auto props() const { return std::tie(border_mode, pad_h, pad_w, stride_h, stride_w, dilation_h, dilation_w, filter_flip); }
   std::string str() const;  // border_mode='valid', subsample=(1, 1), filter_flip=True, filter_dilation=(1, 1)
   // The pads for a kernel of size kh x kw (full: k-1, half: k//2).
   std::pair<int64_t, int64_t> pads(int64_t kh, int64_t kw) const;
@@ -25,18 +27,18 @@ enum class ConvKind { Forward, GradInputs, GradWeights };
 
 // Forward: (input, filters). GradInputs: (filters, grad_output, input_shape). GradWeights: (input,
 // grad_output, filter_shape). The shapes are int64 vectors (usually Shape of the original input).
-class Conv2d : public Op {
+class Conv2d : public OpOf<Conv2d> {
  public:
   Conv2d(ConvKind kind, ConvAttrs attrs) : kind_(kind), attrs_(std::move(attrs)) {}
   ConvKind kind() const { return kind_; }
   const ConvAttrs& attrs() const { return attrs_; }
+  auto props() const { return std::tie(kind_, attrs_); }
   std::string name() const override;
   std::string str() const override { return name() + "{" + attrs_.str() + "}"; }
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
+  Cotangents pullback(Vars in, Vars out, OutCotangents cot) const override;
 
  private:
   ConvKind kind_;

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "ops/conv_kernels.hpp"
-#include "runtime/thread_pool.hpp"
+#include "core/thread_pool.hpp"
 
 namespace theano::kernels {
 

@@ -11,7 +11,7 @@
 
 #include <cblas.h>
 
-#include "runtime/blas_time.hpp"
+#include "core/blas_time.hpp"
 
 #include <algorithm>
 #include <cstdint>

@@ -6,7 +6,7 @@
 // Layouts are C-contiguous: input (B,C,H,W), filters (K,C,kh,kw), output (B,K,Ho,Wo).
 // No kernel allocates: the caller supplies `workspace` of at least conv2d_workspace_bytes(g, sizeof(T),
 // n) bytes (any alignment); it serves all three kernels with any n_threads <= n.
-// n_threads > 1 splits the batch over the kernel thread pool (runtime/thread_pool.hpp); BLAS runs with
+// n_threads > 1 splits the batch over the kernel thread pool (core/thread_pool.hpp); BLAS runs with
 // its own thread setting inside each task, so use n_threads > 1 only with a single-threaded BLAS.
 #pragma once
 #include <cstddef>

@@ -13,7 +13,7 @@
 #include <cstring>
 
 #include "ops/conv_batch.hpp"
-#include "runtime/blas_time.hpp"
+#include "core/blas_time.hpp"
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>

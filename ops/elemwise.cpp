@@ -60,25 +60,25 @@ std::string Elemwise::str() const {
   return fmt::format("Elemwise{{{},no_inplace}}", info(kind_).name);
 }
 
-std::optional<std::vector<std::vector<Var>>> Elemwise::infer_shape(std::span<const Var>,
-                                                                 std::span<const std::vector<Var>> shapes) const {
-  return std::vector<std::vector<Var>>{dims::broadcast_shapes(shapes)};
+OutShapes Elemwise::infer_shape(Vars,
+                                                                 InShapes shapes) const {
+  return std::vector<std::vector<Variable>>{dims::broadcast_shapes(shapes)};
 }
 
-std::vector<TensorType> Elemwise::make_types(std::span<const Var> inputs) const {
+std::vector<TensorType> Elemwise::make_types(Vars inputs) const {
   if (int(inputs.size()) != info(kind_).arity)
     throw OpError(fmt::format("expects {} inputs, got {}", info(kind_).arity, inputs.size()));
   int nd = inputs[0].ndim();
   TensorType out(DType::Float64, nd);
   for (int d = 0; d < nd; ++d) out.bcast[d] = true;
   std::vector<DType> dts;
-  for (const Var& v : inputs) {
+  for (const Variable& v : inputs) {
     if (v.ndim() != nd) throw OpError("inputs have different numbers of dimensions");
     dts.push_back(v.dtype());
   }
   for (int d = 0; d < nd; ++d) {
     int64_t size = -1;
-    for (const Var& v : inputs) {
+    for (const Variable& v : inputs) {
       const TensorType& t = v.type();
       out.bcast[d] = out.bcast[d] && t.bcast[d];
       if (t.bcast[d] || t.shape[d] < 0) continue;
@@ -102,7 +102,7 @@ std::vector<TensorType> Elemwise::make_types(std::span<const Var> inputs) const 
   return {out};
 }
 
-void Elemwise::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Elemwise::perform(InArrays in, OutArrays out) const {
   Dims shape = broadcast_shape(in, *this);
   if (kind_ == ScalarKind::Cast) {
     out[0]->ensure(cast_to_, shape);
@@ -132,8 +132,8 @@ void Elemwise::perform(std::span<const NDArray* const> in, std::span<NDArray* co
   }
 }
 
-Cotangents Elemwise::pullback(std::span<const Var> in, std::span<const Var> outs,
-                              std::span<const std::optional<Var>> cot) const {
+Cotangents Elemwise::pullback(Vars in, Vars outs,
+                              OutCotangents cot) const {
   using namespace math;
   const Var& out = outs[0];
   Var gz = *cot[0];
@@ -168,7 +168,7 @@ Var cast(const Var& x, DType dtype) {
   return make_apply1(std::make_shared<Elemwise>(ScalarKind::Cast, dtype), {x});
 }
 
-Var elemwise(ScalarKind kind, std::vector<Var> inputs) {
+Var elemwise(ScalarKind kind, std::vector<Variable> inputs) {
   std::vector<DType> dts;
   for (auto& v : inputs) dts.push_back(v.dtype());
   bool is_switch = kind == ScalarKind::Switch;

@@ -2,7 +2,8 @@
 // Inputs are left-padded to the same ndim with DimShuffle and upcast to one dtype when the node is
 // built, so kernels see one compute type; broadcasting follows the broadcastable pattern.
 #pragma once
-#include "graph/op.hpp"
+#include "graph/op_base.hpp"
+#include "ops/tensor_var.hpp"
 
 namespace theano::ops {
 
@@ -22,29 +23,23 @@ std::string_view scalar_kind_name(ScalarKind k);
 int scalar_kind_arity(ScalarKind k);
 bool scalar_kind_differentiable(ScalarKind k);
 
-class Elemwise : public Op {
+class Elemwise : public OpOf<Elemwise> {
  public:
-  explicit Elemwise(ScalarKind kind, DType cast_to = DType::Float64) : kind_(kind), cast_to_(cast_to) {}
+  // cast_to is Cast's target dtype; other kinds ignore it (and keep the default, so props compare).
+  explicit Elemwise(ScalarKind kind, DType cast_to = DType::Float64)
+      : kind_(kind), cast_to_(kind == ScalarKind::Cast ? cast_to : DType::Float64) {}
   ScalarKind kind() const { return kind_; }
   DType cast_to() const { return cast_to_; }
-  std::string name() const override { return "Elemwise"; }
+  auto props() const { return std::tie(kind_, cast_to_); }
   std::string str() const override;
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  Cotangents pullback(std::span<const Var> inputs, std::span<const Var> outputs,
-                      std::span<const std::optional<Var>> cot) const override;
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
+  Cotangents pullback(Vars inputs, Vars outputs, OutCotangents cot) const override;
   bool differentiable() const override { return scalar_kind_differentiable(kind_); }
   // Element j of the output reads element j of each input (elemwise_loop). Cast copies with
   // copy_from, which is not written for overlapping arrays.
   bool may_overwrite_input(int, int) const override { return kind_ != ScalarKind::Cast; }
-  // Cheaper than comparing str(): the merge pass hashes every apply.
-  bool equals(const Op& other) const override {
-    auto* o = dynamic_cast<const Elemwise*>(&other);
-    return o && o->kind_ == kind_ && (kind_ != ScalarKind::Cast || o->cast_to_ == cast_to_);
-  }
-  size_t hash() const override { return 0x5bd1e995u * (size_t(kind_) + 1) + size_t(cast_to_); }
 
  private:
   ScalarKind kind_;
@@ -52,7 +47,7 @@ class Elemwise : public Op {
 };
 
 // Builds an elementwise node: pads ndims, upcasts inputs (ints to float for FLOAT ops).
-Var elemwise(ScalarKind kind, std::vector<Var> inputs);
+Var elemwise(ScalarKind kind, std::vector<Variable> inputs);
 Var cast(const Var& x, DType dtype);
 // Output dtype of an elementwise op on these input dtypes.
 DType elemwise_out_dtype(ScalarKind kind, std::span<const DType> inputs);

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "graph/op.hpp"
+#include "ops/tensor_var.hpp"
 #include "ops/elemwise.hpp"
 
 namespace theano::ops {
@@ -88,7 +89,7 @@ inline DType upcast_all(std::span<const DType> dts, bool skip_first) {
 }
 
 // Output shape of a broadcasting op; a dim of size 1 stretches, other mismatches are errors.
-inline Dims broadcast_shape(std::span<const NDArray* const> in, const Op& op) {
+inline Dims broadcast_shape(InArrays in, const Op& op) {
   Dims shape = in[0]->shape();
   for (size_t k = 1; k < in.size(); ++k) {
     const Dims& s = in[k]->shape();
@@ -121,7 +122,7 @@ template <ScalarKind K> struct ScalarFn;
 
 // Runs f over the broadcast output; inputs share the compute type T, the output is O.
 template <ScalarKind K, class T>
-void elemwise_loop(std::span<const NDArray* const> in, NDArray& out) {
+void elemwise_loop(InArrays in, NDArray& out) {
   using Fn = ScalarFn<K>;
   using O = decltype(Fn::template f<T>(T(), T(), T()));
   const int n_in = int(in.size());
@@ -163,7 +164,7 @@ void elemwise_loop(std::span<const NDArray* const> in, NDArray& out) {
 }
 
 template <ScalarKind K>
-void run_elemwise(std::span<const NDArray* const> in, NDArray& out) {
+void run_elemwise(InArrays in, NDArray& out) {
   DType compute = in[in.size() - 1]->dtype();
   visit_dtype(compute, [&](auto t) {
     using T = decltype(t);

@@ -12,7 +12,7 @@ namespace {
 // v as a replacement of node's only output, if it has the same type (broadcast pattern included).
 Replacement same_type_or_none(const Apply& node, const Var& v) {
   if (!v.type().same_as(node.outputs[0]->type)) return std::nullopt;
-  return std::vector<Var>{v};
+  return std::vector<Variable>{v};
 }
 
 // x * 1 -> x
@@ -46,10 +46,9 @@ Replacement log1p_of(Apply& node, const FunctionGraph&) {
   if (!add) return std::nullopt;
   for (int k : {0, 1})
     if (scalar_constant_value(add->inputs[size_t(k)]) == 1.0) {
-      const Var& x = add->inputs[size_t(1 - k)];
+      const Variable& x = add->inputs[size_t(1 - k)];
       if (!x.type().same_as(node.outputs[0]->type)) return std::nullopt;
-      SiteScope site(node.site);
-      return std::vector<Var>{elemwise(ScalarKind::Log1p, {x})};
+      return std::vector<Variable>{elemwise(ScalarKind::Log1p, {x})};
     }
   return std::nullopt;
 }
@@ -59,7 +58,6 @@ Replacement log_sigmoid(Apply& node, const FunctionGraph&) {
   if (!is_elemwise(node, ScalarKind::Log)) return std::nullopt;
   Apply* sig = elemwise_of(node.inputs[0], ScalarKind::Sigmoid);
   if (!sig) return std::nullopt;
-  SiteScope site(node.site);
   using namespace math;
   return same_type_or_none(node, -elemwise(ScalarKind::Softplus, {-sig->inputs[0]}));
 }
@@ -70,21 +68,20 @@ Replacement log_sigmoid(Apply& node, const FunctionGraph&) {
 Replacement pow_specialize(Apply& node, const FunctionGraph&) {
   if (!is_elemwise(node, ScalarKind::Pow)) return std::nullopt;
   auto e = scalar_constant_value(node.inputs[1]);
-  const Var& x = node.inputs[0];
+  const Variable& x = node.inputs[0];
   if (!e || !x.type().same_as(node.outputs[0]->type)) return std::nullopt;
-  SiteScope site(node.site);
-  if (*e == 1.0) return std::vector<Var>{x};
+  if (*e == 1.0) return std::vector<Variable>{x};
   if (*e == 2.0) return same_type_or_none(node, elemwise(ScalarKind::Sqr, {x}));
   if (*e == 0.5 && is_float(x.dtype())) return same_type_or_none(node, elemwise(ScalarKind::Sqrt, {x}));
   return std::nullopt;
 }
 }  // namespace
 
-const LocalRewrite local_mul_one{"local_mul_one", "Elemwise", mul_one};
-const LocalRewrite local_add_zero{"local_add_zero", "Elemwise", add_zero};
-const LocalRewrite local_neg_neg{"local_neg_neg", "Elemwise", neg_neg};
-const LocalRewrite local_log1p{"local_log1p", "Elemwise", log1p_of};
-const LocalRewrite local_log_sigmoid{"local_log_sigmoid", "Elemwise", log_sigmoid};
-const LocalRewrite local_pow_specialize{"local_pow_specialize", "Elemwise", pow_specialize};
+const LocalRewrite local_mul_one{"local_mul_one", &typeid(Elemwise), mul_one};
+const LocalRewrite local_add_zero{"local_add_zero", &typeid(Elemwise), add_zero};
+const LocalRewrite local_neg_neg{"local_neg_neg", &typeid(Elemwise), neg_neg};
+const LocalRewrite local_log1p{"local_log1p", &typeid(Elemwise), log1p_of};
+const LocalRewrite local_log_sigmoid{"local_log_sigmoid", &typeid(Elemwise), log_sigmoid};
+const LocalRewrite local_pow_specialize{"local_pow_specialize", &typeid(Elemwise), pow_specialize};
 
 }  // namespace theano::ops::rewrites

@@ -16,14 +16,14 @@ bool fusable(const Apply& a) {
   if (!e || !Composite::fusable(e->kind()) || a.outputs.size() != 1) return false;
   DType dt = a.outputs[0]->type.dtype;
   if (!is_float(dt)) return false;
-  for (const Var& v : a.inputs)
+  for (const Variable& v : a.inputs)
     if (v.dtype() != dt) return false;
   return true;
 }
 
 struct Group {
   std::vector<Apply*> members;  // the root first
-  std::vector<Var> inputs;
+  std::vector<Variable> inputs;
   std::vector<CompositeInstr> program;
 };
 
@@ -36,7 +36,7 @@ Group grow(Apply* root, const FunctionGraph& fg, const PtrMap<bool>& taken, int 
   const TensorType& rt = root->outputs[0]->type;
   for (size_t next = 0; next < g.members.size(); ++next) {
     Apply* a = g.members[next];
-    for (const Var& v : a->inputs) {
+    for (const Variable& v : a->inputs) {
       Apply* p = v.owner();
       if (!p || in_group.count(p) || taken.contains(p) || int(g.members.size()) >= max_nodes || !fusable(*p)) continue;
       const TensorType& pt = p->outputs[0]->type;
@@ -66,13 +66,13 @@ Group grow(Apply* root, const FunctionGraph& fg, const PtrMap<bool>& taken, int 
   }
   std::unordered_map<const VarNode*, int> input_of;
   for (Apply* a : order)
-    for (const Var& v : a->inputs)
+    for (const Variable& v : a->inputs)
       if (!(v.owner() && in_group.count(v.owner())) && input_of.emplace(v.node(), int(g.inputs.size())).second) g.inputs.push_back(v);
   const int n_in = int(g.inputs.size());
   std::unordered_map<const Apply*, int> instr_of;
   for (Apply* a : order) {
     CompositeInstr ins{static_cast<const Elemwise&>(*a->op).kind(), {}};
-    for (const Var& v : a->inputs)
+    for (const Variable& v : a->inputs)
       ins.args.push_back(v.owner() && in_group.count(v.owner()) ? n_in + instr_of.at(v.owner()) : input_of.at(v.node()));
     instr_of[a] = int(g.program.size());
     g.program.push_back(std::move(ins));

@@ -3,7 +3,8 @@
 #pragma once
 #include <vector>
 
-#include "graph/var.hpp"
+#include "graph/op.hpp"
+#include "ops/tensor_var.hpp"
 #include "ops/elemwise.hpp"
 
 namespace theano::ops {

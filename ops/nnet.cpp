@@ -8,15 +8,15 @@
 
 namespace theano::ops {
 
-std::vector<TensorType> Softmax::make_types(std::span<const Var> in) const {
+std::vector<TensorType> Softmax::make_types(Vars in) const {
   const TensorType& t = in[0].type();
   if (t.ndim() != 2) throw OpError(fmt::format("expects a matrix, got a {}-d input", t.ndim()));
   if (!is_float(t.dtype)) throw OpError(fmt::format("expects float input, got {}", dtype_name(t.dtype)));
   return {TensorType(t.dtype, t.shape, {t.bcast[0], t.bcast[1]})};
 }
 
-std::optional<std::vector<std::vector<Var>>> Softmax::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  return std::vector<std::vector<Var>>{shapes[0]};
+OutShapes Softmax::infer_shape(Vars in, InShapes shapes) const {
+  return std::vector<std::vector<Variable>>{shapes[0]};
 }
 
 namespace {
@@ -41,13 +41,13 @@ void softmax_rows(const NDArray& x, NDArray& out) {
 }
 }  // namespace
 
-void Softmax::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Softmax::perform(InArrays in, OutArrays out) const {
   out[0]->ensure(in[0]->dtype(), in[0]->shape());
   if (in[0]->dtype() == DType::Float32) softmax_rows<float>(*in[0], *out[0]);
   else softmax_rows<double>(*in[0], *out[0]);
 }
 
-Cotangents Softmax::pullback(std::span<const Var>, std::span<const Var> outs, std::span<const std::optional<Var>> cot) const {
+Cotangents Softmax::pullback(Vars, Vars outs, OutCotangents cot) const {
   using namespace math;
   const Var &sm = outs[0], &gz = *cot[0];
   // dx = (gz - sum(gz * sm, axis=1)[:, None]) * sm

@@ -35,13 +35,13 @@ Var softmax_backward(const Var& gsm, const Var& sm) {
 }  // namespace
 
 // ---- LogSoftmax ----
-std::vector<TensorType> LogSoftmax::make_types(std::span<const Var> in) const {
+std::vector<TensorType> LogSoftmax::make_types(Vars in) const {
   check_float_matrix(in[0].type(), "the input");
   return {in[0].type()};
 }
 
-std::optional<std::vector<std::vector<Var>>> LogSoftmax::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  return std::vector<std::vector<Var>>{shapes[0]};
+OutShapes LogSoftmax::infer_shape(Vars in, InShapes shapes) const {
+  return std::vector<std::vector<Variable>>{shapes[0]};
 }
 
 namespace {
@@ -61,13 +61,13 @@ void log_softmax_rows(const NDArray& x, NDArray& out) {
 }
 }  // namespace
 
-void LogSoftmax::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void LogSoftmax::perform(InArrays in, OutArrays out) const {
   out[0]->ensure(in[0]->dtype(), in[0]->shape());
   if (in[0]->dtype() == DType::Float32) log_softmax_rows<float>(*in[0], *out[0]);
   else log_softmax_rows<double>(*in[0], *out[0]);
 }
 
-Cotangents LogSoftmax::pullback(std::span<const Var>, std::span<const Var> outs, std::span<const std::optional<Var>> cot) const {
+Cotangents LogSoftmax::pullback(Vars, Vars outs, OutCotangents cot) const {
   using namespace math;
   const Var& gz = *cot[0];
   // dx = gz - sum(gz, axis=1)[:, None] * softmax(x), with softmax(x) = exp(out)
@@ -75,7 +75,7 @@ Cotangents LogSoftmax::pullback(std::span<const Var>, std::span<const Var> outs,
 }
 
 // ---- CrossentropySoftmaxArgmax1HotWithBias ----
-std::vector<TensorType> CrossentropySoftmaxArgmax1HotWithBias::make_types(std::span<const Var> in) const {
+std::vector<TensorType> CrossentropySoftmaxArgmax1HotWithBias::make_types(Vars in) const {
   size_t want = with_bias_ ? 3 : 2;
   if (in.size() != want) throw OpError(fmt::format("expects {} inputs, got {}", want, in.size()));
   const TensorType& x = in[0].type();
@@ -93,9 +93,9 @@ std::vector<TensorType> CrossentropySoftmaxArgmax1HotWithBias::make_types(std::s
   return {nll, x, am};
 }
 
-std::optional<std::vector<std::vector<Var>>> CrossentropySoftmaxArgmax1HotWithBias::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  const std::vector<Var>& x = shapes[0];
-  return std::vector<std::vector<Var>>{{x[0]}, x, {x[0]}};  // nll, sm, am
+OutShapes CrossentropySoftmaxArgmax1HotWithBias::infer_shape(Vars in, InShapes shapes) const {
+  const std::vector<Variable>& x = shapes[0];
+  return std::vector<std::vector<Variable>>{{x[0]}, x, {x[0]}};  // nll, sm, am
 }
 
 namespace {
@@ -131,7 +131,7 @@ void crossentropy_rows(const NDArray& x, const NDArray* b, const NDArray& y, NDA
 }
 }  // namespace
 
-void CrossentropySoftmaxArgmax1HotWithBias::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void CrossentropySoftmaxArgmax1HotWithBias::perform(InArrays in, OutArrays out) const {
   const NDArray& x = *in[0];
   const NDArray* b = with_bias_ ? in[1] : nullptr;
   const NDArray& y = *in.back();
@@ -152,8 +152,8 @@ void CrossentropySoftmaxArgmax1HotWithBias::perform(std::span<const NDArray* con
   });
 }
 
-Cotangents CrossentropySoftmaxArgmax1HotWithBias::pullback(std::span<const Var> in, std::span<const Var> outs,
-                                                           std::span<const std::optional<Var>> cot) const {
+Cotangents CrossentropySoftmaxArgmax1HotWithBias::pullback(Vars in, Vars outs,
+                                                           OutCotangents cot) const {
   using namespace math;
   const Var& sm = outs[1];
   std::optional<Var> dx;
@@ -165,7 +165,7 @@ Cotangents CrossentropySoftmaxArgmax1HotWithBias::pullback(std::span<const Var> 
 }
 
 // ---- CrossentropySoftmax1HotWithBiasDx ----
-std::vector<TensorType> CrossentropySoftmax1HotWithBiasDx::make_types(std::span<const Var> in) const {
+std::vector<TensorType> CrossentropySoftmax1HotWithBiasDx::make_types(Vars in) const {
   if (in.size() != 3) throw OpError(fmt::format("expects 3 inputs, got {}", in.size()));
   const TensorType &dy = in[0].type(), &sm = in[1].type();
   check_float_matrix(sm, "sm");
@@ -174,8 +174,8 @@ std::vector<TensorType> CrossentropySoftmax1HotWithBiasDx::make_types(std::span<
   return {sm};
 }
 
-std::optional<std::vector<std::vector<Var>>> CrossentropySoftmax1HotWithBiasDx::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  return std::vector<std::vector<Var>>{shapes[1]};  // sm's shape
+OutShapes CrossentropySoftmax1HotWithBiasDx::infer_shape(Vars in, InShapes shapes) const {
+  return std::vector<std::vector<Variable>>{shapes[1]};  // sm's shape
 }
 
 namespace {
@@ -193,7 +193,7 @@ void crossentropy_dx_rows(const NDArray& dy, const NDArray& sm, const NDArray& y
 }
 }  // namespace
 
-void CrossentropySoftmax1HotWithBiasDx::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void CrossentropySoftmax1HotWithBiasDx::perform(InArrays in, OutArrays out) const {
   const NDArray &dy = *in[0], &sm = *in[1], &y = *in[2];
   if (y.shape(0) != sm.shape(0) || (dy.shape(0) != sm.shape(0) && dy.shape(0) != 1))
     throw OpError(fmt::format("{}: {} gradients and {} labels for {} rows", str(), dy.shape(0), y.shape(0), sm.shape(0)));
@@ -202,8 +202,8 @@ void CrossentropySoftmax1HotWithBiasDx::perform(std::span<const NDArray* const> 
   else crossentropy_dx_rows<double>(dy, sm, y, *out[0], *this);
 }
 
-Cotangents CrossentropySoftmax1HotWithBiasDx::pullback(std::span<const Var> in, std::span<const Var>,
-                                                       std::span<const std::optional<Var>> cot) const {
+Cotangents CrossentropySoftmax1HotWithBiasDx::pullback(Vars in, Vars,
+                                                       OutCotangents cot) const {
   using namespace math;
   const Var &dy = in[0], &sm = in[1], &y = in[2], &gz = *cot[0];
   Var rows = arange(scalar_constant(0, DType::Int64), shape_i(sm, 0), scalar_constant(1, DType::Int64));
@@ -214,7 +214,7 @@ Cotangents CrossentropySoftmax1HotWithBiasDx::pullback(std::span<const Var> in, 
 // ---- builders ----
 Var log_softmax(const Var& x) { return make_apply1(std::make_shared<LogSoftmax>(), {x}); }
 
-std::vector<Var> crossentropy_softmax_argmax_1hot(const Var& x, const Var& b, const Var& y_idx) {
+std::vector<Variable> crossentropy_softmax_argmax_1hot(const Var& x, const Var& b, const Var& y_idx) {
   if (b.defined()) return make_apply(std::make_shared<CrossentropySoftmaxArgmax1HotWithBias>(true), {x, b, y_idx});
   return make_apply(std::make_shared<CrossentropySoftmaxArgmax1HotWithBias>(false), {x, y_idx});
 }

@@ -31,7 +31,7 @@ bool rows_is_arange_len_labels(const Var& rows, const Var& labels) {
 std::pair<Var, Var> split_bias(const Var& z) {
   if (Apply* add = elemwise_of(z, ScalarKind::Add))
     for (int k : {0, 1}) {
-      const Var &row = add->inputs[size_t(k)], &x = add->inputs[size_t(1 - k)];
+      const Variable &row = add->inputs[size_t(k)], &x = add->inputs[size_t(1 - k)];
       auto* ds = op_of<DimShuffle>(row);
       if (ds && ds->pattern() == std::vector<int>{-1, 0} && x.type().same_as(z.type())) return {x, row.owner()->inputs[0]};
     }
@@ -55,8 +55,7 @@ Var neg_nll(const Var& z, const Var& labels) {
 // log(softmax(x)) -> LogSoftmax(x)
 Replacement log_softmax_of(Apply& node, const FunctionGraph&) {
   if (!is_elemwise(node, ScalarKind::Log) || !op_of<Softmax>(node.inputs[0])) return std::nullopt;
-  SiteScope site(node.site);
-  return std::vector<Var>{log_softmax(node.inputs[0].owner()->inputs[0])};
+  return std::vector<Variable>{log_softmax(node.inputs[0].owner()->inputs[0])};
 }
 
 // log(softmax(x + b))[arange(len(y)), y] -> -CrossentropySoftmaxArgmax1HotWithBias(x, b, y)[0]
@@ -64,19 +63,17 @@ Replacement crossentropy_onehot(Apply& node, const FunctionGraph&) {
   if (node.inputs.size() != 3 || !rows_is_arange_len_labels(node.inputs[1], node.inputs[2])) return std::nullopt;
   auto z = log_softmax_input(node.inputs[0]);
   if (!z || z->ndim() != 2) return std::nullopt;
-  SiteScope site(node.site);
-  return std::vector<Var>{neg_nll(*z, node.inputs[2])};
+  return std::vector<Variable>{neg_nll(*z, node.inputs[2])};
 }
 
 // log(softmax(x + b)[arange(len(y)), y]) -> -CrossentropySoftmaxArgmax1HotWithBias(x, b, y)[0]
 Replacement log_of_crossentropy_onehot(Apply& node, const FunctionGraph&) {
   if (!is_elemwise(node, ScalarKind::Log)) return std::nullopt;
-  const Var& picked = node.inputs[0];
+  const Variable& picked = node.inputs[0];
   if (!op_of<AdvancedSubtensor>(picked)) return std::nullopt;
   const auto& in = picked.owner()->inputs;
   if (in.size() != 3 || !op_of<Softmax>(in[0]) || !rows_is_arange_len_labels(in[1], in[2])) return std::nullopt;
-  SiteScope site(node.site);
-  return std::vector<Var>{neg_nll(in[0].owner()->inputs[0], in[2])};
+  return std::vector<Variable>{neg_nll(in[0].owner()->inputs[0], in[2])};
 }
 
 // softmax_grad(onehot(dy) / sm, sm) -> CrossentropySoftmax1HotWithBiasDx(-dy, sm, y)
@@ -86,10 +83,10 @@ Replacement log_of_crossentropy_onehot(Apply& node, const FunctionGraph&) {
 Replacement crossentropy_onehot_grad(Apply& node, const FunctionGraph&) {
   if (!is_elemwise(node, ScalarKind::Mul)) return std::nullopt;
   for (int k : {0, 1}) {
-    const Var &sm = node.inputs[size_t(k)], &d = node.inputs[size_t(1 - k)];
+    const Variable &sm = node.inputs[size_t(k)], &d = node.inputs[size_t(1 - k)];
     Apply* sub = elemwise_of(d, ScalarKind::Sub);
     if (!op_of<Softmax>(sm) || !sub) continue;
-    const Var &g = sub->inputs[0], &r = sub->inputs[1];
+    const Variable &g = sub->inputs[0], &r = sub->inputs[1];
     auto* ds = op_of<DimShuffle>(r);
     if (!ds || ds->pattern() != std::vector<int>{0, -1}) continue;
     const Var& s = r.owner()->inputs[0];
@@ -117,21 +114,20 @@ Replacement crossentropy_onehot_grad(Apply& node, const FunctionGraph&) {
       dy = in[1];
     }
     if (dy.ndim() != 1 || dy.dtype() != sm.dtype()) continue;
-    SiteScope site(node.site);
     auto [x, b] = split_bias(sm.owner()->inputs[0]);
     Var sm_fused = crossentropy_softmax_argmax_1hot(x, b, labels)[1];  // merged with the forward's
     using namespace math;
-    return std::vector<Var>{crossentropy_softmax_1hot_dx(-dy, sm_fused, labels)};
+    return std::vector<Variable>{crossentropy_softmax_1hot_dx(-dy, sm_fused, labels)};
   }
   return std::nullopt;
 }
 }  // namespace
 
-const LocalRewrite local_log_softmax{"local_log_softmax", "Elemwise", log_softmax_of};
-const LocalRewrite local_crossentropy_onehot{"local_advanced_indexing_crossentropy_onehot", "AdvancedSubtensor", crossentropy_onehot};
-const LocalRewrite local_log_of_crossentropy_onehot{"local_advanced_indexing_crossentropy_onehot", "Elemwise",
+const LocalRewrite local_log_softmax{"local_log_softmax", &typeid(Elemwise), log_softmax_of};
+const LocalRewrite local_crossentropy_onehot{"local_advanced_indexing_crossentropy_onehot", &typeid(AdvancedSubtensor), crossentropy_onehot};
+const LocalRewrite local_log_of_crossentropy_onehot{"local_advanced_indexing_crossentropy_onehot", &typeid(Elemwise),
                                                     log_of_crossentropy_onehot};
-const LocalRewrite local_crossentropy_onehot_grad{"local_advanced_indexing_crossentropy_onehot_grad", "Elemwise",
+const LocalRewrite local_crossentropy_onehot_grad{"local_advanced_indexing_crossentropy_onehot_grad", &typeid(Elemwise),
                                                   crossentropy_onehot_grad};
 
 }  // namespace theano::ops::rewrites

@@ -5,7 +5,7 @@
 
 #include "ops/graph_math.hpp"
 #include "ops/shape_math.hpp"
-#include "runtime/thread_pool.hpp"
+#include "core/thread_pool.hpp"
 
 namespace theano::ops {
 
@@ -83,7 +83,7 @@ const NDArray& contiguous(const NDArray& a, NDArray& keep) {
 }
 }  // namespace
 
-std::vector<TensorType> Pool::make_types(std::span<const Var> in) const {
+std::vector<TensorType> Pool::make_types(Vars in) const {
   const TensorType& x = in[0].type();
   if (x.ndim() < 2) throw OpError(fmt::format("pools over the last 2 dims; the input is {}-d", x.ndim()));
   if (!is_float(x.dtype)) throw OpError(fmt::format("expects a float input, got {}", dtype_name(x.dtype)));
@@ -117,16 +117,16 @@ Var pool_out_size(const Var& size, int64_t ws, int64_t stride, int64_t pad, bool
 }
 }  // namespace
 
-std::optional<std::vector<std::vector<Var>>> Pool::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  std::vector<Var> out = shapes[0];
-  if (kind_ == PoolKind::Grad) return std::vector<std::vector<Var>>{out};  // x's shape
+OutShapes Pool::infer_shape(Vars in, InShapes shapes) const {
+  std::vector<Variable> out = shapes[0];
+  if (kind_ == PoolKind::Grad) return std::vector<std::vector<Variable>>{out};  // x's shape
   size_t nd = out.size();
   out[nd - 2] = pool_out_size(out[nd - 2], attrs_.ws_h, attrs_.stride_h, attrs_.pad_h, attrs_.ignore_border);
   out[nd - 1] = pool_out_size(out[nd - 1], attrs_.ws_w, attrs_.stride_w, attrs_.pad_w, attrs_.ignore_border);
-  return std::vector<std::vector<Var>>{out};
+  return std::vector<std::vector<Variable>>{out};
 }
 
-void Pool::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Pool::perform(InArrays in, OutArrays out) const {
   NDArray k0, k1, k2;
   const NDArray& x = contiguous(*in[0], k0);
   kernels::Pool2dGeometry g = pool_geometry(attrs_, x.shape());
@@ -158,9 +158,9 @@ void Pool::perform(std::span<const NDArray* const> in, std::span<NDArray* const>
   else run(double{});
 }
 
-Cotangents Pool::pullback(std::span<const Var> in, std::span<const Var> outs, std::span<const std::optional<Var>> cot) const {
+Cotangents Pool::pullback(Vars in, Vars outs, OutCotangents cot) const {
   const Var& g = *cot[0];
-  auto make = [&](PoolKind k, std::vector<Var> ins) { return make_apply1(std::make_shared<Pool>(k, attrs_), std::move(ins)); };
+  auto make = [&](PoolKind k, std::vector<Variable> ins) { return make_apply1(std::make_shared<Pool>(k, attrs_), std::move(ins)); };
   bool max = attrs_.mode == kernels::PoolMode::Max;
   switch (kind_) {
     case PoolKind::Forward:

@@ -2,7 +2,8 @@
 // average_exc_pad, Theano's output sizes, and a gradient that gives every tied maximum the full
 // upstream gradient (as Theano's MaxPoolGrad).
 #pragma once
-#include "graph/op.hpp"
+#include "graph/op_base.hpp"
+#include "ops/tensor_var.hpp"
 #include "ops/pool_kernels.hpp"
 
 namespace theano::ops {
@@ -14,6 +15,7 @@ struct PoolAttrs {
   bool ignore_border = false;
   kernels::PoolMode mode = kernels::PoolMode::Max;
   bool operator==(const PoolAttrs&) const = default;
+  auto props() const { return std::tie(ws_h, ws_w, stride_h, stride_w, pad_h, pad_w, ignore_border, mode); }
   std::string mode_name() const;  // 'max', 'sum', 'average_inc_pad', 'average_exc_pad'
   std::string str() const;        // ws=(2, 2), ignore_border=True, stride=(2, 2), pad=(0, 0), mode='max'
 };
@@ -22,18 +24,18 @@ struct PoolAttrs {
 // of PoolGrad with respect to grad_pooled for max (the upstream values at each window's maxima).
 enum class PoolKind { Forward, Grad, GradGrad };
 
-class Pool : public Op {
+class Pool : public OpOf<Pool> {
  public:
   Pool(PoolKind kind, PoolAttrs attrs) : kind_(kind), attrs_(attrs) {}
   PoolKind kind() const { return kind_; }
   const PoolAttrs& attrs() const { return attrs_; }
+  auto props() const { return std::tie(kind_, attrs_); }
   std::string name() const override;
   std::string str() const override { return name() + "{" + attrs_.str() + "}"; }
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
+  Cotangents pullback(Vars in, Vars out, OutCotangents cot) const override;
 
  private:
   PoolKind kind_;

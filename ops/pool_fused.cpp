@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "runtime/thread_pool.hpp"
+#include "core/thread_pool.hpp"
 
 namespace theano::ops {
 
@@ -65,7 +65,7 @@ std::string MaxPoolBiasActivation::str() const {
   return fmt::format("{}{{{}, {}}}", name(), act_ == kernels::PoolActivation::Tanh ? "tanh" : "sigmoid", attrs);
 }
 
-std::vector<TensorType> MaxPoolBiasActivation::make_types(std::span<const Var> in) const {
+std::vector<TensorType> MaxPoolBiasActivation::make_types(Vars in) const {
   if (in.size() != 2) throw OpError(fmt::format("expects (x, bias), got {} inputs", in.size()));
   const TensorType &x = in[0].type(), &b = in[1].type();
   check_max_pool(attrs_, x);
@@ -90,7 +90,7 @@ std::vector<TensorType> MaxPoolBiasActivation::make_types(std::span<const Var> i
   return {out};
 }
 
-void MaxPoolBiasActivation::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void MaxPoolBiasActivation::perform(InArrays in, OutArrays out) const {
   NDArray k0, k1;
   const NDArray& x = contiguous(*in[0], k0);
   const NDArray& b = contiguous(*in[1], k1);
@@ -110,7 +110,7 @@ MaxPoolGradRecompute::MaxPoolGradRecompute(PoolAttrs attrs) : attrs_(attrs) {
   if (attrs_.mode != kernels::PoolMode::Max) throw OpError("MaxPoolGradRecompute: only max pooling");
 }
 
-std::vector<TensorType> MaxPoolGradRecompute::make_types(std::span<const Var> in) const {
+std::vector<TensorType> MaxPoolGradRecompute::make_types(Vars in) const {
   if (in.size() != 2) throw OpError(fmt::format("expects (x, gz), got {} inputs", in.size()));
   const TensorType& x = in[0].type();
   check_max_pool(attrs_, x);
@@ -118,7 +118,7 @@ std::vector<TensorType> MaxPoolGradRecompute::make_types(std::span<const Var> in
   return {x};
 }
 
-void MaxPoolGradRecompute::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void MaxPoolGradRecompute::perform(InArrays in, OutArrays out) const {
   NDArray k0, k1;
   const NDArray& x = contiguous(*in[0], k0);
   const NDArray& gz = contiguous(*in[1], k1);

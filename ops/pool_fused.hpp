@@ -10,15 +10,13 @@ namespace theano::ops {
 // (x, bias) -> act(pool_2d(x, max) + bias). bias has x's ndim and is broadcastable over the last
 // two dims; its other non-broadcastable dims are adjacent (one bias value per image slice, as
 // b.dimshuffle('x', 0, 'x', 'x')). Only the activations the kernel knows: tanh, sigmoid.
-class MaxPoolBiasActivation : public Op {
+class MaxPoolBiasActivation : public OpOf<MaxPoolBiasActivation> {
  public:
   MaxPoolBiasActivation(PoolAttrs attrs, kernels::PoolActivation act);
-  std::string name() const override { return "MaxPoolBiasActivation"; }
+  auto props() const { return std::tie(attrs_, act_); }
   std::string str() const override;  // MaxPoolBiasActivation{tanh, ws=(2, 2), ignore_border=True, ...}
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  // Put in place after gradients are built, like Composite.
-  bool differentiable() const override { return false; }
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  void perform(InArrays in, OutArrays out) const override;
 
  private:
   PoolAttrs attrs_;
@@ -28,14 +26,13 @@ class MaxPoolBiasActivation : public Op {
 // (x, gz) -> MaxPoolGrad(x, pool_2d(x, max), gz), recomputing each window's maximum from x: for
 // non-overlapping windows that costs a few comparisons per input and saves reading the pooled array
 // (and keeping it alive for the backward pass).
-class MaxPoolGradRecompute : public Op {
+class MaxPoolGradRecompute : public OpOf<MaxPoolGradRecompute> {
  public:
   explicit MaxPoolGradRecompute(PoolAttrs attrs);
-  std::string name() const override { return "MaxPoolGradRecompute"; }
+  auto props() const { return std::tie(attrs_); }
   std::string str() const override { return name() + "{" + attrs_.str() + "}"; }
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  bool differentiable() const override { return false; }
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  void perform(InArrays in, OutArrays out) const override;
 
  private:
   PoolAttrs attrs_;

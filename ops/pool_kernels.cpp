@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "ops/elemwise_kernels.hpp"  // tanh_of, sigmoid_of: the activations Elemwise computes
-#include "runtime/thread_pool.hpp"
+#include "core/thread_pool.hpp"
 
 #if defined(__AVX2__)
 #include <immintrin.h>

@@ -30,11 +30,10 @@ Replacement grad_recompute_of(Apply& node, const FunctionGraph&) {
   const PoolAttrs& a = grad->attrs();
   // Overlapping windows would visit inputs several times each: reading the pooled array is cheaper.
   if (a.stride_h < a.ws_h || a.stride_w < a.ws_w) return std::nullopt;
-  const Var &x = node.inputs[0], &pooled = node.inputs[1], &gz = node.inputs[2];
+  const Variable &x = node.inputs[0], &pooled = node.inputs[1], &gz = node.inputs[2];
   const Pool* fwd = max_pool_of(pooled, PoolKind::Forward);
   if (!fwd || !(fwd->attrs() == a) || pooled.owner()->inputs[0].node() != x.node()) return std::nullopt;
-  SiteScope site(node.site);
-  return std::vector<Var>{max_pool_grad_recompute(x, gz, a)};
+  return std::vector<Variable>{max_pool_grad_recompute(x, gz, a)};
 }
 
 // The activation and the two summands of act(a + b) for tanh and sigmoid, either fused
@@ -75,9 +74,8 @@ Replacement pool_bias_activation_of(Apply& node, const FunctionGraph& fg) {
     const Pool* pool = max_pool_of(pooled, PoolKind::Forward);
     if (!pool || !only_reader(fg, pooled, m->reader) || pooled.dtype() != out.dtype || bias.dtype() != out.dtype) continue;
     if (pooled.ndim() != out.ndim() || bias.ndim() != out.ndim()) continue;
-    SiteScope site(node.site);
     try {  // MaxPoolBiasActivation's type check decides which biases it takes
-      return std::vector<Var>{max_pool_bias_activation(pooled.owner()->inputs[0], bias, pool->attrs(), m->act)};
+      return std::vector<Variable>{max_pool_bias_activation(pooled.owner()->inputs[0], bias, pool->attrs(), m->act)};
     } catch (const OpError&) {
       continue;
     }
@@ -86,7 +84,8 @@ Replacement pool_bias_activation_of(Apply& node, const FunctionGraph& fg) {
 }
 }  // namespace
 
-const LocalRewrite local_max_pool_grad_recompute{"local_max_pool_grad_recompute", "MaxPoolGrad", grad_recompute_of};
-const LocalRewrite local_max_pool_bias_activation{"local_max_pool_bias_activation", "Elemwise", pool_bias_activation_of};
+const LocalRewrite local_max_pool_grad_recompute{"local_max_pool_grad_recompute", &typeid(Pool), grad_recompute_of};
+const LocalRewrite local_max_pool_bias_activation{"local_max_pool_bias_activation", &typeid(Elemwise), pool_bias_activation_of};
+const LocalRewrite local_max_pool_bias_activation_fused{"local_max_pool_bias_activation", &typeid(Composite), pool_bias_activation_of};
 
 }  // namespace theano::ops::rewrites

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "ops/graph_math.hpp"
+#include "ops/shape.hpp"
 #include "ops/shape_math.hpp"
 
 namespace theano::ops {
@@ -32,7 +33,7 @@ static DType reduce_dtype(ReduceKind kind, DType in) {
   return in;
 }
 
-std::vector<TensorType> Reduce::make_types(std::span<const Var> inputs) const {
+std::vector<TensorType> Reduce::make_types(Vars inputs) const {
   const TensorType& t = inputs[0].type();
   for (int a : axes_)
     if (a < 0 || a >= t.ndim()) throw OpError(fmt::format("axis {} is out of range for a {}-d input", a, t.ndim()));
@@ -45,11 +46,11 @@ std::vector<TensorType> Reduce::make_types(std::span<const Var> inputs) const {
   return {out};
 }
 
-std::optional<std::vector<std::vector<Var>>> Reduce::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  std::vector<Var> out;
+OutShapes Reduce::infer_shape(Vars in, InShapes shapes) const {
+  std::vector<Variable> out;
   for (size_t d = 0; d < shapes[0].size(); ++d)
     if (std::find(axes_.begin(), axes_.end(), int(d)) == axes_.end()) out.push_back(shapes[0][d]);
-  return std::vector<std::vector<Var>>{out};
+  return std::vector<std::vector<Variable>>{out};
 }
 
 namespace {
@@ -124,7 +125,7 @@ void sum_into(const NDArray& x, const std::vector<int>& axes, const T* p, A* acc
 }
 }  // namespace
 
-void Reduce::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Reduce::perform(InArrays in, OutArrays out) const {
   const NDArray& x = *in[0];
   Dims oshape;
   for (int d = 0; d < x.ndim(); ++d)
@@ -176,7 +177,7 @@ void Reduce::perform(std::span<const NDArray* const> in, std::span<NDArray* cons
   });
 }
 
-Cotangents Reduce::pullback(std::span<const Var> in, std::span<const Var> outs, std::span<const std::optional<Var>> cot) const {
+Cotangents Reduce::pullback(Vars in, Vars outs, OutCotangents cot) const {
   using namespace math;
   const Var& x = in[0];
   if (kind_ == ReduceKind::Argmax) return {std::nullopt};
@@ -205,6 +206,16 @@ Var reduce(ReduceKind kind, const Var& x, std::optional<int> axis) {
   if (axis) axes.push_back(*axis);
   else for (int d = 0; d < x.ndim(); ++d) axes.push_back(d);
   return reduce_axes(kind, x, axes);
+}
+
+Var mean(const Var& x, std::optional<int> axis) {
+  Var total = reduce(ReduceKind::Sum, x, axis);
+  DType size_dtype = total.dtype() == DType::Float32 ? DType::Float32 : DType::Float64;
+  std::vector<int> axes;
+  if (axis) axes.push_back(*axis < 0 ? *axis + x.ndim() : *axis);
+  else for (int d = 0; d < x.ndim(); ++d) axes.push_back(d);
+  for (int a : axes) total = elemwise(ScalarKind::TrueDiv, {total, cast(shape_i(x, a), size_dtype)});
+  return total;
 }
 
 }  // namespace theano::ops

@@ -2,7 +2,8 @@
 #pragma once
 #include <optional>
 
-#include "graph/var.hpp"
+#include "graph/op.hpp"
+#include "ops/tensor_var.hpp"
 #include "ops/elemwise.hpp"
 #include "ops/shape.hpp"
 

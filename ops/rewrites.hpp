@@ -40,6 +40,7 @@ extern const LocalRewrite local_gemm;  // Z - a * dot(X, Y) -> Gemm(Z, -a, X, Y,
 // ops/pool_rewrites.cpp (specialize; pool_fusion, after elemwise_fusion)
 extern const LocalRewrite local_max_pool_grad_recompute;   // MaxPoolGrad(x, pool_max(x), gz) -> MaxPoolGradRecompute(x, gz)
 extern const LocalRewrite local_max_pool_bias_activation;  // tanh(pool_max(x) + b) -> MaxPoolBiasActivation(x, b) (also sigmoid)
+extern const LocalRewrite local_max_pool_bias_activation_fused;  // the same on Elemwise{Composite{tanh((i0 + i1))}} (one name)
 
 // ops/fusion.cpp: chains of elementwise applies -> one Composite.
 class ElemwiseFusion : public rewrite::Pass {

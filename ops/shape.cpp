@@ -16,7 +16,7 @@ std::string DimShuffle::str() const {
   return s + "}";
 }
 
-std::vector<TensorType> DimShuffle::make_types(std::span<const Var> inputs) const {
+std::vector<TensorType> DimShuffle::make_types(Vars inputs) const {
   const TensorType& t = inputs[0].type();
   if (t.ndim() != input_ndim_) throw OpError(fmt::format("expects a {}-d input, got {}-d", input_ndim_, t.ndim()));
   std::vector<bool> used(input_ndim_, false);
@@ -42,7 +42,7 @@ std::vector<TensorType> DimShuffle::make_types(std::span<const Var> inputs) cons
   return {out};
 }
 
-void DimShuffle::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void DimShuffle::perform(InArrays in, OutArrays out) const {
   const NDArray& x = *in[0];
   Dims shape, strides;
   for (int p : pattern_) {
@@ -58,7 +58,7 @@ void DimShuffle::perform(std::span<const NDArray* const> in, std::span<NDArray* 
   *out[0] = x.view(shape, strides, x.offset());
 }
 
-Cotangents DimShuffle::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+Cotangents DimShuffle::pullback(Vars in, Vars, OutCotangents cot) const {
   std::vector<int> back(input_ndim_, -1);
   for (size_t i = 0; i < pattern_.size(); ++i)
     if (pattern_[i] >= 0) back[pattern_[i]] = int(i);
@@ -66,16 +66,16 @@ Cotangents DimShuffle::pullback(std::span<const Var> in, std::span<const Var>, s
   return {dimshuffle(*cot[0], back)};
 }
 
-std::optional<std::vector<std::vector<Var>>> DimShuffle::infer_shape(std::span<const Var>,
-                                                                   std::span<const std::vector<Var>> shapes) const {
-  std::vector<Var> out;
+OutShapes DimShuffle::infer_shape(Vars,
+                                                                   InShapes shapes) const {
+  std::vector<Variable> out;
   for (int p : pattern_) out.push_back(p < 0 ? dims::constant(1) : shapes[0][size_t(p)]);
-  return std::vector<std::vector<Var>>{out};
+  return std::vector<std::vector<Variable>>{out};
 }
 
 // ---- Reshape ----
-std::vector<TensorType> Reshape::make_types(std::span<const Var> inputs) const {
-  const Var& s = inputs[1];
+std::vector<TensorType> Reshape::make_types(Vars inputs) const {
+  const Variable& s = inputs[1];
   if (s.ndim() != 1 || !is_integer(s.dtype())) throw OpError("the shape must be an integer vector");
   if (s.type().shape[0] >= 0 && s.type().shape[0] != ndim_)
     throw OpError(fmt::format("the shape has {} entries but the op makes {} dims", s.type().shape[0], ndim_));
@@ -135,7 +135,7 @@ static Dims resolve_shape(const NDArray& spec, const Dims& from, const Op& op) {
   return shape;
 }
 
-void Reshape::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Reshape::perform(InArrays in, OutArrays out) const {
   Dims shape = resolve_shape(*in[1], in[0]->shape(), *this);
   if (in[0]->is_contiguous()) {
     *out[0] = in[0]->view(shape, contiguous_strides(shape), in[0]->offset());
@@ -146,31 +146,31 @@ void Reshape::perform(std::span<const NDArray* const> in, std::span<NDArray* con
   }
 }
 
-Cotangents Reshape::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+Cotangents Reshape::pullback(Vars in, Vars, OutCotangents cot) const {
   return {reshape(*cot[0], shape_of(in[0])), std::nullopt};
 }
 
 // Entry i of the target shape, or (when it is -1) the size that makes the element counts agree:
 // with exactly one -1 among the entries, total // -(product of all entries) is that size. A symbolic
 // entry may be -1 at run time, hence the switch.
-std::optional<std::vector<std::vector<Var>>> Reshape::infer_shape(std::span<const Var> in,
-                                                                std::span<const std::vector<Var>> shapes) const {
-  std::vector<Var> req;
+OutShapes Reshape::infer_shape(Vars in,
+                                                                InShapes shapes) const {
+  std::vector<Variable> req;
   for (int i = 0; i < ndim_; ++i) req.push_back(dims::entry(in[1], i));
   Var total = dims::product(shapes[0]);
   Var missing = dims::floor_div(total, dims::sub(dims::constant(0), dims::product(req)));
-  std::vector<Var> out;
-  for (const Var& r : req) {
+  std::vector<Variable> out;
+  for (const Variable& r : req) {
     auto v = dims::value_of(r);
     if (v && *v >= 0) out.push_back(r);
     else if (v) out.push_back(missing);
     else out.push_back(switch_(eq(r, dims::constant(-1)), missing, r));
   }
-  return std::vector<std::vector<Var>>{out};
+  return std::vector<std::vector<Variable>>{out};
 }
 
 // ---- Flatten ----
-std::vector<TensorType> Flatten::make_types(std::span<const Var> inputs) const {
+std::vector<TensorType> Flatten::make_types(Vars inputs) const {
   const TensorType& t = inputs[0].type();
   if (outdim_ < 1 || outdim_ > std::max(t.ndim(), 1)) throw OpError(fmt::format("outdim {} is invalid for a {}-d input", outdim_, t.ndim()));
   TensorType out(t.dtype, outdim_);
@@ -189,7 +189,7 @@ std::vector<TensorType> Flatten::make_types(std::span<const Var> inputs) const {
   return {out};
 }
 
-void Flatten::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Flatten::perform(InArrays in, OutArrays out) const {
   const NDArray& x = *in[0];
   Dims shape;
   for (int i = 0; i < outdim_ - 1; ++i) shape.push_back(x.shape(i));
@@ -205,42 +205,42 @@ void Flatten::perform(std::span<const NDArray* const> in, std::span<NDArray* con
   }
 }
 
-Cotangents Flatten::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+Cotangents Flatten::pullback(Vars in, Vars, OutCotangents cot) const {
   return {reshape(*cot[0], shape_of(in[0]))};
 }
 
-std::optional<std::vector<std::vector<Var>>> Flatten::infer_shape(std::span<const Var>,
-                                                                std::span<const std::vector<Var>> shapes) const {
-  const std::vector<Var>& x = shapes[0];
-  std::vector<Var> out(x.begin(), x.begin() + std::min<size_t>(outdim_ - 1, x.size()));
-  out.push_back(dims::product(std::vector<Var>(x.begin() + std::min<size_t>(outdim_ - 1, x.size()), x.end())));
-  return std::vector<std::vector<Var>>{out};
+OutShapes Flatten::infer_shape(Vars,
+                                                                InShapes shapes) const {
+  const std::vector<Variable>& x = shapes[0];
+  std::vector<Variable> out(x.begin(), x.begin() + std::min<size_t>(outdim_ - 1, x.size()));
+  out.push_back(dims::product(std::vector<Variable>(x.begin() + std::min<size_t>(outdim_ - 1, x.size()), x.end())));
+  return std::vector<std::vector<Variable>>{out};
 }
 
 // ---- Shape, Shape_i ----
-std::vector<TensorType> Shape::make_types(std::span<const Var> inputs) const {
+std::vector<TensorType> Shape::make_types(Vars inputs) const {
   return {TensorType::with_shape(DType::Int64, Dims{inputs[0].ndim()})};
 }
-void Shape::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Shape::perform(InArrays in, OutArrays out) const {
   out[0]->ensure(DType::Int64, Dims{in[0]->ndim()});
   for (int i = 0; i < in[0]->ndim(); ++i) out[0]->data<int64_t>()[i] = in[0]->shape(i);
 }
 
-std::optional<std::vector<std::vector<Var>>> Shape::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>>) const {
-  return std::vector<std::vector<Var>>{{dims::constant(in[0].ndim())}};
+OutShapes Shape::infer_shape(Vars in, InShapes) const {
+  return std::vector<std::vector<Variable>>{{dims::constant(in[0].ndim())}};
 }
 
-std::vector<TensorType> ShapeI::make_types(std::span<const Var> inputs) const {
+std::vector<TensorType> ShapeI::make_types(Vars inputs) const {
   if (i_ < 0 || i_ >= inputs[0].ndim()) throw OpError(fmt::format("dimension {} out of range for a {}-d input", i_, inputs[0].ndim()));
   return {TensorType(DType::Int64, 0)};
 }
-void ShapeI::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void ShapeI::perform(InArrays in, OutArrays out) const {
   out[0]->ensure(DType::Int64, Dims{});
   *out[0]->data<int64_t>() = in[0]->shape(i_);
 }
 
-std::optional<std::vector<std::vector<Var>>> ShapeI::infer_shape(std::span<const Var>, std::span<const std::vector<Var>>) const {
-  return std::vector<std::vector<Var>>{{}};  // a scalar
+OutShapes ShapeI::infer_shape(Vars, InShapes) const {
+  return std::vector<std::vector<Variable>>{{}};  // a scalar
 }
 
 // ---- builders ----

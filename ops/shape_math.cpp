@@ -90,9 +90,9 @@ Var minimum(const Var& a, const Var& b) {
   return binary(ScalarKind::Minimum, a, b);
 }
 
-Var product(const std::vector<Var>& ds) {
+Var product(const std::vector<Variable>& ds) {
   Var p = constant(1);
-  for (const Var& d : ds) p = mul(p, d);
+  for (const Variable& d : ds) p = mul(p, d);
   return p;
 }
 
@@ -106,15 +106,15 @@ Var broadcast(const Var& a, const Var& b) {
   return switch_(eq(a, constant(1)), b, a);
 }
 
-std::vector<Var> broadcast_shapes(std::span<const std::vector<Var>> shapes) {
-  std::vector<Var> out = shapes[0];
+std::vector<Variable> broadcast_shapes(InShapes shapes) {
+  std::vector<Variable> out = shapes[0];
   for (size_t k = 1; k < shapes.size(); ++k)
     for (size_t d = 0; d < out.size(); ++d) out[d] = broadcast(out[d], shapes[k][d]);
   return out;
 }
 
-std::vector<Var> of(const Var& v) {
-  std::vector<Var> ds;
+std::vector<Variable> of(const Var& v) {
+  std::vector<Variable> ds;
   for (int k = 0; k < v.ndim(); ++k) {
     if (v.type().broadcastable(k)) ds.push_back(constant(1));
     else if (v.is_constant()) ds.push_back(constant(v.node()->constant.shape(k)));
@@ -123,27 +123,27 @@ std::vector<Var> of(const Var& v) {
   return ds;
 }
 
-std::optional<std::vector<Var>> by_rule(const Var& y) {
+std::optional<std::vector<Variable>> by_rule(const Var& y) {
   Apply* a = y.owner();
   if (!a) return std::nullopt;
-  std::vector<std::vector<Var>> input_shapes;
-  for (const Var& in : a->inputs) input_shapes.push_back(of(in));
+  std::vector<std::vector<Variable>> input_shapes;
+  for (const Variable& in : a->inputs) input_shapes.push_back(of(in));
   auto shapes = a->op->infer_shape(a->inputs, input_shapes);
   if (!shapes) return std::nullopt;
-  std::vector<Var>& sizes = (*shapes)[size_t(y.node()->index)];
+  std::vector<Variable>& sizes = (*shapes)[size_t(y.node()->index)];
   if (int(sizes.size()) != y.ndim()) throw std::logic_error(a->op->str() + ": the shape rule gave the wrong number of dims");
   return std::move(sizes);
 }
 
 namespace {
-using ShapeMemo = std::map<const VarNode*, std::vector<Var>>;
+using ShapeMemo = std::map<const VarNode*, std::vector<Variable>>;
 
-const std::vector<Var>& inferred(const Var& v, ShapeMemo& memo) {
+const std::vector<Variable>& inferred(const Var& v, ShapeMemo& memo) {
   if (auto it = memo.find(v.node()); it != memo.end()) return it->second;
-  std::vector<Var> sizes = of(v);
+  std::vector<Variable> sizes = of(v);
   if (Apply* a = v.owner()) {
-    std::vector<std::vector<Var>> input_shapes;
-    for (const Var& in : a->inputs) input_shapes.push_back(inferred(in, memo));
+    std::vector<std::vector<Variable>> input_shapes;
+    for (const Variable& in : a->inputs) input_shapes.push_back(inferred(in, memo));
     if (auto shapes = a->op->infer_shape(a->inputs, input_shapes))
       for (size_t k = 0; k < sizes.size(); ++k) {
         const Var& d = (*shapes)[size_t(v.node()->index)][k];
@@ -154,7 +154,7 @@ const std::vector<Var>& inferred(const Var& v, ShapeMemo& memo) {
 }
 }  // namespace
 
-std::vector<Var> inferred(const Var& v) {
+std::vector<Variable> inferred(const Var& v) {
   ShapeMemo memo;
   return inferred(v, memo);
 }

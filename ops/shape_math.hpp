@@ -7,7 +7,8 @@
 #include <span>
 #include <vector>
 
-#include "graph/var.hpp"
+#include "graph/op.hpp"
+#include "ops/tensor_var.hpp"
 
 namespace theano::ops::dims {
 
@@ -24,23 +25,23 @@ Var mul(const Var& a, const Var& b);
 Var floor_div(const Var& a, const Var& b);  // Python's //
 Var maximum(const Var& a, const Var& b);
 Var minimum(const Var& a, const Var& b);
-Var product(const std::vector<Var>& ds);  // 1 for none
+Var product(const std::vector<Variable>& ds);  // 1 for none
 // The broadcast of two sizes of one dimension, as the elementwise kernels do it: a size 1 takes the
 // other's size (numpy's rule; the sizes are equal or one of them is 1).
 Var broadcast(const Var& a, const Var& b);
 // The output shape of an elementwise op over inputs of these shapes (all of one ndim).
-std::vector<Var> broadcast_shapes(std::span<const std::vector<Var>> shapes);
+std::vector<Variable> broadcast_shapes(InShapes shapes);
 
 // The sizes of v's dimensions as the shape rules receive them: 1 for a broadcastable dim, the value
 // for a constant, else Shape_i{k}(v).
-std::vector<Var> of(const Var& v);
+std::vector<Variable> of(const Var& v);
 // The sizes of y's dimensions that the shape rule of y's op gives from its inputs' sizes (of() of
 // each input): nullopt for a leaf or an op without a rule; an undefined Var for a size it cannot tell.
-std::optional<std::vector<Var>> by_rule(const Var& y);
+std::optional<std::vector<Variable>> by_rule(const Var& y);
 // The sizes of v's dimensions as the ops' shape rules give them from the graph's leaves up (Theano's
 // ShapeFeature.shape_of): what local_shape_i_lift makes of Shape_i{k}(v). A size no rule knows stays
 // Shape_i{k} of the variable it belongs to.
-std::vector<Var> inferred(const Var& v);
+std::vector<Variable> inferred(const Var& v);
 // Entry i of an int64 shape vector (a constant, a MakeVector or any vector): a scalar Var.
 Var entry(const Var& shape_vector, int i);
 

@@ -26,43 +26,41 @@ Replacement dimshuffle_chain(Apply& node, const FunctionGraph&) {
   auto* outer = dynamic_cast<const DimShuffle*>(node.op.get());
   auto* inner = op_of<DimShuffle>(node.inputs[0]);
   if (!outer || !inner) return std::nullopt;
-  const Var& x = node.inputs[0].owner()->inputs[0];
+  const Variable& x = node.inputs[0].owner()->inputs[0];
   std::vector<int> combined;
   for (int p : outer->pattern()) combined.push_back(p < 0 ? -1 : inner->pattern()[size_t(p)]);
-  if (is_identity(combined, x.ndim())) return std::vector<Var>{x};
-  SiteScope site(node.site);
-  return std::vector<Var>{make_apply1(std::make_shared<DimShuffle>(x.ndim(), combined), {x})};
+  if (is_identity(combined, x.ndim())) return std::vector<Variable>{x};
+  return std::vector<Variable>{make_apply1(std::make_shared<DimShuffle>(x.ndim(), combined), {x})};
 }
 
 // DimShuffle{0,1,...,n-1}(x) -> x
 Replacement useless_dimshuffle(Apply& node, const FunctionGraph&) {
   auto* ds = dynamic_cast<const DimShuffle*>(node.op.get());
   if (!ds || !is_identity(ds->pattern(), node.inputs[0].ndim())) return std::nullopt;
-  return std::vector<Var>{node.inputs[0]};
+  return std::vector<Variable>{node.inputs[0]};
 }
 
 // Reshape(Reshape(x, s1), s2) -> Reshape(x, s2)
 Replacement reshape_chain(Apply& node, const FunctionGraph&) {
   if (!dynamic_cast<const Reshape*>(node.op.get()) || !op_of<Reshape>(node.inputs[0])) return std::nullopt;
-  SiteScope site(node.site);
-  return std::vector<Var>{make_apply1(node.op, {node.inputs[0].owner()->inputs[0], node.inputs[1]})};
+  return std::vector<Variable>{make_apply1(node.op, {node.inputs[0].owner()->inputs[0], node.inputs[1]})};
 }
 
 // Reshape(x, s).shape[i] -> s[i] (when s[i] is a constant or an entry of MakeVector, and not -1)
 Replacement shape_i_of_reshape(Apply& node, const FunctionGraph&) {
   auto* si = dynamic_cast<const ShapeI*>(node.op.get());
   if (!si || !op_of<Reshape>(node.inputs[0])) return std::nullopt;
-  const Var& s = node.inputs[0].owner()->inputs[1];
+  const Variable& s = node.inputs[0].owner()->inputs[1];
   if (s.is_constant()) {
     double v = s.node()->constant.item(si->i());
     if (v < 0) return std::nullopt;
-    return std::vector<Var>{scalar_constant(v, DType::Int64)};
+    return std::vector<Variable>{scalar_constant(v, DType::Int64)};
   }
   if (op_of<MakeVector>(s)) {
     const Var& entry = s.owner()->inputs[size_t(si->i())];
     if (auto c = scalar_constant_value(entry); c && *c < 0) return std::nullopt;
     if (!entry.is_constant()) return std::nullopt;  // a symbolic entry may be -1 at run time
-    return std::vector<Var>{entry};
+    return std::vector<Variable>{entry};
   }
   return std::nullopt;
 }
@@ -72,26 +70,24 @@ Replacement shape_i_of_reshape(Apply& node, const FunctionGraph&) {
 Replacement shape_i_lift(Apply& node, const FunctionGraph&) {
   auto* si = dynamic_cast<const ShapeI*>(node.op.get());
   if (!si) return std::nullopt;
-  const Var& y = node.inputs[0];
-  if (y.type().broadcastable(si->i())) return std::vector<Var>{dims::constant(1)};
-  SiteScope site(node.site);
+  const Variable& y = node.inputs[0];
+  if (y.type().broadcastable(si->i())) return std::vector<Variable>{dims::constant(1)};
   auto sizes = dims::by_rule(y);
   if (!sizes || !(*sizes)[size_t(si->i())].defined()) return std::nullopt;
-  return std::vector<Var>{cast((*sizes)[size_t(si->i())], DType::Int64)};
+  return std::vector<Variable>{cast((*sizes)[size_t(si->i())], DType::Int64)};
 }
 
 // Shape(y)[k] -> Shape_i{k}(y) and MakeVector(d0, d1, ..)[k] -> dk for a constant k.
 Replacement shape_subtensor(Apply& node, const FunctionGraph&) {
   auto* st = dynamic_cast<const Subtensor*>(node.op.get());
   if (!st || st->entries().size() != 1 || st->entries()[0].is_slice) return std::nullopt;
-  const Var& v = node.inputs[0];
+  const Variable& v = node.inputs[0];
   auto k = dims::value_of(node.inputs[1]);
   if (!k || !v.owner() || v.type().shape[0] < 0) return std::nullopt;
   int64_t n = v.type().shape[0], i = *k < 0 ? *k + n : *k;
   if (i < 0 || i >= n) return std::nullopt;  // the kernel reports the bad index
-  SiteScope site(node.site);
-  if (op_of<Shape>(v)) return std::vector<Var>{shape_i(v.owner()->inputs[0], int(i))};
-  if (op_of<MakeVector>(v)) return std::vector<Var>{cast(v.owner()->inputs[size_t(i)], DType::Int64)};
+  if (op_of<Shape>(v)) return std::vector<Variable>{shape_i(v.owner()->inputs[0], int(i))};
+  if (op_of<MakeVector>(v)) return std::vector<Variable>{cast(v.owner()->inputs[size_t(i)], DType::Int64)};
   return std::nullopt;
 }
 
@@ -100,41 +96,39 @@ Replacement shape_subtensor(Apply& node, const FunctionGraph&) {
 // it is cheaper than the scalar expressions of its sizes, such as a conv's.)
 Replacement shape_to_shape_i(Apply& node, const FunctionGraph& fg) {
   if (!dynamic_cast<const Shape*>(node.op.get())) return std::nullopt;
-  const Var& y = node.inputs[0];
+  const Variable& y = node.inputs[0];
   if (!y.owner() || y.ndim() == 0) return std::nullopt;
   for (const auto& [reader, _] : fg.clients(y))
     if (!reader || (reader->op->name() != "Shape" && reader->op->name() != "Shape_i")) return std::nullopt;
   auto rule = dims::by_rule(y);
   if (!rule) return std::nullopt;
-  for (const Var& d : *rule)
+  for (const Variable& d : *rule)
     if (!d.defined()) return std::nullopt;
-  SiteScope site(node.site);
-  std::vector<Var> sizes;
+  std::vector<Variable> sizes;
   for (int k = 0; k < y.ndim(); ++k) sizes.push_back(shape_i(y, k));
-  return std::vector<Var>{make_vector(sizes)};
+  return std::vector<Variable>{make_vector(sizes)};
 }
 
 // unary(x)[idx] -> unary(x[idx]) when the subtensor is unary(x)'s only reader: the elementwise op (a
 // cast of the labels, say) then runs on the slice only.
 Replacement subtensor_lift(Apply& node, const FunctionGraph& fg) {
   if (!dynamic_cast<const Subtensor*>(node.op.get())) return std::nullopt;
-  const Var& u = node.inputs[0];
+  const Variable& u = node.inputs[0];
   if (!op_of<Elemwise>(u) || u.owner()->inputs.size() != 1 || fg.clients(u).size() != 1) return std::nullopt;
-  std::vector<Var> in = node.inputs;
+  std::vector<Variable> in = node.inputs;
   in[0] = u.owner()->inputs[0];
-  SiteScope site(node.site);
   Var sliced = make_apply1(node.op, std::move(in));
-  return std::vector<Var>{make_apply1(u.owner()->op, {sliced})};
+  return std::vector<Variable>{make_apply1(u.owner()->op, {sliced})};
 }
 }  // namespace
 
-const LocalRewrite local_dimshuffle_chain{"local_dimshuffle_chain", "DimShuffle", dimshuffle_chain};
-const LocalRewrite local_useless_dimshuffle{"local_useless_dimshuffle", "DimShuffle", useless_dimshuffle};
-const LocalRewrite local_reshape_chain{"local_reshape_chain", "Reshape", reshape_chain};
-const LocalRewrite local_shape_i_of_reshape{"local_shape_i_of_reshape", "Shape_i", shape_i_of_reshape};
-const LocalRewrite local_shape_i_lift{"local_shape_i_lift", "Shape_i", shape_i_lift};
-const LocalRewrite local_shape_subtensor{"local_shape_subtensor", "Subtensor", shape_subtensor};
-const LocalRewrite local_shape_to_shape_i{"local_shape_to_shape_i", "Shape", shape_to_shape_i};
-const LocalRewrite local_subtensor_lift{"local_subtensor_lift", "Subtensor", subtensor_lift};
+const LocalRewrite local_dimshuffle_chain{"local_dimshuffle_chain", &typeid(DimShuffle), dimshuffle_chain};
+const LocalRewrite local_useless_dimshuffle{"local_useless_dimshuffle", &typeid(DimShuffle), useless_dimshuffle};
+const LocalRewrite local_reshape_chain{"local_reshape_chain", &typeid(Reshape), reshape_chain};
+const LocalRewrite local_shape_i_of_reshape{"local_shape_i_of_reshape", &typeid(ShapeI), shape_i_of_reshape};
+const LocalRewrite local_shape_i_lift{"local_shape_i_lift", &typeid(ShapeI), shape_i_lift};
+const LocalRewrite local_shape_subtensor{"local_shape_subtensor", &typeid(Subtensor), shape_subtensor};
+const LocalRewrite local_shape_to_shape_i{"local_shape_to_shape_i", &typeid(Shape), shape_to_shape_i};
+const LocalRewrite local_subtensor_lift{"local_subtensor_lift", &typeid(Subtensor), subtensor_lift};
 
 }  // namespace theano::ops::rewrites

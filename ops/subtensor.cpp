@@ -53,7 +53,7 @@ int64_t wrap_index(int64_t i, int64_t n, int axis, const Op& op) {
 }
 
 // The view x[entries] given the scalar inputs.
-NDArray basic_view(const NDArray& x, const std::vector<IndexEntry>& entries, std::span<const NDArray* const> parts, const Op& op) {
+NDArray basic_view(const NDArray& x, const std::vector<IndexEntry>& entries, InArrays parts, const Op& op) {
   Dims shape, strides;
   int64_t offset = x.offset();
   size_t p = 0;
@@ -86,9 +86,9 @@ std::optional<int64_t> const_part(const Var& v) {
   return int64_t(v.node()->constant.item(0));
 }
 
-TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entries, std::span<const Var> parts, const Op& op) {
+TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entries, Vars parts, const Op& op) {
   if (int(entries.size()) > t.ndim()) throw OpError(fmt::format("too many indices ({}) for a {}-d tensor", entries.size(), t.ndim()));
-  for (const Var& v : parts)
+  for (const Variable& v : parts)
     if (v.ndim() != 0 || !is_integer(v.dtype())) throw OpError(fmt::format("indices must be integer scalars, got {}", v.type().str()));
   TensorType out(t.dtype, 0);
   size_t p = 0;
@@ -146,12 +146,12 @@ Var slice_length(std::optional<Var> start, std::optional<Var> stop, std::optiona
 }  // namespace
 
 // ---- Subtensor ----
-std::vector<TensorType> Subtensor::make_types(std::span<const Var> in) const {
+std::vector<TensorType> Subtensor::make_types(Vars in) const {
   return {basic_type(in[0].type(), entries_, in.subspan(1), *this)};
 }
 
-std::optional<std::vector<std::vector<Var>>> Subtensor::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  std::vector<Var> out;
+OutShapes Subtensor::infer_shape(Vars in, InShapes shapes) const {
+  std::vector<Variable> out;
   size_t p = 1;
   size_t d = 0;
   for (const IndexEntry& e : entries_) {
@@ -167,21 +167,21 @@ std::optional<std::vector<std::vector<Var>>> Subtensor::infer_shape(std::span<co
     ++d;
   }
   for (; d < shapes[0].size(); ++d) out.push_back(shapes[0][d]);
-  return std::vector<std::vector<Var>>{out};
+  return std::vector<std::vector<Variable>>{out};
 }
 
-void Subtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void Subtensor::perform(InArrays in, OutArrays out) const {
   *out[0] = basic_view(*in[0], entries_, in.subspan(1), *this);
 }
 
-Cotangents Subtensor::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+Cotangents Subtensor::pullback(Vars in, Vars, OutCotangents cot) const {
   Cotangents g(in.size());
-  g[0] = inc_subtensor(zeros_like(in[0]), *cot[0], entries_, std::vector<Var>(in.begin() + 1, in.end()));
+  g[0] = inc_subtensor(zeros_like(in[0]), *cot[0], entries_, std::vector<Variable>(in.begin() + 1, in.end()));
   return g;
 }
 
 // ---- IncSubtensor ----
-std::vector<TensorType> IncSubtensor::make_types(std::span<const Var> in) const {
+std::vector<TensorType> IncSubtensor::make_types(Vars in) const {
   TensorType view = basic_type(in[0].type(), entries_, in.subspan(2), *this);
   const TensorType& y = in[1].type();
   if (y.ndim() != view.ndim()) throw OpError(fmt::format("the increment has {} dims but x[idx] has {}", y.ndim(), view.ndim()));
@@ -189,11 +189,11 @@ std::vector<TensorType> IncSubtensor::make_types(std::span<const Var> in) const 
   return {in[0].type()};  // x's type, broadcastable pattern included
 }
 
-std::optional<std::vector<std::vector<Var>>> IncSubtensor::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  return std::vector<std::vector<Var>>{shapes[0]};
+OutShapes IncSubtensor::infer_shape(Vars in, InShapes shapes) const {
+  return std::vector<std::vector<Variable>>{shapes[0]};
 }
 
-void IncSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void IncSubtensor::perform(InArrays in, OutArrays out) const {
   out[0]->ensure(in[0]->dtype(), in[0]->shape());
   out[0]->copy_from(*in[0]);
   NDArray dst = basic_view(*out[0], entries_, in.subspan(2), *this);
@@ -220,8 +220,8 @@ void IncSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray
   });
 }
 
-Cotangents IncSubtensor::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
-  std::vector<Var> parts(in.begin() + 2, in.end());
+Cotangents IncSubtensor::pullback(Vars in, Vars, OutCotangents cot) const {
+  std::vector<Variable> parts(in.begin() + 2, in.end());
   Cotangents g(in.size());
   const Var& gz = *cot[0];
   g[0] = set_ ? inc_subtensor(gz, zeros_like(subtensor(gz, entries_, parts)), entries_, parts, true) : gz;
@@ -230,7 +230,7 @@ Cotangents IncSubtensor::pullback(std::span<const Var> in, std::span<const Var>,
 }
 
 // ---- AdvancedSubtensor ----
-std::vector<TensorType> AdvancedSubtensor::make_types(std::span<const Var> in) const {
+std::vector<TensorType> AdvancedSubtensor::make_types(Vars in) const {
   const TensorType& t = in[0].type();
   size_t k = in.size() - 1;
   if (k == 0 || int(k) > t.ndim()) throw OpError(fmt::format("needs 1 to {} index vectors, got {}", t.ndim(), k));
@@ -255,7 +255,7 @@ std::vector<TensorType> AdvancedSubtensor::make_types(std::span<const Var> in) c
 namespace {
 // Calls f(out_row, x_offset) for each gathered position, after checking every index.
 template <class F>
-void for_each_gather(const NDArray& x, std::span<const NDArray* const> idx, const Op& op, F f) {
+void for_each_gather(const NDArray& x, InArrays idx, const Op& op, F f) {
   int64_t n = idx[0]->size();
   for (size_t i = 1; i < idx.size(); ++i)
     if (idx[i]->size() != n)
@@ -273,14 +273,14 @@ Dims gathered_shape(const NDArray& x, size_t k, int64_t n) {
 }
 }  // namespace
 
-std::optional<std::vector<std::vector<Var>>> AdvancedSubtensor::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
+OutShapes AdvancedSubtensor::infer_shape(Vars in, InShapes shapes) const {
   // The index vectors' length, then x's dims that are not indexed.
-  std::vector<Var> out{shapes[1][0]};
+  std::vector<Variable> out{shapes[1][0]};
   for (size_t d = in.size() - 1; d < shapes[0].size(); ++d) out.push_back(shapes[0][d]);
-  return std::vector<std::vector<Var>>{out};
+  return std::vector<std::vector<Variable>>{out};
 }
 
-void AdvancedSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void AdvancedSubtensor::perform(InArrays in, OutArrays out) const {
   const NDArray& x = *in[0];
   auto idx = in.subspan(1);
   out[0]->ensure(x.dtype(), gathered_shape(x, idx.size(), idx[0]->size()));
@@ -298,15 +298,15 @@ void AdvancedSubtensor::perform(std::span<const NDArray* const> in, std::span<ND
   });
 }
 
-Cotangents AdvancedSubtensor::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+Cotangents AdvancedSubtensor::pullback(Vars in, Vars, OutCotangents cot) const {
   Cotangents g(in.size());
-  g[0] = advanced_inc_subtensor(zeros_like(in[0]), *cot[0], std::vector<Var>(in.begin() + 1, in.end()));
+  g[0] = advanced_inc_subtensor(zeros_like(in[0]), *cot[0], std::vector<Variable>(in.begin() + 1, in.end()));
   return g;
 }
 
 // ---- AdvancedIncSubtensor ----
-std::vector<TensorType> AdvancedIncSubtensor::make_types(std::span<const Var> in) const {
-  std::vector<Var> gather_in{in[0]};
+std::vector<TensorType> AdvancedIncSubtensor::make_types(Vars in) const {
+  std::vector<Variable> gather_in{in[0]};
   gather_in.insert(gather_in.end(), in.begin() + 2, in.end());
   TensorType view = AdvancedSubtensor().make_types(gather_in)[0];
   if (in[1].ndim() != view.ndim()) throw OpError(fmt::format("the increment has {} dims but x[idx] has {}", in[1].ndim(), view.ndim()));
@@ -314,11 +314,11 @@ std::vector<TensorType> AdvancedIncSubtensor::make_types(std::span<const Var> in
   return {in[0].type()};  // x's type, broadcastable pattern included
 }
 
-std::optional<std::vector<std::vector<Var>>> AdvancedIncSubtensor::infer_shape(std::span<const Var> in, std::span<const std::vector<Var>> shapes) const {
-  return std::vector<std::vector<Var>>{shapes[0]};
+OutShapes AdvancedIncSubtensor::infer_shape(Vars in, InShapes shapes) const {
+  return std::vector<std::vector<Variable>>{shapes[0]};
 }
 
-void AdvancedIncSubtensor::perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const {
+void AdvancedIncSubtensor::perform(InArrays in, OutArrays out) const {
   const NDArray& x = *in[0];
   const NDArray& y = *in[1];
   auto idx = in.subspan(2);
@@ -355,34 +355,34 @@ void AdvancedIncSubtensor::perform(std::span<const NDArray* const> in, std::span
   });
 }
 
-Cotangents AdvancedIncSubtensor::pullback(std::span<const Var> in, std::span<const Var>, std::span<const std::optional<Var>> cot) const {
+Cotangents AdvancedIncSubtensor::pullback(Vars in, Vars, OutCotangents cot) const {
   Cotangents g(in.size());
   g[0] = *cot[0];
-  g[1] = advanced_subtensor(*cot[0], std::vector<Var>(in.begin() + 2, in.end()));
+  g[1] = advanced_subtensor(*cot[0], std::vector<Variable>(in.begin() + 2, in.end()));
   return g;
 }
 
 // ---- builders ----
-Var subtensor(const Var& x, const std::vector<IndexEntry>& entries, std::vector<Var> parts) {
-  std::vector<Var> in{x};
+Var subtensor(const Var& x, const std::vector<IndexEntry>& entries, std::vector<Variable> parts) {
+  std::vector<Variable> in{x};
   for (auto& p : parts) in.push_back(cast(p, DType::Int64));
   return make_apply1(std::make_shared<Subtensor>(entries), std::move(in));
 }
 
-Var inc_subtensor(const Var& x, const Var& y, const std::vector<IndexEntry>& entries, std::vector<Var> parts, bool set) {
-  std::vector<Var> in{x, cast(y, x.dtype())};
+Var inc_subtensor(const Var& x, const Var& y, const std::vector<IndexEntry>& entries, std::vector<Variable> parts, bool set) {
+  std::vector<Variable> in{x, cast(y, x.dtype())};
   for (auto& p : parts) in.push_back(cast(p, DType::Int64));
   return make_apply1(std::make_shared<IncSubtensor>(entries, set), std::move(in));
 }
 
-Var advanced_subtensor(const Var& x, std::vector<Var> indices) {
-  std::vector<Var> in{x};
+Var advanced_subtensor(const Var& x, std::vector<Variable> indices) {
+  std::vector<Variable> in{x};
   in.insert(in.end(), indices.begin(), indices.end());
   return make_apply1(std::make_shared<AdvancedSubtensor>(), std::move(in));
 }
 
-Var advanced_inc_subtensor(const Var& x, const Var& y, std::vector<Var> indices) {
-  std::vector<Var> in{x, cast(y, x.dtype())};
+Var advanced_inc_subtensor(const Var& x, const Var& y, std::vector<Variable> indices) {
+  std::vector<Variable> in{x, cast(y, x.dtype())};
   in.insert(in.end(), indices.begin(), indices.end());
   return make_apply1(std::make_shared<AdvancedIncSubtensor>(), std::move(in));
 }

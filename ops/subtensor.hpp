@@ -2,7 +2,8 @@
 // with Python's clamping rules. AdvancedSubtensor: integer-vector indices on the leading dims
 // (x[arange(n), y]), a gather. The Inc variants are their gradients (scatter-add into a copy).
 #pragma once
-#include "graph/op.hpp"
+#include "graph/op_base.hpp"
+#include "ops/tensor_var.hpp"
 
 namespace theano::ops {
 
@@ -12,20 +13,20 @@ struct IndexEntry {
   bool has_start = false, has_stop = false, has_step = false;  // slices only
   int n_inputs() const { return is_slice ? int(has_start) + int(has_stop) + int(has_step) : 1; }
   bool operator==(const IndexEntry&) const = default;
+  auto props() const { return std::tie(is_slice, has_start, has_stop, has_step); }
 };
 std::string index_list_str(const std::vector<IndexEntry>& entries);  // "int64:int64:" like Theano
 
-class Subtensor : public Op {
+class Subtensor : public OpOf<Subtensor> {
  public:
   explicit Subtensor(std::vector<IndexEntry> entries) : entries_(std::move(entries)) {}
   const std::vector<IndexEntry>& entries() const { return entries_; }
-  std::string name() const override { return "Subtensor"; }
+  auto props() const { return std::tie(entries_); }
   std::string str() const override { return "Subtensor{" + index_list_str(entries_) + "}"; }
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
+  Cotangents pullback(Vars in, Vars out, OutCotangents cot) const override;
   std::optional<int> view_of(int) const override { return 0; }
 
  private:
@@ -33,46 +34,42 @@ class Subtensor : public Op {
 };
 
 // inc_subtensor(x[idx], y): a copy of x with y added (or set) at the basic index.
-class IncSubtensor : public Op {
+class IncSubtensor : public OpOf<IncSubtensor> {
  public:
   IncSubtensor(std::vector<IndexEntry> entries, bool set) : entries_(std::move(entries)), set_(set) {}
+  auto props() const { return std::tie(entries_, set_); }
   std::string name() const override { return set_ ? "SetSubtensor" : "IncSubtensor"; }
   std::string str() const override { return name() + "{" + index_list_str(entries_) + "}"; }
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
+  Cotangents pullback(Vars in, Vars out, OutCotangents cot) const override;
 
  private:
   std::vector<IndexEntry> entries_;
   bool set_;
 };
 
-class AdvancedSubtensor : public Op {
+class AdvancedSubtensor : public OpOf<AdvancedSubtensor> {
  public:
-  std::string name() const override { return "AdvancedSubtensor"; }
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
+  Cotangents pullback(Vars in, Vars out, OutCotangents cot) const override;
 };
 
-class AdvancedIncSubtensor : public Op {
+class AdvancedIncSubtensor : public OpOf<AdvancedIncSubtensor> {
  public:
-  std::string name() const override { return "AdvancedIncSubtensor"; }
-  std::vector<TensorType> make_types(std::span<const Var> inputs) const override;
-  std::optional<std::vector<std::vector<Var>>> infer_shape(std::span<const Var> inputs,
-                                                           std::span<const std::vector<Var>> input_shapes) const override;
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override;
-  Cotangents pullback(std::span<const Var> in, std::span<const Var> out, std::span<const std::optional<Var>> cot) const override;
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
+  Cotangents pullback(Vars in, Vars out, OutCotangents cot) const override;
 };
 
 // Builders: `parts` are the int64 scalar inputs for the present parts, in order.
-Var subtensor(const Var& x, const std::vector<IndexEntry>& entries, std::vector<Var> parts);
-Var inc_subtensor(const Var& x, const Var& y, const std::vector<IndexEntry>& entries, std::vector<Var> parts, bool set = false);
-Var advanced_subtensor(const Var& x, std::vector<Var> indices);
-Var advanced_inc_subtensor(const Var& x, const Var& y, std::vector<Var> indices);
+Var subtensor(const Var& x, const std::vector<IndexEntry>& entries, std::vector<Variable> parts);
+Var inc_subtensor(const Var& x, const Var& y, const std::vector<IndexEntry>& entries, std::vector<Variable> parts, bool set = false);
+Var advanced_subtensor(const Var& x, std::vector<Variable> indices);
+Var advanced_inc_subtensor(const Var& x, const Var& y, std::vector<Variable> indices);
 
 }  // namespace theano::ops

@@ -9,8 +9,8 @@
 #include <unordered_set>
 
 #include "graph/op.hpp"
-#include "runtime/thread_pool.hpp"
-#include "runtime/config.hpp"
+#include "core/thread_pool.hpp"
+#include "core/config.hpp"
 #include "runtime/function_impl.hpp"
 #include "runtime/inplace_updates.hpp"
 #include "runtime/pipeline.hpp"
@@ -89,16 +89,17 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   auto impl = std::make_shared<Function::Impl>();
   impl->name = options.name;
   impl->nan_guard = options.nan_guard || config().mode == "NanGuardMode";
-  std::vector<Var> all = outputs;
+  std::vector<Variable> all(outputs.begin(), outputs.end());
   for (const auto& u : options.updates) all.push_back(u.second);
-  impl->fgraph = std::make_unique<FunctionGraph>(inputs, all, options.givens);
+  std::vector<std::pair<Variable, Variable>> givens(options.givens.begin(), options.givens.end());
+  impl->fgraph = std::make_unique<FunctionGraph>(as_variables(inputs), all, givens);
   const FunctionGraph& fg = *impl->fgraph;
 
   // Leaves: every symbolic input must be an explicit input; every explicit input must be used.
-  std::vector<Var> leaves = graph_leaves(fg.outputs());
+  std::vector<Variable> leaves = graph_leaves(fg.outputs());
   std::unordered_set<VarNode*> used, explicit_inputs;
-  for (const Var& v : leaves) used.insert(v.node());
-  for (const Var& v : inputs) explicit_inputs.insert(v.node());
+  for (const Variable& v : leaves) used.insert(v.node());
+  for (const Variable& v : inputs) explicit_inputs.insert(v.node());
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (used.count(inputs[i].node())) continue;
     std::string msg = fmt::format(
@@ -109,7 +110,7 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
     if (options.on_unused_input == "raise") throw std::invalid_argument(msg);
     if (options.on_unused_input == "warn") std::cerr << "WARNING: " << msg << "\n";
   }
-  for (const Var& v : leaves)
+  for (const Variable& v : leaves)
     if (v.node()->kind == VarKind::Input && !explicit_inputs.count(v.node()))
       throw std::invalid_argument(fmt::format("function: the graph needs the input {} (created at {}) but it is neither an input of the "
                                               "function nor replaced through givens",
@@ -151,12 +152,12 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
     auto [it, fresh] = slot_of.emplace(n, slot_of.size());
     return it->second;
   };
-  for (const Var& v : inputs) {
+  for (const Variable& v : inputs) {
     size_t s = slot(v.node());
     impl->inputs.push_back({s, v.type(), v.name(), NDArray()});
     impl->transient_slots.push_back(s);
   }
-  for (const Var& v : leaves) {
+  for (const Variable& v : leaves) {
     size_t s = slot(v.node());
     if (v.is_constant()) impl->slots[s] = v.node()->constant;
     if (v.is_shared()) {
@@ -166,7 +167,7 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   }
   for (Apply* a : order) {
     Step st{a->op.get(), a, {}, {}, false};
-    for (const Var& v : a->inputs) st.in.push_back(&impl->slots[slot(v.node())]);
+    for (const Variable& v : a->inputs) st.in.push_back(&impl->slots[slot(v.node())]);
     for (auto& o : a->outputs) st.out.push_back(&impl->slots[slot(o.get())]);
     st.is_view = a->op->view_of(0).has_value();
     if (st.is_view)
@@ -175,7 +176,7 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   }
   // Memory: intermediate results share buffers.
   MemoryPlanOptions plan_options{.share = !excluded.count("memory_plan"), .inplace = inplace};
-  std::vector<Var> update_values(fg.outputs().begin() + std::ptrdiff_t(outputs.size()), fg.outputs().end());
+  std::vector<Variable> update_values(fg.outputs().begin() + std::ptrdiff_t(outputs.size()), fg.outputs().end());
   impl->memory_plan = plan_memory(order, fg.outputs(), update_values, plan_options);
   bind_memory_plan(*impl, [&](VarNode* n) { return slot(n); });
   for (size_t i = 0; i < outputs.size(); ++i) impl->output_slots.push_back(slot(fg.outputs()[i].node()));
@@ -191,7 +192,7 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   impl->slot_is_transient.assign(impl->slots.size(), 0);
   for (size_t s : impl->transient_slots) impl->slot_is_transient[s] = 1;
   // A constant's buffer belongs to its graph node: an update to a constant must copy it too.
-  for (const Var& v : leaves)
+  for (const Variable& v : leaves)
     if (v.is_constant()) impl->slot_is_transient[slot(v.node())] = 1;
   if (options.profile || config().profile) impl->profiler = std::make_unique<Profiler>(impl->steps.size());
   impl->compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

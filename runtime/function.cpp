@@ -42,12 +42,23 @@ const std::string& Function::name() const { return impl_->name; }
 double Function::compile_ms() const { return impl_->compile_ms; }
 size_t Function::n_nodes() const { return impl_->steps.size(); }
 const Profiler* Function::profiler() const { return impl_->profiler.get(); }
+std::vector<Apply*> Function::schedule() const {
+  std::vector<Apply*> order;
+  for (const Step& s : impl_->steps) order.push_back(s.apply);
+  return order;
+}
+std::vector<std::pair<Var, Var>> Function::updates() const {
+  std::vector<std::pair<Var, Var>> u;
+  size_t n_outputs = impl_->output_slots.size();
+  for (size_t i = 0; i < impl_->update_targets.size(); ++i) u.push_back({impl_->update_targets[i], impl_->fgraph->outputs()[n_outputs + i]});
+  return u;
+}
 void Function::print_profile(std::FILE* out) const { theano::print_profile(*this, out); }
 
 Function::Function(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) { detail::register_profiled(impl_); }
 
 namespace {
-std::string describe_shapes(std::span<const NDArray* const> in) {
+std::string describe_shapes(InArrays in) {
   std::string s;
   for (size_t i = 0; i < in.size(); ++i) s += fmt::format("{}{} {}", i ? ", " : "", dtype_name(in[i]->dtype()), in[i]->shape().str());
   return s;

@@ -13,7 +13,8 @@
 #include <vector>
 
 #include "graph/fgraph.hpp"
-#include "runtime/shared.hpp"
+#include "ops/tensor_var.hpp"
+#include "core/shared_storage.hpp"
 
 namespace theano {
 
@@ -88,6 +89,11 @@ class Function {
   size_t n_nodes() const;
   // The per-node timings of a function compiled with profiling on (nullptr otherwise).
   const Profiler* profiler() const;
+  // The applies in the order a call runs them (what printing numbers and profiles).
+  std::vector<Apply*> schedule() const;
+  // (shared variable, update expression) per update; the expressions are fgraph() outputs from
+  // the function's own outputs on.
+  std::vector<std::pair<Var, Var>> updates() const;
   // theano::print_profile(*this, out): Theano's f.profile.summary().
   void print_profile(std::FILE* out = stderr) const;
 

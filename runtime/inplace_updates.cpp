@@ -4,26 +4,30 @@
 #include <array>
 #include <chrono>
 
-#include "ops/blas.hpp"
 #include "runtime/function_impl.hpp"
 
 namespace theano {
+
+namespace {
+// The most inputs an op that writes an update in place may have (Gemm has 5); the write needs no allocation.
+constexpr size_t kMaxUpdateInputs = 8;
+}  // namespace
 
 std::vector<bool> choose_inplace_updates(FunctionGraph& fg, size_t n_outputs, std::span<const std::pair<Var, Var>> updates,
                                          std::vector<Apply*>& order) {
   std::vector<bool> chosen(updates.size(), false);
   std::vector<Apply*> moved;
   for (size_t i = 0; i < updates.size(); ++i) {
-    const Var& value = fg.outputs()[n_outputs + i];
+    const Variable& value = fg.outputs()[n_outputs + i];
     Apply* a = value.owner();
-    auto* gemm = a ? dynamic_cast<const ops::Gemm*>(a->op.get()) : nullptr;
-    if (!gemm) continue;
+    std::shared_ptr<const Op> in_place = a ? a->op->update_in_place() : nullptr;
+    if (!in_place) continue;
     const VarNode* z = a->inputs[0].node();
     // Z is the updated variable itself (a givens replacement is another node), and the result goes
     // to this update only: one client, the function's output slot of update i.
     if (z->kind != VarKind::Shared || z->shared != updates[i].first.node()->shared) continue;
-    if (fg.clients(value).size() != 1) continue;
-    a->op = std::make_shared<ops::Gemm>(/*inplace=*/true);
+    if (fg.clients(value).size() != 1 || a->inputs.size() > kMaxUpdateInputs) continue;
+    a->op = std::move(in_place);
     chosen[i] = true;
     moved.push_back(a);
   }
@@ -38,7 +42,7 @@ bool may_write_in_place(const FunctionImpl& f, const Step& s, const UpdateBindin
   const NDArray& w = *s.in[0];
   const NDArray& stored = u.storage->value;
   if (!w.defined() || !w.shares_memory(stored) || w.offset() != stored.offset() || !(w.shape() == stored.shape())) return false;
-  if (!ops::gemm_fits_in_place(w, *s.in[2], *s.in[3])) return false;
+  if (!s.op->fits_in_place(0, 0, s.in)) return false;
   // Every holder of the buffer is the shared variable or a slot of this call: no borrowed value, no
   // other shared variable, no argument the caller keeps.
   long holders = 1;
@@ -73,17 +77,20 @@ void write_inplace_updates(FunctionImpl& f) {
     const Step& s = f.steps[i];
     UpdateBinding& u = f.updates[size_t(s.inplace_update)];
     if (!u.in_place) continue;
-    // Z and the output are the storage's value itself: Gemm::perform then writes into it.
+    // Input 0 and the output are the storage's value itself: the kernel then writes into it.
     NDArray* target = &u.storage->value;
-    std::array<const NDArray*, 5> in{target, s.in[1], s.in[2], s.in[3], s.in[4]};
+    std::array<const NDArray*, kMaxUpdateInputs> in{};
+    std::copy(s.in.begin(), s.in.end(), in.begin());
+    in[0] = target;
     std::array<NDArray*, 1> out{target};
+    InArrays ins(in.data(), s.in.size());
     if (f.profiler) {
       auto t0 = std::chrono::steady_clock::now();
-      s.op->perform(in, out);
+      s.op->perform(ins, out);
       f.profiler->record(i, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-      f.profiler->record_arrays(i, in, out);
+      f.profiler->record_arrays(i, ins, out);
     } else {
-      s.op->perform(in, out);
+      s.op->perform(ins, out);
     }
   }
 }

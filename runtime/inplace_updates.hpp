@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "graph/fgraph.hpp"
+#include "ops/tensor_var.hpp"
 
 namespace theano {
 

@@ -38,10 +38,10 @@ struct Planner {
   }
 
   // Values, the views over them, and their live ranges.
-  void liveness(std::span<Apply* const> schedule, std::span<const Var> live_to_end) {
+  void liveness(std::span<Apply* const> schedule, Vars live_to_end) {
     for (int i = 0; i < int(schedule.size()); ++i) {
       Apply* a = schedule[size_t(i)];
-      for (const Var& in : a->inputs)
+      for (const Variable& in : a->inputs)
         if (int r = root(in.node()); r >= 0) plan.values[size_t(r)].last = std::max(plan.values[size_t(r)].last, i);
       for (int k = 0; k < int(a->outputs.size()); ++k) {
         VarNode* o = a->outputs[size_t(k)].get();
@@ -57,7 +57,7 @@ struct Planner {
         plan.values.push_back({o, i, i});
       }
     }
-    for (const Var& v : live_to_end)
+    for (const Variable& v : live_to_end)
       if (int r = root(v.node()); r >= 0) plan.values[size_t(r)].last = PlannedValue::kLiveToEnd;
   }
 
@@ -174,10 +174,10 @@ struct Planner {
 
 }  // namespace
 
-MemoryPlan plan_memory(std::span<Apply* const> schedule, std::span<const Var> live_to_end, std::span<const Var> update_values,
+MemoryPlan plan_memory(std::span<Apply* const> schedule, Vars live_to_end, Vars update_values,
                        const MemoryPlanOptions& options) {
   Planner p;
-  for (const Var& v : update_values) p.committed.insert(v.node());
+  for (const Variable& v : update_values) p.committed.insert(v.node());
   p.liveness(schedule, live_to_end);
   p.assign(schedule, options);
   return std::move(p.plan);

@@ -14,7 +14,7 @@
 #include <span>
 #include <vector>
 
-#include "graph/var.hpp"
+#include "graph/op.hpp"
 
 namespace theano {
 
@@ -43,7 +43,7 @@ struct MemoryPlan {
 // and update values. An update value's buffer is swapped into its shared variable at the commit (and
 // the old value's buffer comes back): its buffer is shared only with results written in place over
 // one another into it, all of its size, so a shared variable never keeps a larger buffer.
-MemoryPlan plan_memory(std::span<Apply* const> schedule, std::span<const Var> live_to_end, std::span<const Var> update_values,
+MemoryPlan plan_memory(std::span<Apply* const> schedule, Vars live_to_end, Vars update_values,
                        const MemoryPlanOptions& options);
 
 }  // namespace theano

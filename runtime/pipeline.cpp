@@ -47,7 +47,7 @@ rewrite::Pipeline build() {
   specialize.add(rewrite::constant_folding).add(local_pow_specialize).add(local_gemm).add(local_max_pool_grad_recompute);
 
   p.add<ElemwiseFusion>("elemwise_fusion");
-  p.add<LocalPhase>("pool_fusion").add(local_max_pool_bias_activation);
+  p.add<LocalPhase>("pool_fusion").add(local_max_pool_bias_activation).add(local_max_pool_bias_activation_fused);
   p.add<MergePass>("merge3");
   return p;
 }

@@ -11,7 +11,7 @@
 #include <unordered_set>
 
 #include "graph/op.hpp"
-#include "runtime/config.hpp"
+#include "core/config.hpp"
 #include "runtime/function_impl.hpp"
 
 namespace theano {
@@ -28,7 +28,7 @@ void keep(ProfiledArray& p, const NDArray* a) {
 }
 }  // namespace
 
-void Profiler::record_arrays(size_t step, std::span<const NDArray* const> in, std::span<NDArray* const> out) {
+void Profiler::record_arrays(size_t step, InArrays in, OutArrays out) {
   auto& pi = inputs_[step];
   auto& po = outputs_[step];
   if (pi.size() != in.size()) pi.resize(in.size());

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/ndarray.hpp"
+#include "graph/op.hpp"
 
 namespace theano {
 
@@ -39,7 +39,7 @@ class Profiler {
     ++step_calls_[step];
   }
   // Keeps the dtype, shape and strides of a step's inputs and outputs (no allocation once sized).
-  void record_arrays(size_t step, std::span<const NDArray* const> in, std::span<NDArray* const> out);
+  void record_arrays(size_t step, InArrays in, OutArrays out);
   const std::vector<ProfiledArray>& inputs(size_t step) const { return inputs_[step]; }
   const std::vector<ProfiledArray>& outputs(size_t step) const { return outputs_[step]; }
   void record_call(double seconds) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "graph/op_base.hpp"
 #include "ops/blas.hpp"
 #include "ops/elemwise.hpp"
 #include "ops/graph_math.hpp"
@@ -50,7 +51,7 @@ NDArray apart_from(const NDArray& x) {
 }
 Var ivec(const std::vector<double>& v) { return T::constant(i64(Dims{int64_t(v.size())}, v)); }
 Var c64(double v) { return ops::scalar_constant(v, DType::Int64); }
-Var elem(ScalarKind k, std::vector<Var> in) { return ops::elemwise(k, std::move(in)); }
+Var elem(ScalarKind k, std::vector<Var> in) { return ops::elemwise(k, as_variables(in)); }
 
 const std::vector<Sample>& samples() {
   static const std::vector<Sample> table = [] {
@@ -175,7 +176,7 @@ const std::vector<Sample>& samples() {
                  [](V x) { return ops::crossentropy_softmax_argmax_1hot(x[0], x[1], ivec({4, 0, 2}))[0]; }, {U(m, -2, 2), U(Dims{5})}});
     s.push_back({"CrossentropySoftmaxArgmax1HotWithBias: nll and softmax",
                  [](V x) {
-                   auto o = ops::crossentropy_softmax_argmax_1hot(x[0], x[1], ivec({1, 3, 3}));
+                   auto o = as_vars(ops::crossentropy_softmax_argmax_1hot(x[0], x[1], ivec({1, 3, 3})));
                    return o[1] * o[0].dimshuffle({0, 'x'});
                  },
                  {U(m, -2, 2), U(Dims{5})}});
@@ -301,16 +302,16 @@ TEST_CASE("the sample table covers every differentiable op", "[grad]") {
 
 namespace {
 // f(x) = c * x whose gradient rule is off by a factor (1 + delta): a deliberately wrong op.
-class ScaledOp : public Op {
+class ScaledOp : public OpOf<ScaledOp> {
  public:
   ScaledOp(double c, double delta) : c_(c), delta_(delta) {}
   std::string name() const override { return "Scaled"; }
-  std::vector<TensorType> make_types(std::span<const Var> in) const override { return {in[0].type()}; }
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override {
+  std::vector<TensorType> make_types(Vars in) const override { return {in[0].type()}; }
+  void perform(InArrays in, OutArrays out) const override {
     out[0]->ensure(in[0]->dtype(), in[0]->shape());
     for (int64_t i = 0; i < in[0]->size(); ++i) out[0]->set_item(i, c_ * in[0]->item(i));
   }
-  Cotangents pullback(std::span<const Var>, std::span<const Var>, std::span<const std::optional<Var>> cot) const override {
+  Cotangents pullback(Vars, Vars, OutCotangents cot) const override {
     using namespace ops::math;
     return {*cot[0] * (c_ * (1 + delta_))};
   }

@@ -47,7 +47,7 @@ TEST_CASE("toposort: inputs before users, each apply once, deterministic", "[gra
   Diamond h;
   CHECK(op_strs(toposort({h.d})) == op_strs(order));
   // Leaves in first-visit order; a leaf output has no apply.
-  std::vector<Var> leaves = graph_leaves({g.d});
+  std::vector<Variable> leaves = graph_leaves({g.d});
   REQUIRE(leaves.size() == 2);
   CHECK(leaves[0] == g.x);
   CHECK(leaves[1] == g.y);
@@ -57,7 +57,7 @@ TEST_CASE("toposort: inputs before users, each apply once, deterministic", "[gra
 TEST_CASE("FunctionGraph clones with givens and leaves the user's graph untouched", "[graph]") {
   Diamond g;
   std::vector<Apply*> original = toposort({g.d});
-  std::vector<std::vector<Var>> original_inputs;
+  std::vector<std::vector<Variable>> original_inputs;
   for (Apply* a : original) original_inputs.push_back(a->inputs);
   Var z = T::dvector("z");
   FunctionGraph fg({g.y, z}, {g.d}, {{g.x, z * 2.0}});
@@ -65,9 +65,9 @@ TEST_CASE("FunctionGraph clones with givens and leaves the user's graph untouche
   CHECK_FALSE(fg.outputs()[0] == g.d);
   std::vector<Apply*> cloned = fg.toposort();
   for (Apply* a : cloned) CHECK(std::find(original.begin(), original.end(), a) == original.end());
-  std::vector<Var> leaves = graph_leaves(fg.outputs());
+  std::vector<Variable> leaves = graph_leaves(fg.outputs());
   std::set<VarNode*> leaf_nodes;
-  for (const Var& v : leaves) leaf_nodes.insert(v.node());
+  for (const Variable& v : leaves) leaf_nodes.insert(v.node());
   CHECK(leaf_nodes.count(g.y.node()));
   CHECK(leaf_nodes.count(z.node()));
   CHECK_FALSE(leaf_nodes.count(g.x.node()));
@@ -107,7 +107,7 @@ TEST_CASE("FunctionGraph clients and replace", "[graph]") {
   CHECK(fg.clients(a).empty());
   CHECK(fg.clients(prod).size() == 2);
   CHECK(g.e.owner()->inputs[0] == g.a);  // the user's graph still reads x + y
-  Function f = theano::function(fg.inputs(), fg.outputs());
+  Function f = theano::function(as_vars(fg.inputs()), as_vars(fg.outputs()));
   NDArray got = f(f64(Dims{1}, {2}), f64(Dims{1}, {3}));
   check_close(got, std::vector<double>{6 * std::exp(6.0) - 2}, 1e-15);
   CHECK_THROWS(fg.replace(prod, T::fvector()));  // types must agree

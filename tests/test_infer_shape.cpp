@@ -25,12 +25,12 @@ int check_rule(const std::vector<Var>& inputs, const Var& y, const std::vector<A
   Apply* a = y.owner();
   REQUIRE(a);
   INFO(a->op->str());
-  std::vector<std::vector<Var>> input_shapes;
-  for (const Var& in : a->inputs) input_shapes.push_back(ops::dims::of(in));
+  std::vector<std::vector<Variable>> input_shapes;
+  for (const Variable& in : a->inputs) input_shapes.push_back(ops::dims::of(in));
   auto shapes = a->op->infer_shape(a->inputs, input_shapes);
   REQUIRE(shapes.has_value());
   REQUIRE(shapes->size() == a->outputs.size());
-  const std::vector<Var>& dims = (*shapes)[size_t(y.node()->index)];
+  const std::vector<Variable>& dims = (*shapes)[size_t(y.node()->index)];
   REQUIRE(int(dims.size()) == y.ndim());
   std::vector<Var> known;
   std::vector<int> at;
@@ -42,7 +42,7 @@ int check_rule(const std::vector<Var>& inputs, const Var& y, const std::vector<A
   NDArray out = theano::function(inputs, y, {.on_unused_input = "ignore", .mode = "FAST_COMPILE"}).call(args).array(0);
   if (known.empty()) return 0;
   NDArray inferred =
-      theano::function(inputs, ops::make_vector(known), {.on_unused_input = "ignore", .mode = "FAST_COMPILE"}).call(args).array(0);
+      theano::function(inputs, ops::make_vector(as_variables(known)), {.on_unused_input = "ignore", .mode = "FAST_COMPILE"}).call(args).array(0);
   for (size_t j = 0; j < known.size(); ++j) {
     INFO("dim " << at[j] << " of " << out.shape().str());
     CHECK(int64_t(inferred.item(int64_t(j))) == out.shape(at[j]));
@@ -132,9 +132,9 @@ TEST_CASE("infer_shape: softmax, log-softmax and the fused crossentropy ops", "[
   NDArray labels = i64({3}, {0, 4, 2});
   CHECK(check_rule({x}, T::nnet::softmax(x), {rand({3, 5})}) == 2);
   CHECK(check_rule({x}, ops::log_softmax(x), {rand({3, 5})}) == 2);
-  std::vector<Var> xent = ops::crossentropy_softmax_argmax_1hot(x, b, y);
+  std::vector<Var> xent = as_vars(ops::crossentropy_softmax_argmax_1hot(x, b, y));
   for (const Var& out : xent) CHECK(check_rule({x, b, y}, out, {rand({3, 5}), rand({5}), Arg(labels)}) == out.ndim());
-  std::vector<Var> no_bias = ops::crossentropy_softmax_argmax_1hot(x, Var(), y);
+  std::vector<Var> no_bias = as_vars(ops::crossentropy_softmax_argmax_1hot(x, Var(), y));
   CHECK(check_rule({x, y}, no_bias[1], {rand({3, 5}), Arg(labels)}) == 2);
   CHECK(check_rule({dy, x, y}, ops::crossentropy_softmax_1hot_dx(dy, T::nnet::softmax(x), y), {rand({3}), rand({3, 5}), Arg(labels)}) == 2);
 }

@@ -125,7 +125,7 @@ TEST_CASE("elementwise kernels: every kind and dtype against a naive reference",
       if (arity >= 2)  // ties for comparisons, maximum and minimum
         for (int64_t i = 0; i < in[1].size(); i += 3) in[1].set_item(i, in[0].item(i));
       if (c.kind == ScalarKind::Switch) in[0] = random(rng, dt, shape, 0, 2);  // many zeros in the condition
-      NDArray got = run(vars, ops::elemwise(c.kind, vars), in);
+      NDArray got = run(vars, ops::elemwise(c.kind, as_variables(vars)), in);
       DType out_dt = expected_dtype(c.kind, dt);
       REQUIRE(got.dtype() == out_dt);
       std::vector<double> want;
@@ -163,7 +163,7 @@ TEST_CASE("elementwise kernels: broadcasting on each dim, transposed and strided
           vars.push_back(sym(dt, 3));
           ops_in.push_back(vars[2]);
         }
-        NDArray got = run(vars, ops::elemwise(k, ops_in), in);
+        NDArray got = run(vars, ops::elemwise(k, as_variables(ops_in)), in);
         REQUIRE(got.shape() == shape);
         std::vector<double> want;
         for (int64_t f = 0; f < got.size(); ++f) {

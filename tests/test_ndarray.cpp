@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "runtime/ndarray.hpp"
+#include "core/ndarray.hpp"
 
 using namespace theano;
 

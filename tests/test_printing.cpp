@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "graph/op_base.hpp"
 #include "test_files.hpp"
 #include "test_util.hpp"
 
@@ -80,11 +81,10 @@ struct LogisticTraining {
 };
 
 // An op with two outputs (Theano's CrossentropySoftmaxArgmax1HotWithBias prints as "....0", "....1").
-class TwoOutputs : public Op {
+class TwoOutputs : public OpOf<TwoOutputs> {
  public:
-  std::string name() const override { return "TwoOutputs"; }
-  std::vector<TensorType> make_types(std::span<const Var> in) const override { return {in[0].type(), in[0].type()}; }
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override {
+  std::vector<TensorType> make_types(Vars in) const override { return {in[0].type(), in[0].type()}; }
+  void perform(InArrays in, OutArrays out) const override {
     *out[0] = in[0]->copy();
     *out[1] = in[0]->copy();
   }
@@ -245,7 +245,7 @@ TEST_CASE("debugprint: ids run A..Z, then BA, BB as Theano's base 26", "[printin
 
 TEST_CASE("debugprint: a multi-output apply prints .N and shares one id", "[printing]") {
   auto x = T::dvector("x");
-  std::vector<Var> outs = make_apply(std::make_shared<TwoOutputs>(), {x});
+  std::vector<Var> outs = as_vars(make_apply(std::make_shared<TwoOutputs>(), {x}));
   check_golden(P::debugprint_str(outs[0] * outs[1]),
                "Elemwise{mul,no_inplace} [id A] ''   \n"
                " |TwoOutputs.0 [id B] ''   \n"
@@ -489,7 +489,7 @@ TEST_CASE("pydotprint: gradient graphs, plain DOT paths, unused outputs, options
   // An unused output of a multi-output apply is a grey box; edges out of such an apply to variable
   // boxes carry the output index (compact edges to other applies carry only the type, as in Theano).
   auto x = T::dvector("x");
-  std::vector<Var> outs = make_apply(std::make_shared<TwoOutputs>(), {x});
+  std::vector<Var> outs = as_vars(make_apply(std::make_shared<TwoOutputs>(), {x}));
   std::string two = P::dot_str(T::exp(outs[0]));
   check_dot_text(two, "unused_output");
   CHECK(two.find("fillcolor=\"grey\"") != std::string::npos);

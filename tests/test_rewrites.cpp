@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "graph/op_base.hpp"
 #include "ops/blas.hpp"
 #include "ops/composite.hpp"
 #include "ops/graph_math.hpp"
@@ -44,12 +45,12 @@ struct Rewritten {
 
 std::unique_ptr<Rewritten> rewritten(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const R::Pass& pass) {
   auto r = std::make_unique<Rewritten>();
-  r->fg = std::make_unique<FunctionGraph>(inputs, outputs);
-  r->before = P::debugprint_str(r->fg->outputs());
+  r->fg = std::make_unique<FunctionGraph>(as_variables(inputs), as_variables(outputs));
+  r->before = P::debugprint_str(as_vars(r->fg->outputs()));
   r->ctx.log = &r->log;
   pass.run(*r->fg, r->ctx);
   R::verify(*r->fg);
-  r->after = P::debugprint_str(r->fg->outputs());
+  r->after = P::debugprint_str(as_vars(r->fg->outputs()));
   return r;
 }
 
@@ -136,22 +137,22 @@ TEST_CASE("verify names the pass after which the graph broke", "[rewrite]") {
 namespace {
 // Deliberately bad rewrites: one throws, one returns a replacement of the wrong type.
 R::Replacement throws(Apply&, const FunctionGraph&) { throw std::runtime_error("boom\nsecond line"); }
-R::Replacement wrong_type(Apply& node, const FunctionGraph&) { return std::vector<Var>{T::fvector("wrong")}; }
-const R::LocalRewrite throwing_rewrite{"test_throwing", "Elemwise", throws};
-const R::LocalRewrite wrong_type_rewrite{"test_wrong_type", "Elemwise", wrong_type};
+R::Replacement wrong_type(Apply& node, const FunctionGraph&) { return std::vector<Variable>{T::fvector("wrong")}; }
+const R::LocalRewrite throwing_rewrite{"test_throwing", &typeid(ops::Elemwise), throws};
+const R::LocalRewrite wrong_type_rewrite{"test_wrong_type", &typeid(ops::Elemwise), wrong_type};
 // A pair that undo each other: the phase stops at its sweep cap.
 R::Replacement exp_to_sqrt(Apply& node, const FunctionGraph&) {
   auto* e = dynamic_cast<const ops::Elemwise*>(node.op.get());
   if (!e || e->kind() != ops::ScalarKind::Exp) return std::nullopt;
-  return std::vector<Var>{T::sqrt(node.inputs[0])};
+  return std::vector<Variable>{T::sqrt(node.inputs[0])};
 }
 R::Replacement sqrt_to_exp(Apply& node, const FunctionGraph&) {
   auto* e = dynamic_cast<const ops::Elemwise*>(node.op.get());
   if (!e || e->kind() != ops::ScalarKind::Sqrt) return std::nullopt;
-  return std::vector<Var>{T::exp(node.inputs[0])};
+  return std::vector<Variable>{T::exp(node.inputs[0])};
 }
-const R::LocalRewrite ping{"test_ping", "Elemwise", exp_to_sqrt};
-const R::LocalRewrite pong{"test_pong", "Elemwise", sqrt_to_exp};
+const R::LocalRewrite ping{"test_ping", &typeid(ops::Elemwise), exp_to_sqrt};
+const R::LocalRewrite pong{"test_pong", &typeid(ops::Elemwise), sqrt_to_exp};
 }  // namespace
 
 TEST_CASE("a rewrite that throws or returns a wrong type is skipped with one line, the graph intact", "[rewrite]") {
@@ -378,11 +379,10 @@ TEST_CASE("canonicalize keeps a cast whose result is also read whole, and shapes
 
 namespace {
 // An op without a shape rule: a copy of its input.
-class NoShapeRule : public Op {
+class NoShapeRule : public OpOf<NoShapeRule> {
  public:
-  std::string name() const override { return "NoShapeRule"; }
-  std::vector<TensorType> make_types(std::span<const Var> in) const override { return {in[0].type()}; }
-  void perform(std::span<const NDArray* const> in, std::span<NDArray* const> out) const override { *out[0] = in[0]->copy(); }
+  std::vector<TensorType> make_types(Vars in) const override { return {in[0].type()}; }
+  void perform(InArrays in, OutArrays out) const override { *out[0] = in[0]->copy(); }
 };
 R::LocalPhase shape_phase() {
   return phase_of({&R::constant_folding, &RW::local_shape_subtensor, &RW::local_shape_to_shape_i, &RW::local_shape_i_lift});

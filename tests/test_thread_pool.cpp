@@ -1,11 +1,11 @@
-// The kernel thread pool (runtime/thread_pool.hpp) and the kernels that split their work over it:
+// The kernel thread pool (core/thread_pool.hpp) and the kernels that split their work over it:
 // every task runs exactly once, errors reach the caller, nested and concurrent calls finish, and
 // the split products and elementwise loops equal a float64 reference on odd shapes.
 #include <atomic>
 #include <stdexcept>
 #include <thread>
 
-#include "runtime/thread_pool.hpp"
+#include "core/thread_pool.hpp"
 #include "test_util.hpp"
 
 using namespace test_util;

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "frontend/theano/shared.hpp"
-#include "runtime/ndarray.hpp"
+#include "core/ndarray.hpp"
 
 namespace theano {
 

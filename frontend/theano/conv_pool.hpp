@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "graph/var.hpp"
+#include "ops/tensor_var.hpp"
 
 namespace theano::tensor {
 

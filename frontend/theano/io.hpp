@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/ndarray.hpp"
+#include "core/ndarray.hpp"
 
 namespace theano::io {
 

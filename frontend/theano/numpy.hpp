@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "runtime/ndarray.hpp"
+#include "core/ndarray.hpp"
 
 namespace theano::numpy {
 

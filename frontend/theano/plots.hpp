@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/ndarray.hpp"
+#include "core/ndarray.hpp"
 
 namespace theano::plots {
 

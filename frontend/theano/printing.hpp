@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "graph/var.hpp"
+#include "ops/tensor_var.hpp"
 #include "runtime/function.hpp"
 
 namespace theano::printing {

@@ -4,7 +4,7 @@
 #include <source_location>
 #include <string>
 
-#include "graph/var.hpp"
+#include "ops/tensor_var.hpp"
 
 namespace theano {
 

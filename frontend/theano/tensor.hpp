@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "frontend/theano/indexing.hpp"
-#include "graph/grad.hpp"
-#include "graph/var.hpp"
-#include "runtime/config.hpp"
+#include "ops/grad.hpp"
+#include "ops/tensor_var.hpp"
+#include "core/config.hpp"
 
 namespace theano {
 
@@ -18,7 +18,7 @@ namespace theano {
 // the narrowest of int8..int64 that holds it.
 class Operand {
  public:
-  Operand(const Var& v, std::source_location loc = std::source_location::current()) : var_(v), site_(loc) {}
+  Operand(const Variable& v, std::source_location loc = std::source_location::current()) : var_(v), site_(loc) {}
   Operand(double v, std::source_location loc = std::source_location::current());
   Operand(float v, std::source_location loc = std::source_location::current()) : Operand(double(v), loc) {}
   Operand(int v, std::source_location loc = std::source_location::current()) : Operand(int64_t(v), loc) {}
@@ -115,7 +115,7 @@ Var reshape(const Var& x, const std::vector<Index>& shape, Loc loc = Loc::curren
 Var flatten(const Var& x, int ndim = 1, Loc loc = Loc::current());
 Var transpose(const Var& x, Loc loc = Loc::current());
 // An int or an integer scalar Var as an int64 scalar Var (for bounds and shapes).
-Var int_scalar(const IntOrVar& v);
+using ops::int_scalar;
 
 // ---- gradients ----
 struct GradArgs {

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "graph/var.hpp"
-#include "theano/numpy.hpp"
+#include "ops/tensor_var.hpp"
+#include "frontend/theano/numpy.hpp"
 
 namespace theano::gradient {
 

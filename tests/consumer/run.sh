@@ -55,7 +55,7 @@ grep -q '^ Depends: .*libopenblas-dev' <<<"$info" || { echo "$info"; fail "$deb:
 contents=$(dpkg-deb -c "$deb")
 # Paths as regular expressions: the library folder is lib/ or lib/<multiarch>/ (GNUInstallDirs).
 for f in '\./usr/include/theano/frontend/theano/theano\.hpp' '\./usr/include/theano/graph/var\.hpp' \
-         '\./usr/lib/(.*/)?libtheano\.a' '\./usr/lib/(.*/)?cmake/TheanoCpp/TheanoCppConfig\.cmake' \
+         '\./usr/lib/(.*/)?libtheano_core\.a' '\./usr/lib/(.*/)?libtheano_frontend\.a' '\./usr/lib/(.*/)?cmake/TheanoCpp/TheanoCppConfig\.cmake' \
          '\./usr/lib/(.*/)?cmake/TheanoCpp/TheanoCppTargets\.cmake' '\./usr/lib/(.*/)?pkgconfig/theano-cpp\.pc'; do
   grep -qxE "$f" < <(awk '{ print $6 }' <<<"$contents") || { echo "$contents"; fail "$deb holds no file matching $f"; }
 done

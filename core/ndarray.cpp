@@ -1,4 +1,4 @@
-#include "runtime/ndarray.hpp"
+#include "core/ndarray.hpp"
 
 #include <cstdlib>
 #include <new>

@@ -1,4 +1,4 @@
-#include "runtime/scratch.hpp"
+#include "core/scratch.hpp"
 
 #include <cstdlib>
 #include <memory>

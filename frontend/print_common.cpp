@@ -1,28 +1,26 @@
-#include "graph/print_common.hpp"
+#include "frontend/print_common.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
-#include "runtime/function_impl.hpp"
+#include "runtime/function.hpp"
 
 namespace theano::printing::detail {
 
 PrintGraph graph_of(const std::vector<Var>& outputs) {
   PrintGraph g;
-  g.outputs = outputs;
+  g.outputs = as_variables(outputs);
   return g;
 }
 
 PrintGraph graph_of(const Function& f) {
-  const FunctionImpl& impl = f.impl();
   PrintGraph g;
-  g.outputs = impl.fgraph->outputs();
-  size_t n_outputs = impl.output_slots.size();
-  for (size_t i = 0; i < impl.update_targets.size(); ++i) g.updates.push_back({impl.update_targets[i], g.outputs[n_outputs + i]});
-  for (const Step& s : impl.steps) g.order.push_back(s.apply);
-  g.profile = impl.profiler.get();
+  g.outputs = f.fgraph().outputs();
+  g.updates = f.updates();
+  g.order = f.schedule();
+  g.profile = f.profiler();
   return g;
 }
 
@@ -134,7 +132,7 @@ std::string angle(const std::string& s) {
   return r.append(s).append(">");
 }
 
-std::string leaf_str(const Var& v) {
+std::string leaf_str(const Variable& v) {
   if (v.is_constant()) return constant_str(v.node()->constant);
   if (!v.name().empty()) return v.name();
   return angle(v.type().str());

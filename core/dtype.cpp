@@ -1,4 +1,4 @@
-#include "runtime/dtype.hpp"
+#include "core/dtype.hpp"
 
 #include <stdexcept>
 

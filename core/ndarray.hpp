@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/dtype.hpp"
+#include "core/dtype.hpp"
 
 namespace theano {
 

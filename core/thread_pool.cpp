@@ -1,4 +1,4 @@
-#include "runtime/thread_pool.hpp"
+#include "core/thread_pool.hpp"
 
 #include <atomic>
 #include <cblas.h>
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/config.hpp"
+#include "core/config.hpp"
 
 namespace theano {
 

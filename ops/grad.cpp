@@ -1,4 +1,4 @@
-#include "graph/grad.hpp"
+#include "ops/grad.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -36,34 +36,34 @@ Var fit_to(const Var& g, const Var& target) {
 }
 }  // namespace
 
-std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, const GradOptions& options) {
+std::vector<Variable> grad(const Var& cost, const std::vector<Variable>& wrt, const GradOptions& options) {
   if (!cost.defined()) throw std::invalid_argument("grad: the cost is an undefined Var");
   if (cost.ndim() != 0)
     throw std::invalid_argument(fmt::format("grad: cost must be a scalar, but {} is {}-d ({}) at {}", cost.describe(), cost.ndim(),
                                             cost.type().str(), SiteScope::current_str()));
-  for (const Var& w : wrt) {
+  for (const Variable& w : wrt) {
     if (!w.defined()) throw std::invalid_argument("grad: a wrt entry is an undefined Var");
     if (!is_float(w.dtype()))
       throw std::invalid_argument(fmt::format("grad: cannot differentiate with respect to {} of integer type {} (at {})", w.describe(),
                                               w.type().str(), SiteScope::current_str()));
   }
   std::unordered_set<VarNode*> constant;
-  for (const Var& c : options.consider_constant) constant.insert(c.node());
+  for (const Variable& c : options.consider_constant) constant.insert(c.node());
 
   // Nodes that depend on some wrt (forward) and lead to the cost (the toposort of the cost graph).
   std::vector<Apply*> order = toposort({cost});
   std::unordered_set<VarNode*> wrt_set, depends;
-  for (const Var& w : wrt) wrt_set.insert(w.node());
+  for (const Variable& w : wrt) wrt_set.insert(w.node());
   depends = wrt_set;
   for (Apply* a : order) {
     bool dep = false;
-    for (const Var& v : a->inputs) dep |= depends.count(v.node()) && !constant.count(v.node());
+    for (const Variable& v : a->inputs) dep |= depends.count(v.node()) && !constant.count(v.node());
     if (dep)
       for (auto& o : a->outputs) depends.insert(o.get());
   }
 
   // Cotangent contributions per variable, summed in client order when the variable is reached.
-  std::unordered_map<VarNode*, std::vector<Var>> contrib;
+  std::unordered_map<VarNode*, std::vector<Variable>> contrib;
   contrib[cost.node()].push_back(ops::scalar_constant(1.0, is_float(cost.dtype()) ? cost.dtype() : DType::Float64));
   auto total = [&](VarNode* n, const Var& like) -> std::optional<Var> {
     auto it = contrib.find(n);
@@ -76,7 +76,7 @@ std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, const GradOp
     Apply* a = *it;
     if (!depends.count(a->outputs[0].get())) continue;
     std::shared_ptr<Apply> keep = apply_ptr(a);
-    std::vector<Var> outs;
+    std::vector<Variable> outs;
     Cotangents cots;
     bool any = false;
     for (size_t i = 0; i < a->outputs.size(); ++i) {
@@ -92,14 +92,14 @@ std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, const GradOp
     if (g.size() != a->inputs.size())
       throw std::logic_error(fmt::format("grad: {} returned {} gradients for {} inputs", a->op->str(), g.size(), a->inputs.size()));
     for (size_t i = 0; i < g.size(); ++i) {
-      const Var& in = a->inputs[i];
+      const Variable& in = a->inputs[i];
       if (!g[i] || !depends.count(in.node()) || constant.count(in.node()) || !is_float(in.dtype())) continue;
       contrib[in.node()].push_back(fit_to(*g[i], in));
     }
   }
 
-  std::vector<Var> result;
-  for (const Var& w : wrt) {
+  std::vector<Variable> result;
+  for (const Variable& w : wrt) {
     std::optional<Var> g = total(w.node(), w);
     if (!g) {
       std::string msg = fmt::format(

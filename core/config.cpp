@@ -1,4 +1,4 @@
-#include "runtime/config.hpp"
+#include "core/config.hpp"
 
 #include <cstdlib>
 #include <stdexcept>

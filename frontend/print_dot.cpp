@@ -16,7 +16,7 @@
 #include "frontend/theano/printing.hpp"
 #include "graph/fgraph.hpp"
 #include "graph/op.hpp"
-#include "graph/print_common.hpp"
+#include "frontend/print_common.hpp"
 #include "runtime/profiler.hpp"
 
 extern char** environ;
@@ -54,7 +54,7 @@ class DotBuilder {
     for (const auto& [shared, expr] : g.updates) update_of_[expr.node()] = shared;
     for (size_t k = 0; k < topo_.size(); ++k) {
       index_[topo_[k]] = k;
-      for (const Var& v : topo_[k]->inputs) used_.insert(v.node());
+      for (const Variable& v : topo_[k]->inputs) used_.insert(v.node());
     }
   }
 
@@ -67,7 +67,7 @@ class DotBuilder {
       // shared box below its update, so parameters stay next to the layers that read them.
       edge(var_id(expr), var_id(shared), "label=\"UPDATE\", color=blue, constraint=false");
     }
-    for (const Var& v : g_.outputs)
+    for (const Variable& v : g_.outputs)
       if (!v.owner()) leaf_box(v);
     std::string out = "digraph G {\n";
     if (!o_.rankdir.empty()) out += "  rankdir=" + o_.rankdir + ";\n";

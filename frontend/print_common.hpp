@@ -1,11 +1,11 @@
-// Shared by debugprint and pydotprint (graph/print_debug.cpp, graph/print_dot.cpp): what is being
+// Shared by debugprint and pydotprint (frontend/print_debug.cpp, frontend/print_dot.cpp): what is being
 // printed, and the numpy/Theano spellings of values and leaves. Not part of the public API.
 #pragma once
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "graph/var.hpp"
+#include "ops/tensor_var.hpp"
 
 namespace theano {
 class Function;
@@ -16,7 +16,7 @@ namespace theano::printing::detail {
 
 // A graph to print: its outputs and, for a compiled function, its schedule, updates and profile.
 struct PrintGraph {
-  std::vector<Var> outputs;                  // for a function: outputs, then update expressions
+  std::vector<Variable> outputs;             // for a function: outputs, then update expressions
   std::vector<std::pair<Var, Var>> updates;  // (shared variable, update expression)
   std::vector<Apply*> order;                 // the schedule (a function only; else empty)
   const Profiler* profile = nullptr;
@@ -33,6 +33,6 @@ std::string constant_str(const NDArray& a);
 // "<" + s + ">".
 std::string angle(const std::string& s);
 // Theano's str of a leaf: its name, its constant string, else <TensorType(float64, matrix)>.
-std::string leaf_str(const Var& v);
+std::string leaf_str(const Variable& v);
 
 }  // namespace theano::printing::detail

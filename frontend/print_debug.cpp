@@ -15,7 +15,7 @@
 
 #include "frontend/theano/printing.hpp"
 #include "graph/op.hpp"
-#include "graph/print_common.hpp"
+#include "frontend/print_common.hpp"
 
 namespace theano::printing {
 
@@ -121,7 +121,7 @@ class DebugPrinter {
 
 void print_graph(const detail::PrintGraph& g, std::ostream& out, const PrintOptions& opts) {
   DebugPrinter p(out, opts, g.order);
-  for (const Var& r : g.outputs) p.print(r);
+  for (const Variable& r : g.outputs) p.print(r);
   out.flush();
 }
 

@@ -1,7 +1,7 @@
 // The container behind a shared variable: its current value, replaced as a whole when a function
 // commits its updates.
 #pragma once
-#include "runtime/ndarray.hpp"
+#include "core/ndarray.hpp"
 
 namespace theano {
 

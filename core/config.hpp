@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/dtype.hpp"
+#include "core/dtype.hpp"
 
 namespace theano {
 
@@ -14,7 +14,7 @@ struct Config {
   std::string mode = "FAST_RUN";               // FAST_RUN, FAST_COMPILE or NanGuardMode
   std::vector<std::string> optimizer_excluding;  // rewrite names to skip
   std::string device = "cpu";
-  int threads = 0;  // kernel threads (runtime/thread_pool.hpp); 0: one per usable core
+  int threads = 0;  // kernel threads (core/thread_pool.hpp); 0: one per usable core
 };
 
 // Parses a THEANO_FLAGS string; throws std::invalid_argument naming the bad entry.

@@ -3,18 +3,19 @@
 #pragma once
 #include <vector>
 
-#include "graph/var.hpp"
+#include "graph/op.hpp"
+#include "ops/tensor_var.hpp"
 
 namespace theano {
 
 enum class Disconnected { Raise, Warn, Ignore };
 
 struct GradOptions {
-  std::vector<Var> consider_constant;  // no gradient flows through these
+  std::vector<Variable> consider_constant;  // no gradient flows through these
   Disconnected disconnected_inputs = Disconnected::Raise;
 };
 
-std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, const GradOptions& options = {});
+std::vector<Variable> grad(const Var& cost, const std::vector<Variable>& wrt, const GradOptions& options = {});
 
 class DisconnectedInputError : public std::runtime_error {
  public:

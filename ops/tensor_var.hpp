@@ -1,0 +1,86 @@
+// Var: the handle users and every layer above graph/ hold. It is a graph Variable with the tensor
+// methods of Theano's TensorVariable (x.shape(), x[i], x.reshape(...), x.dimshuffle(...), x.T(),
+// x.sum()), which build ops and so live here rather than in graph/. Var adds no data: a Variable and
+// a Var convert into each other freely. Also here: the index expressions x[...] takes.
+#pragma once
+#include <optional>
+#include <source_location>
+#include <span>
+#include <variant>
+#include <vector>
+
+#include "graph/var.hpp"
+
+namespace theano {
+
+struct Index;
+
+// One entry of a dimshuffle pattern: an input dimension, or 'x' for a new broadcastable one.
+struct DimEntry {
+  DimEntry(int dim) : dim(dim) {}
+  DimEntry(char x);  // only 'x'
+  int dim;           // -1 for 'x'
+};
+
+class Var : public Variable {
+ public:
+  Var() = default;
+  Var(const Variable& v) : Variable(v) {}
+  explicit Var(std::shared_ptr<VarNode> p) : Variable(std::move(p)) {}
+  Var& set_name(std::string n) {
+    Variable::set_name(std::move(n));
+    return *this;
+  }
+
+  // Tensor methods, spelled as in Theano; each records the caller's line on the nodes it builds.
+  Var shape(std::source_location loc = std::source_location::current()) const;
+  Var operator[](const Index& i) const;
+  Var operator[](const std::vector<Index>& idx) const;
+  Var reshape(const std::vector<Index>& shape, std::source_location loc = std::source_location::current()) const;
+  Var dimshuffle(const std::vector<DimEntry>& pattern, std::source_location loc = std::source_location::current()) const;
+  Var flatten(int ndim = 1, std::source_location loc = std::source_location::current()) const;
+  Var T(std::source_location loc = std::source_location::current()) const;
+  Var sum(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
+  Var mean(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
+  Var max(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
+  Var argmax(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
+};
+
+std::vector<Var> as_vars(std::span<const Variable> vs);
+std::vector<Variable> as_variables(std::span<const Var> vs);
+
+// An int or a symbolic integer scalar.
+class IntOrVar {
+ public:
+  IntOrVar(int v) : v_(int64_t(v)) {}
+  IntOrVar(long v) : v_(int64_t(v)) {}
+  IntOrVar(long long v) : v_(int64_t(v)) {}
+  IntOrVar(const Variable& v) : v_(Var(v)) {}
+  const std::variant<int64_t, Var>& value() const { return v_; }
+
+ private:
+  std::variant<int64_t, Var> v_;
+};
+
+// Python's a:b:c; absent parts are None.
+struct Slice {
+  std::optional<IntOrVar> start, stop, step;
+};
+
+// One index entry; records where the user wrote it (operator[] cannot take a location itself).
+struct Index {
+  Index(int v, std::source_location loc = std::source_location::current()) : value(int64_t(v)), site(loc) {}
+  Index(long v, std::source_location loc = std::source_location::current()) : value(int64_t(v)), site(loc) {}
+  Index(long long v, std::source_location loc = std::source_location::current()) : value(int64_t(v)), site(loc) {}
+  Index(const Variable& v, std::source_location loc = std::source_location::current()) : value(Var(v)), site(loc) {}
+  Index(const Slice& s, std::source_location loc = std::source_location::current()) : value(s), site(loc) {}
+  std::variant<int64_t, Var, Slice> value;
+  std::source_location site;
+};
+
+namespace ops {
+// An int or an integer scalar Var as an int64 scalar Var (for bounds and shapes).
+Var int_scalar(const IntOrVar& v);
+}  // namespace ops
+
+}  // namespace theano
