@@ -54,7 +54,7 @@ void check_fits(const Op* op, const ConvAttrs& a, const Dims& x, const Dims& w) 
 std::optional<Dims> constant_shape(const Var& v) {
   if (!v.is_constant()) {
     // Shape(x) with a fully known static shape of x is as good as a constant.
-    if (v.owner() && v.owner()->op->name() == "Shape") {
+    if (v.owner() && dynamic_cast<const Shape*>(v.owner()->op.get())) {
       const TensorType& t = v.owner()->inputs[0].type();
       for (int d = 0; d < t.ndim(); ++d)
         if (t.shape[d] < 0) return std::nullopt;
