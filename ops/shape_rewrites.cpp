@@ -99,7 +99,7 @@ Replacement shape_to_shape_i(Apply& node, const FunctionGraph& fg) {
   const Variable& y = node.inputs[0];
   if (!y.owner() || y.ndim() == 0) return std::nullopt;
   for (const auto& [reader, _] : fg.clients(y))
-    if (!reader || (reader->op->name() != "Shape" && reader->op->name() != "Shape_i")) return std::nullopt;
+    if (!reader || (!dynamic_cast<const Shape*>(reader->op.get()) && !dynamic_cast<const ShapeI*>(reader->op.get()))) return std::nullopt;
   auto rule = dims::by_rule(y);
   if (!rule) return std::nullopt;
   for (const Variable& d : *rule)
