@@ -23,10 +23,13 @@ void check_labels(const TensorType& y, const TensorType& x) {
   if (y.shape[0] >= 0 && x.shape[0] >= 0 && y.shape[0] != x.shape[0])
     throw OpError(fmt::format("{} labels for {} rows", y.shape[0], x.shape[0]));
 }
+// A negative label counts from the end, as numpy's index does: the graph the user wrote,
+// -log(softmax(x))[arange(n), y], means exactly that, and it must give the same number whether
+// this fused op replaced it (FAST_RUN) or not (FAST_COMPILE).
 int64_t label_at(const NDArray& y, int64_t i, int64_t cols, const Op& op) {
   int64_t t = int64_t(y.item(i));
-  if (t < 0 || t >= cols) throw OpError(fmt::format("{}: label {} of row {} is out of bounds for {} classes", op.str(), t, i, cols));
-  return t;
+  if (t < -cols || t >= cols) throw OpError(fmt::format("{}: label {} of row {} is out of bounds for {} classes", op.str(), t, i, cols));
+  return t < 0 ? t + cols : t;
 }
 Var softmax_backward(const Var& gsm, const Var& sm) {
   using namespace math;

@@ -23,6 +23,7 @@ std::vector<TensorType> DimShuffle::make_types(Vars inputs) const {
   TensorType out(t.dtype, int(pattern_.size()));
   for (size_t i = 0; i < pattern_.size(); ++i) {
     int p = pattern_[i];
+    if (p < -1) throw OpError(fmt::format("pattern entry {} is neither an input dimension nor -1 ('x')", p));
     if (p < 0) {
       out.bcast[i] = true;
       out.shape[i] = 1;

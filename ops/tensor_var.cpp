@@ -12,8 +12,13 @@
 
 namespace theano {
 
-DimEntry::DimEntry(char x) : dim(-1) {
-  if (x != 'x') throw std::invalid_argument(fmt::format("dimshuffle: pattern entries are dims or 'x', got '{}'", x));
+DimEntry::DimEntry(int d, std::source_location loc) : dim(d) {
+  if (d < 0)
+    throw std::invalid_argument(
+        fmt::format("dimshuffle: pattern entries are input dimensions (0 and up) or 'x', got {} at {}", d, site_str(loc)));
+}
+DimEntry::DimEntry(char x, std::source_location loc) : dim(-1) {
+  if (x != 'x') throw std::invalid_argument(fmt::format("dimshuffle: pattern entries are dims or 'x', got '{}' at {}", x, site_str(loc)));
 }
 
 std::vector<Var> as_vars(std::span<const Variable> vs) { return std::vector<Var>(vs.begin(), vs.end()); }

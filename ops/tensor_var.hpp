@@ -15,11 +15,12 @@ namespace theano {
 
 struct Index;
 
-// One entry of a dimshuffle pattern: an input dimension, or 'x' for a new broadcastable one.
+// One entry of a dimshuffle pattern: an input dimension (0 and up), or 'x' for a new broadcastable
+// one. A negative dimension is an error (it does not count from the end, as in Theano).
 struct DimEntry {
-  DimEntry(int dim) : dim(dim) {}
-  DimEntry(char x);  // only 'x'
-  int dim;           // -1 for 'x'
+  DimEntry(int dim, std::source_location loc = std::source_location::current());
+  DimEntry(char x, std::source_location loc = std::source_location::current());  // only 'x'
+  int dim;  // -1 for 'x'
 };
 
 class Var : public Variable {

@@ -159,6 +159,12 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   }
   for (const Variable& v : leaves) {
     size_t s = slot(v.node());
+    if (impl->nan_guard) {
+      auto at = std::find_if(inputs.begin(), inputs.end(), [&](const Var& in) { return in.node() == v.node(); });
+      impl->guarded_leaves.push_back({s, at != inputs.end() ? fmt::format("input {} {}", at - inputs.begin(), v.describe())
+                                         : v.is_shared()    ? "shared variable " + v.describe()
+                                                            : v.describe()});
+    }
     if (v.is_constant()) impl->slots[s] = v.node()->constant;
     if (v.is_shared()) {
       impl->shared_slots.push_back({s, v.node()->shared});

@@ -117,6 +117,7 @@ Result Function::call(std::span<const Arg> args) {
     check_inplace_updates(f);
     for (; current < f.steps.size(); ++current)
       if (!f.updates[size_t(f.steps[current].inplace_update)].in_place) run_step(f, current);
+    if (f.nan_guard) nan_guard_check_leaves(f);
   } catch (const NanGuardError&) {
     release_views(f);
     throw;

@@ -66,6 +66,7 @@ struct FunctionImpl {
   MemoryPlan memory_plan;                    // which intermediate results share a buffer; the steps' handoffs follow it
   double compile_ms = 0;
   bool nan_guard = false;                    // check every step's outputs (runtime/nan_guard.hpp)
+  std::vector<std::pair<size_t, std::string>> guarded_leaves;  // under the guard: leaf slots and what they are
   std::unique_ptr<Profiler> profiler;
   // Prints the profile of a function registered by THEANO_FLAGS=profile=True (runtime/profiler.cpp).
   ~FunctionImpl();

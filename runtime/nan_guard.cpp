@@ -119,32 +119,54 @@ std::string min_max(const NDArray& a) {
   return s;
 }
 
+bool is_bad(const NDArray& a) { return a.defined() && visit_dtype(a.dtype(), [&](auto t) { return has_bad<decltype(t)>(a); }); }
+
+// "NaN (first at index (1,); 1 NaN, 0 Inf, 0 big)" and its Inf and big-value forms.
+std::string problem_str(const NDArray& a) {
+  Problems p = find_problems(a);
+  if (p.nan) return fmt::format("NaN (first at index {}; {} NaN, {} Inf, {} big)", index_str(a.shape(), p.first_nan), p.nan, p.inf, p.big);
+  if (p.inf) return fmt::format("Inf (first at index {}: {:g}; {} Inf, {} big)", index_str(a.shape(), p.first_inf), p.inf_v, p.inf, p.big);
+  return fmt::format("big value |x| > {:g} (first at index {}: {:g}; {} big)", kNanGuardBigValue, index_str(a.shape(), p.first_big),
+                     p.big_v, p.big);
+}
+
+std::string function_name(const FunctionImpl& f) { return f.name.empty() ? "<unnamed>" : f.name; }
+
 }  // namespace
+
+void nan_guard_check_leaves(const FunctionImpl& f) {
+  for (const auto& [slot, what] : f.guarded_leaves) {
+    const NDArray& a = f.slots[slot];
+    if (!is_bad(a)) continue;
+    // Who sees it: the first step reading it, else the output or update it is.
+    std::string seen;
+    for (const Step& s : f.steps)
+      if (std::find(s.in.begin(), s.in.end(), &a) != s.in.end()) {
+        seen = fmt::format("read by {} created at {}", s.apply->op->str(), site_str(s.apply->site));
+        break;
+      }
+    for (size_t o = 0; seen.empty() && o < f.output_slots.size(); ++o)
+      if (f.output_slots[o] == slot) seen = fmt::format("returned as output {}", o);
+    for (size_t u = 0; seen.empty() && u < f.updates.size(); ++u)
+      if (f.updates[u].slot == slot) seen = fmt::format("the new value of {}", f.update_targets[u].describe());
+    throw NanGuardError(fmt::format("NanGuardMode: {} in {} ({} {}), {}; function '{}': no update was applied", problem_str(a), what,
+                                    dtype_name(a.dtype()), a.shape().str(), seen.empty() ? "unused" : seen, function_name(f)));
+  }
+}
 
 void nan_guard_check(const FunctionImpl& f, size_t step) {
   const Step& s = f.steps[step];
   for (size_t o = 0; o < s.out.size(); ++o) {
     const NDArray& a = *s.out[o];
-    if (!a.defined()) continue;
-    bool bad = visit_dtype(a.dtype(), [&](auto t) { return has_bad<decltype(t)>(a); });
-    if (!bad) continue;
-    Problems p = find_problems(a);
-    std::string what;
-    if (p.nan)
-      what = fmt::format("NaN (first at index {}; {} NaN, {} Inf, {} big)", index_str(a.shape(), p.first_nan), p.nan, p.inf, p.big);
-    else if (p.inf)
-      what = fmt::format("Inf (first at index {}: {:g}; {} Inf, {} big)", index_str(a.shape(), p.first_inf), p.inf_v, p.inf, p.big);
-    else
-      what = fmt::format("big value |x| > {:g} (first at index {}: {:g}; {} big)", kNanGuardBigValue, index_str(a.shape(), p.first_big),
-                         p.big_v, p.big);
+    if (!is_bad(a)) continue;
+    std::string what = problem_str(a);
     std::string inputs;
     for (size_t i = 0; i < s.in.size(); ++i)
       inputs += fmt::format("{}#{} {} {} {}", i ? ", " : "", i, dtype_name(s.in[i]->dtype()), s.in[i]->shape().str(), min_max(*s.in[i]));
     throw NanGuardError(fmt::format(
         "NanGuardMode: {} in output {} ({} {}) of {} created at {}{}; inputs: {}; function '{}': no update was applied", what, o,
         dtype_name(a.dtype()), a.shape().str(), s.apply->op->str(), site_str(s.apply->site),
-        s.apply->scope.empty() ? "" : " in scope " + s.apply->scope, inputs.empty() ? "none" : inputs,
-        f.name.empty() ? "<unnamed>" : f.name));
+        s.apply->scope.empty() ? "" : " in scope " + s.apply->scope, inputs.empty() ? "none" : inputs, function_name(f)));
   }
 }
 

@@ -23,5 +23,9 @@ class NanGuardError : public OpError {
 
 // Checks the outputs of f.steps[step] (just run); throws NanGuardError on the first bad value.
 void nan_guard_check(const FunctionImpl& f, size_t step);
+// After the steps ran: checks the values no step computes (arguments, shared variables, constants),
+// as Theano checks every node's inputs: a NaN argument returned as an output, or an update W := W
+// of a NaN W, is reported too, naming the value and what reads it.
+void nan_guard_check_leaves(const FunctionImpl& f);
 
 }  // namespace theano

@@ -143,6 +143,11 @@ TEST_CASE("errors: shape mismatches at build time (static shapes) and at call ti
          [&] { u.dimshuffle({'x', 1}); });
   expect("DimShuffle{0,0}: dimension 0 appears twice in the pattern (inputs: float64 (?, ?)) at " + at(__LINE__ + 1),
          [&] { A.dimshuffle({0, 0}); });
+  // A negative entry is not 'x' and does not count from the end.
+  for (int bad : {-1, -2}) {
+    expect(fmt::format("dimshuffle: pattern entries are input dimensions (0 and up) or 'x', got {} at {}", bad, at(__LINE__ + 1)),
+           [&] { A.dimshuffle({bad, 0}); });
+  }
 }
 
 TEST_CASE("errors: dtype problems, argument checks and indices", "[errors]") {
@@ -214,6 +219,29 @@ TEST_CASE("errors: dtype problems, argument checks and indices", "[errors]") {
   Function sf = theano::function({v}, seventh);
   expect("Subtensor{int64}: index 7 is out of bounds for axis 0 with size 3" + in_call("Subtensor{int64}", int_line, "float64 (3,), int64 ()"),
          [&] { sf(zeros(DType::Float64, {3})); });
+}
+
+TEST_CASE("errors: a negative label means what numpy's index means in FAST_RUN and FAST_COMPILE alike", "[errors]") {
+  // FAST_RUN replaces -log(softmax(x))[arange(n), y] by CrossentropySoftmaxArgmax1Hot; FAST_COMPILE
+  // indexes. A label of -1 is the last class in both, a label past either end an error in both.
+  Var x = T::dmatrix("x"), y = T::ivector("y");
+  Var nll = -T::mean(T::log(T::nnet::softmax(x))[{T::arange(y.shape()[0]), y}]);
+  Var g = T::grad(nll, x);
+  NDArray xv = f64(Dims{2, 4}, {0.5, -1, 2, 0.25, 1, 0, -0.5, 3});
+  std::vector<std::vector<double>> results;
+  for (const char* mode : {"FAST_RUN", "FAST_COMPILE"}) {
+    INFO(mode);
+    Function f = theano::function({x, y}, {nll, g}, {.mode = mode});
+    Result wrapped = f(xv, arr(DType::Int32, Dims{2}, {-1, 2}));
+    Result plain = f(xv, arr(DType::Int32, Dims{2}, {3, 2}));
+    CHECK(wrapped.array(0).item() == plain.array(0).item());
+    CHECK(values(wrapped.array(1)) == values(plain.array(1)));
+    results.push_back(values(wrapped.array(1)));
+    results.back().push_back(wrapped.array(0).item());
+    for (int bad : {-5, 4}) CHECK_THROWS_WITH(f(xv, arr(DType::Int32, Dims{2}, {0, double(bad)})), Catch::Contains("out of bounds"));
+  }
+  REQUIRE(results.size() == 2);
+  for (size_t i = 0; i < results[0].size(); ++i) CHECK(results[0][i] == Approx(results[1][i]).epsilon(1e-12));
 }
 
 TEST_CASE("errors: a minibatch past the end of the data is shorter, as in Python, and fails downstream", "[errors]") {

@@ -98,6 +98,34 @@ TEST_CASE("nan guard: a call it stops commits no update", "[nanguard]") {
   CHECK(values(W.get_value()) == std::vector<double>{2, 4, 6});
 }
 
+TEST_CASE("nan guard: values no step computes are checked too: arguments returned as outputs and updates of a NaN value", "[nanguard]") {
+  const double nan = std::nan("");
+  Var x = T::dvector("x");
+  // The argument is the output itself: no step reads or writes it.
+  Function identity = theano::function({x}, x, {.name = "identity", .nan_guard = true});
+  CHECK(values(identity(f64(Dims{2}, {1, 2})).array()) == std::vector<double>{1, 2});
+  CHECK(error_of([&] { identity(f64(Dims{2}, {1, nan})); }) ==
+        "NanGuardMode: NaN (first at index (1,); 1 NaN, 0 Inf, 0 big) in input 0 'x' (float64 (2,)), returned as output 0; "
+        "function 'identity': no update was applied");
+  // W := W * 1.0 is rewritten to W := W: nothing is computed, and a NaN W is still reported; no update is applied.
+  SharedVariable W = theano::shared(f64(Dims{3}, {1, nan, 3}), "W"), calls = theano::shared(0.0, "calls");
+  Function keep = theano::function({}, std::vector<Var>{}, {.updates = {{W, W * 1.0}, {calls, calls + 1}}, .nan_guard = true});
+  CHECK(error_of([&] { keep(); }) ==
+        "NanGuardMode: NaN (first at index (1,); 1 NaN, 0 Inf, 0 big) in shared variable 'W' (float64 (3,)), the new value of 'W'; "
+        "function '<unnamed>': no update was applied");
+  CHECK(calls.get_value().item() == 0);
+  // A NaN that a step swallows (a comparison is false for NaN) is reported at the step that reads it.
+  Var positive = T::sum(T::cast(x > 0.0, "float64")); const int line = __LINE__;
+  Function count = theano::function({x}, positive, {.nan_guard = true});
+  CHECK(count(f64(Dims{2}, {1, -2})).scalar() == 1);
+  CHECK_THAT(error_of([&] { count(f64(Dims{2}, {nan, 1})); }),
+             StartsWith("NanGuardMode: NaN (first at index (0,); 1 NaN, 0 Inf, 0 big) in input 0 'x' (float64 (2,)), read by "));
+  CHECK_THAT(error_of([&] { count(f64(Dims{2}, {nan, 1})); }), Contains(at(line)));
+  // Without the guard, nothing is checked.
+  Function plain = theano::function({x}, x);
+  CHECK(std::isnan(plain(f64(Dims{2}, {1, nan})).array().item(1)));
+}
+
 TEST_CASE("nan guard: training results are bit-identical with and without the guard", "[nanguard]") {
   const int batch_size = 25, n_batches = 4, n_in = 30, n_out = 5;
   numpy::RandomState rng(7);
