@@ -33,6 +33,25 @@ function(theano_cpp_add_layers)
   target_link_libraries(theano_core PUBLIC fmt::fmt ZLIB::ZLIB Threads::Threads
     $<BUILD_INTERFACE:${OPENBLAS_LIB}> $<INSTALL_INTERFACE:TheanoCpp::openblas>)
 
+  # The user's frames in error messages (core/call_stack.cpp) are read with GCC's libbacktrace
+  # (libbacktrace.a and backtrace.h ship with libgcc-12-dev, which g++ and clang depend on); without
+  # it the frames name functions only. Only backtrace.h is copied: GCC's own include folder holds
+  # compiler headers that clang must not see.
+  execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=libbacktrace.a
+                  OUTPUT_VARIABLE backtrace_lib OUTPUT_STRIP_TRAILING_WHITESPACE)
+  get_filename_component(backtrace_dir "${backtrace_lib}" DIRECTORY)
+  if(IS_ABSOLUTE "${backtrace_lib}" AND EXISTS "${backtrace_lib}" AND EXISTS "${backtrace_dir}/include/backtrace.h")
+    file(COPY "${backtrace_dir}/include/backtrace.h" DESTINATION ${PROJECT_BINARY_DIR}/libbacktrace)
+    set_source_files_properties(${PROJECT_SOURCE_DIR}/core/call_stack.cpp PROPERTIES
+      COMPILE_DEFINITIONS THEANO_CPP_HAVE_LIBBACKTRACE INCLUDE_DIRECTORIES ${PROJECT_BINARY_DIR}/libbacktrace)
+    target_link_libraries(theano_core PUBLIC ${backtrace_lib})
+    set(THEANO_CPP_LIBBACKTRACE ${backtrace_lib} PARENT_SCOPE)
+    message(STATUS "libbacktrace: ${backtrace_lib}")
+  else()
+    target_link_libraries(theano_core PUBLIC ${CMAKE_DL_LIBS})
+    message(STATUS "libbacktrace not found: error messages name the user's functions without file:line")
+  endif()
+
   # Programs above the library (examples, tests, benchmarks) see the whole tree, and
   # <theano/theano.hpp> through frontend/.
   add_library(theano INTERFACE)

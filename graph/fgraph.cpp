@@ -113,11 +113,12 @@ FunctionGraph::FunctionGraph(std::vector<Variable> inputs, std::vector<Variable>
       if (memo.count(a->outputs[0].get())) continue;  // already cloned
       std::vector<Variable> ins;
       for (const Variable& v : a->inputs) ins.push_back(cloned(v));
-      SiteScope site(a->site);
+      SiteScope site(a->site, a->stack);
       auto outs = make_apply(a->op, std::move(ins));
       Apply* na = outs[0].owner();
       na->site = a->site;
       na->scope = a->scope;
+      na->stack = a->stack;
       for (size_t i = 0; i < outs.size(); ++i) {
         outs[i].node()->name = a->outputs[i]->name;
         if (!keys.count(a->outputs[i].get())) memo[a->outputs[i].get()] = outs[i];

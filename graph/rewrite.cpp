@@ -97,7 +97,7 @@ bool LocalPhase::run(FunctionGraph& fg, Context& ctx) const {
           if (ctx.failed.count(r->name)) continue;
           Replacement rep;
           try {
-            SiteScope site(a->site);  // what the rewrite builds is reported at the user's line
+            SiteScope site(a->site, a->stack);  // what the rewrite builds is reported at the user's line
             rep = r->fn(*a, fg);
           } catch (const std::exception& e) {
             ctx.report_failure(r->name, a, e.what());

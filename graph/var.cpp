@@ -10,17 +10,28 @@ namespace theano {
 namespace {
 thread_local int site_depth = 0;
 thread_local std::source_location site_loc;
+thread_local std::shared_ptr<const CallStack> site_stack;  // the outermost scope's, once captured
 thread_local std::string scope_path;
 std::atomic<uint64_t> node_counter{1};
 }  // namespace
 
 uint64_t next_node_id() { return node_counter.fetch_add(1); }
 
-SiteScope::SiteScope(const std::source_location& loc) {
-  if (site_depth++ == 0) site_loc = loc;
+SiteScope::SiteScope(const std::source_location& loc, std::shared_ptr<const CallStack> stack) {
+  if (site_depth++ == 0) {
+    site_loc = loc;
+    site_stack = std::move(stack);
+  }
 }
-SiteScope::~SiteScope() { --site_depth; }
+SiteScope::~SiteScope() {
+  if (--site_depth == 0) site_stack.reset();
+}
 std::source_location SiteScope::current() { return site_depth ? site_loc : std::source_location(); }
+std::shared_ptr<const CallStack> SiteScope::current_stack() {
+  if (site_depth == 0) return capture_call_stack();
+  if (!site_stack) site_stack = capture_call_stack();
+  return site_stack;
+}
 
 std::string site_str(const std::source_location& loc) {
   std::string f = loc.file_name();
@@ -88,6 +99,26 @@ static std::string describe_inputs(std::span<const Variable> inputs) {
   return s;
 }
 
+std::string creation_details(std::span<const Variable> inputs, const std::string& scope, const CallStack* stack) {
+  std::string s;
+  if (!inputs.empty()) {
+    s += "\n  input variables:";
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const Variable& v = inputs[i];
+      if (!v.defined()) continue;
+      s += fmt::format("{} #{} {} {} {}", i ? "," : "", i, v.describe(), dtype_name(v.dtype()), v.type().shape_str());
+      if (v.owner() && !v.owner()->scope.empty()) s += " (in scope " + v.owner()->scope + ")";
+    }
+  }
+  if (!scope.empty()) s += "\n  name scope: " + scope;
+  std::vector<std::string> frames = stack ? user_frames(*stack) : std::vector<std::string>{};
+  if (!frames.empty()) {
+    s += "\n  backtrace when the node is created (your code, innermost first):";
+    for (const std::string& f : frames) s += "\n    " + f;
+  }
+  return s;
+}
+
 std::vector<Variable> make_apply(std::shared_ptr<const Op> op, std::vector<Variable> inputs) {
   for (auto& v : inputs)
     if (!v.defined()) throw OpError(fmt::format("{}: an input is an undefined Var (at {})", op->str(), SiteScope::current_str()));
@@ -95,8 +126,9 @@ std::vector<Variable> make_apply(std::shared_ptr<const Op> op, std::vector<Varia
   try {
     types = op->make_types(inputs);
   } catch (const OpError& e) {
-    throw OpError(fmt::format("{}: {} (inputs: {}) at {}", op->str(), e.what(), describe_inputs(inputs),
-                              SiteScope::current_str()));
+    std::shared_ptr<const CallStack> stack = SiteScope::current_stack();
+    throw OpError(fmt::format("{}: {} (inputs: {}) at {}{}", op->str(), e.what(), describe_inputs(inputs), SiteScope::current_str(),
+                              creation_details(inputs, NameScope::current(), stack.get())));
   }
   auto holder = std::make_shared<ApplyHolder>();
   std::shared_ptr<Apply> apply(holder, static_cast<Apply*>(holder.get()));
@@ -104,6 +136,7 @@ std::vector<Variable> make_apply(std::shared_ptr<const Op> op, std::vector<Varia
   apply->inputs = std::move(inputs);
   apply->site = SiteScope::current();
   apply->scope = NameScope::current();
+  apply->stack = SiteScope::current_stack();
   apply->id = next_node_id();
   std::vector<Variable> outs;
   for (size_t i = 0; i < types.size(); ++i) {

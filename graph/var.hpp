@@ -7,10 +7,12 @@
 #include <memory>
 #include <optional>
 #include <source_location>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "core/call_stack.hpp"
 #include "graph/type.hpp"
 
 namespace theano {
@@ -36,14 +38,18 @@ struct VarNode {
 
 // Where the user's code created nodes. Public entry points open a SiteScope with their caller's
 // std::source_location; nested library calls keep the outermost (the user's) site.
+// The outermost scope also keeps the user's call stack (core/call_stack.hpp), captured once, at
+// the first node built inside it, and shared by every node built there; a rewrite passes the stack
+// of the node it replaces, so new nodes keep the user's.
 class SiteScope {
  public:
-  explicit SiteScope(const std::source_location& loc);
+  explicit SiteScope(const std::source_location& loc, std::shared_ptr<const CallStack> stack = nullptr);
   ~SiteScope();
   SiteScope(const SiteScope&) = delete;
   SiteScope& operator=(const SiteScope&) = delete;
   static std::source_location current();
   static std::string current_str();  // "file.cpp:42"
+  static std::shared_ptr<const CallStack> current_stack();
 };
 std::string site_str(const std::source_location& loc);
 
@@ -93,6 +99,7 @@ struct Apply {
   std::vector<std::unique_ptr<VarNode>> outputs;
   std::source_location site;
   std::string scope;
+  std::shared_ptr<const CallStack> stack;  // the user's call stack when it was built
   uint64_t id = 0;
   ~Apply();  // tears long chains down iteratively (no recursion)
 };
@@ -104,6 +111,9 @@ std::shared_ptr<Apply> apply_ptr(Apply* a);  // a shared_ptr to an existing appl
 // Builds an Apply: asks the op for output types (which checks the inputs) and records the user's
 // site. Type errors come back as OpError naming the op, the inputs' shapes and dtypes, and the site.
 std::vector<Variable> make_apply(std::shared_ptr<const Op> op, std::vector<Variable> inputs);
+// The lines after an error's first one: the inputs with their names, the name scope, and the user's
+// frames when the node was built ("backtrace when the node is created", as Theano prints it).
+std::string creation_details(std::span<const Variable> inputs, const std::string& scope, const CallStack* stack);
 Variable make_apply1(std::shared_ptr<const Op> op, std::vector<Variable> inputs);
 
 // Leaves.

@@ -95,7 +95,7 @@ bool ElemwiseFusion::run(FunctionGraph& fg, rewrite::Context& ctx) const {
     if (g.members.size() < 2 || int(g.inputs.size()) > max_inputs_) continue;
     Var fused;
     try {
-      SiteScope site(root->site);
+      SiteScope site(root->site, root->stack);
       fused = make_apply1(std::make_shared<Composite>(int(g.inputs.size()), std::move(g.program)), g.inputs);
     } catch (const std::exception& e) {
       ctx.report_failure(name(), root, e.what());

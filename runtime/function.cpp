@@ -125,9 +125,14 @@ Result Function::call(std::span<const Arg> args) {
     const Step& s = f.steps[current];
     std::string inputs = describe_shapes(s.in);  // before release_views clears the inputs' slots
     release_views(f);
-    throw OpError(fmt::format("{} (in {} created at {}{}; inputs: {}; function '{}': no update was applied)", e.what(), s.apply->op->str(),
-                              site_str(s.apply->site), s.apply->scope.empty() ? "" : " in scope " + s.apply->scope,
-                              inputs, f.name.empty() ? "<unnamed>" : f.name));
+    // The kernel's message is one line; the creation details follow it (a build-time message that
+    // already has them is not repeated).
+    std::string first(e.what());
+    first = first.substr(0, first.find('\n'));
+    throw OpError(fmt::format("{} (in {} created at {}{}; inputs: {}; function '{}': no update was applied){}", first, s.apply->op->str(),
+                              site_str(s.apply->site), s.apply->scope.empty() ? "" : " in scope " + s.apply->scope, inputs,
+                              f.name.empty() ? "<unnamed>" : f.name,
+                              creation_details(s.apply->inputs, s.apply->scope, s.apply->stack.get())));
   }
   Result r = collect_outputs(f);
   commit_updates(f);
