@@ -97,6 +97,9 @@ std::vector<Variable> make_apply(std::shared_ptr<const Op> op, std::vector<Varia
   } catch (const OpError& e) {
     throw OpError(fmt::format("{}: {} (inputs: {}) at {}", op->str(), e.what(), describe_inputs(inputs),
                               SiteScope::current_str()));
+  } catch (const SizeError& e) {  // a static shape whose size overflows (core/checked_size.hpp)
+    throw OpError(fmt::format("{}: {} (inputs: {}) at {}", op->str(), e.what(), describe_inputs(inputs),
+                              SiteScope::current_str()));
   }
   auto holder = std::make_shared<ApplyHolder>();
   std::shared_ptr<Apply> apply(holder, static_cast<Apply*>(holder.get()));

@@ -24,7 +24,7 @@ void check_labels(const TensorType& y, const TensorType& x) {
     throw OpError(fmt::format("{} labels for {} rows", y.shape[0], x.shape[0]));
 }
 int64_t label_at(const NDArray& y, int64_t i, int64_t cols, const Op& op) {
-  int64_t t = int64_t(y.item(i));
+  int64_t t = y.item_int64(i);
   if (t < 0 || t >= cols) throw OpError(fmt::format("{}: label {} of row {} is out of bounds for {} classes", op.str(), t, i, cols));
   return t;
 }
