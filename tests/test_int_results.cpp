@@ -175,6 +175,9 @@ TEST_CASE("int results: integer literals are exact constants", "[int_results]") 
   CHECK(theano::function({n}, n + kMin)(-1).integer() == kMax);  // wraps
   CHECK(theano::function({n}, n * (p53 + 1))(1).integer() == p53 + 1);
   CHECK(theano::function({}, T::sum(T::arange(kMax - 1, kMax)))().integer() == kMax - 1);
+  // Printed exactly too.
+  CHECK(printing::debugprint_str(n - kMax).find("TensorConstant{9223372036854775807}") != std::string::npos);
+  CHECK(printing::debugprint_str(n + (p53 + 1)).find("TensorConstant{9007199254740993}") != std::string::npos);
   Var x = T::dvector("x");
   NDArray data = f64({4}, {0, 1, 2, 3});
   check_close(theano::function({x}, x[T::slice(1, kMax)])(data), {1, 2, 3});

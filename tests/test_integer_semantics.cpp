@@ -176,6 +176,14 @@ TEST_CASE("integers: sums wrap in int64 and argmax and max compare exactly", "[i
   CHECK(s0.item_int64(0) == wrap(i128(kMax) * 2 + 1, DType::Int64));
   CHECK(s0.item_int64(1) == wrap(i128(kMax) + 1 + 2, DType::Int64));
   CHECK(s1.item_int64(1) == s0.item_int64(1));
+  // Integer dot products wrap the same way (int32 and int64 products and sums).
+  Var a = T::lvector("a"), b = T::lvector("b");
+  CHECK(theano::function({a, b}, T::dot(a, b))(ints(DType::Int64, {kMax, 2}), ints(DType::Int64, {2, kMax})).integer() ==
+        wrap(i128(kMax) * 4, DType::Int64));
+  Var ia = T::imatrix("ia"), ib = T::imatrix("ib");
+  NDArray prod = theano::function({ia, ib}, T::dot(ia, ib))(ints(DType::Int32, {65536, 3}).reshaped({1, 2}),
+                                                             ints(DType::Int32, {65536, 5}).reshaped({2, 1}));
+  CHECK(prod.item_int64(0) == 15);  // 65536 * 65536 wraps to 0 in int32
   // 2**53 + 1 and 2**53 are one double apart from nothing: compared as int64.
   const int64_t p53 = int64_t(1) << 53;
   Var v = T::lvector("v");
