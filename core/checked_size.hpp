@@ -38,9 +38,9 @@ int64_t sub(int64_t a, int64_t b, const char* what = nullptr);
 // "(4294967296, 4294967296)", "(5,)", "()" as numpy prints a shape (negative entries as "?").
 std::string shape_str(std::span<const int64_t> shape);
 
-// The product of the entries, or nullopt-like false when it does not fit in int64. As numpy, the
-// product of the non-zero entries must fit even when a zero entry makes the count 0: (0, 2**40,
-// 2**40) is refused, so that no stride or partial product of a valid shape can overflow either.
+// The product of the entries into out; false when it does not fit in int64. As numpy, the product
+// of the non-zero entries must fit even when a zero entry makes the count 0: (0, 2**40, 2**40) is
+// refused, so that no stride or partial product of a valid shape can overflow either.
 bool product(std::span<const int64_t> shape, int64_t& out);
 
 // Elements of an array of this shape; SizeError

@@ -245,3 +245,15 @@ TEST_CASE("sizes: conv2d output sizes that do not fit are refused", "[sizes]") {
               "memory" + in_call(op28, huge_line, inputs)},
   });
 }
+
+TEST_CASE("sizes: broadcasting two empty arrays into a shape too large is refused", "[sizes]") {
+  const int64_t two40 = int64_t(1) << 40;
+  Var x = T::dtensor3("x"), y = T::dtensor3("y");
+  Var sum = x + y; const int sum_line = __LINE__;
+  Function f = theano::function({x, y}, sum);
+  NDArray a = numpy::zeros({0, two40, 1}), b = numpy::zeros({0, 1, two40});  // each is fine: 0 bytes
+  CHECK(first_line(error_of([&] { f(a, b); })) ==
+        "Elemwise{add,no_inplace}: array is too big: shape (0, 1099511627776, 1099511627776) has more than 2**63 - 1 elements" +
+            in_call("Elemwise{add,no_inplace}", sum_line, "float64 (0, 1099511627776, 1), float64 (0, 1, 1099511627776)"));
+  CHECK(NDArray(f(a, numpy::zeros({0, 1, 1}))).shape() == Dims{0, two40, 1});
+}
