@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/convert.hpp"
+
 namespace theano {
 
 // ---- Dims ----
@@ -31,12 +33,6 @@ void Dims::resize(int n, int64_t fill) {
   if (n > kMaxDims) throw std::invalid_argument("theano-cpp supports at most 8 dimensions");
   for (int i = n_; i < n; ++i) d_[i] = fill;
   n_ = n;
-}
-
-int64_t Dims::product() const {
-  int64_t p = 1;
-  for (int i = 0; i < n_; ++i) p *= d_[i];
-  return p;
 }
 
 bool Dims::operator==(const Dims& o) const {
@@ -71,14 +67,27 @@ Buffer::Buffer(size_t n) : bytes(n) {
 Buffer::~Buffer() { std::free(data); }
 
 // ---- NDArray ----
-NDArray NDArray::empty(DType dtype, const Dims& shape) {
+namespace {
+// The bytes of a new array of this shape: negative dims are invalid_argument, sizes that do not fit
+// in int64 are SizeError (core/checked_size.hpp).
+int64_t bytes_of_new(DType dtype, const Dims& shape) {
   for (int64_t d : shape)
     if (d < 0) throw std::invalid_argument("negative dimension in shape " + shape.str());
+  return checked::bytes_for(dtype, shape.span());
+}
+}  // namespace
+
+NDArray NDArray::empty(DType dtype, const Dims& shape) {
+  int64_t bytes = bytes_of_new(dtype, shape);
   NDArray a;
   a.dtype_ = dtype;
   a.shape_ = shape;
   a.strides_ = contiguous_strides(shape);
-  a.buffer_ = std::make_shared<Buffer>(size_t(shape.product()) * dtype_size(dtype));
+  try {
+    a.buffer_ = std::make_shared<Buffer>(size_t(bytes));
+  } catch (const std::bad_alloc&) {
+    checked::throw_allocation_failed(bytes, dtype, shape.span());
+  }
   return a;
 }
 
@@ -123,11 +132,27 @@ double NDArray::item(int64_t flat) const {
   });
 }
 
+int64_t NDArray::item_int64(int64_t flat) const {
+  int64_t off = strided_offset(shape_, strides_, flat);
+  return visit_dtype(dtype_, [&](auto t) -> int64_t {
+    using T = decltype(t);
+    return convert<int64_t>(data<T>()[off]);
+  });
+}
+
 void NDArray::set_item(int64_t flat, double value) {
   int64_t off = strided_offset(shape_, strides_, flat);
   visit_dtype(dtype_, [&](auto t) {
     using T = decltype(t);
-    data<T>()[off] = T(value);
+    data<T>()[off] = convert<T>(value);
+  });
+}
+
+void NDArray::set_int(int64_t flat, int64_t value) {
+  int64_t off = strided_offset(shape_, strides_, flat);
+  visit_dtype(dtype_, [&](auto t) {
+    using T = decltype(t);
+    data<T>()[off] = convert<T>(value);
   });
 }
 
@@ -140,6 +165,8 @@ NDArray NDArray::view(const Dims& shape, const Dims& strides, int64_t offset) co
 }
 
 NDArray NDArray::reshaped(const Dims& shape) const {
+  for (int64_t d : shape)
+    if (d < 0) throw std::invalid_argument("cannot reshape array of shape " + shape_.str() + " into shape " + shape.str());
   if (shape.product() != size())
     throw std::invalid_argument("cannot reshape array of shape " + shape_.str() + " into shape " + shape.str());
   if (is_contiguous()) return view(shape, contiguous_strides(shape), offset_);
@@ -163,7 +190,7 @@ template <class D, class S>
 void copy_strided(D* dst, const Dims& dstrides, const S* src, const Dims& sstrides, const Dims& shape) {
   int n = shape.size();
   if (n == 0) {
-    *dst = D(*src);
+    *dst = convert<D>(*src);
     return;
   }
   int64_t total = shape.product();
@@ -177,7 +204,7 @@ void copy_strided(D* dst, const Dims& dstrides, const S* src, const Dims& sstrid
       doff += idx[i] * dstrides[i];
       soff += idx[i] * sstrides[i];
     }
-    for (int64_t j = 0; j < inner; ++j) dst[doff + j * ds] = D(src[soff + j * ss]);
+    for (int64_t j = 0; j < inner; ++j) dst[doff + j * ds] = convert<D>(src[soff + j * ss]);
     for (int i = n - 2; i >= 0; --i) {
       if (++idx[i] < shape[i]) break;
       idx[i] = 0;
@@ -203,7 +230,7 @@ void NDArray::copy_from(const NDArray& src) {
 }
 
 void NDArray::ensure(DType dtype, const Dims& shape) {
-  size_t need = size_t(shape.product()) * dtype_size(dtype);
+  size_t need = size_t(bytes_of_new(dtype, shape));
   if (buffer_ && buffer_.use_count() == 1 && buffer_->bytes >= need) {
     dtype_ = dtype;
     shape_ = shape;

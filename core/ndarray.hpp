@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/checked_size.hpp"
 #include "core/dtype.hpp"
 
 namespace theano {
@@ -35,7 +36,9 @@ class Dims {
   int64_t* end() { return d_.data() + n_; }
   void push_back(int64_t v);
   void resize(int n, int64_t fill = 0);
-  int64_t product() const;
+  // The element count; SizeError when it does not fit in int64 (core/checked_size.hpp).
+  int64_t product() const { return checked::numel(span()); }
+  std::span<const int64_t> span() const { return {d_.data(), size_t(n_)}; }
   std::vector<int64_t> to_vector() const { return {begin(), end()}; }
   bool operator==(const Dims& o) const;
   std::string str() const;  // "(500, 784)" like numpy, "(5,)" for one dim
@@ -85,7 +88,12 @@ class NDArray {
   template <class T> T* data() const { return static_cast<T*>(raw()); }
   // Value of element `flat` (C-order position) converted to double; for tests and printing.
   double item(int64_t flat = 0) const;
+  // The same as an exact int64 for integer and bool dtypes (floats convert as core/convert.hpp):
+  // what sizes, indices and integer results are read with.
+  int64_t item_int64(int64_t flat = 0) const;
+  // Stores value converted to the dtype (core/convert.hpp: defined for NaN and out-of-range values).
   void set_item(int64_t flat, double value);
+  void set_int(int64_t flat, int64_t value);  // exact for int64, modulo 2**bits for narrower ints
 
   // Views share the buffer.
   NDArray view(const Dims& shape, const Dims& strides, int64_t offset) const;

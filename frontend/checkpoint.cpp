@@ -281,8 +281,10 @@ std::vector<NamedArray> read_checkpoint(const std::string& path) {
       if (dims[d] < 0) r.fail(fmt::format("{}: negative dimension {}", where, dims[d]));
       shape.push_back(dims[d]);
       has_zero |= dims[d] == 0;
-      if (dims[d] && bytes > kMaxArrayBytes / uint64_t(dims[d])) bytes = kMaxArrayBytes + 1;
-      else if (dims[d]) bytes *= uint64_t(dims[d]);
+      // Checked (core/checked_size.hpp); past the limit the exact count no longer matters.
+      int64_t next;
+      if (dims[d] && (!checked::mul(int64_t(bytes), dims[d], next) || uint64_t(next) > kMaxArrayBytes)) bytes = kMaxArrayBytes + 1;
+      else if (dims[d]) bytes = uint64_t(next);
     }
     if (has_zero && bytes <= kMaxArrayBytes) bytes = 0;
     if (bytes > kMaxArrayBytes || bytes > payload_len * kMaxRatio + 64)
@@ -308,7 +310,7 @@ std::string names_of(const std::vector<std::string>& names) {
 // ---- ParamList ----
 
 namespace {
-std::pair<std::string, Var> checked(const std::string& name, const Var& v, size_t i) {
+std::pair<std::string, Var> checked_entry(const std::string& name, const Var& v, size_t i) {
   if (!v.defined() || !v.is_shared())
     throw std::invalid_argument(fmt::format("checkpoint: parameter {} ({}) is not a shared variable", i, v.describe()));
   return {name, v};
@@ -316,19 +318,19 @@ std::pair<std::string, Var> checked(const std::string& name, const Var& v, size_
 }  // namespace
 
 ParamList::ParamList(std::initializer_list<Var> vars) {
-  for (const Var& v : vars) entries_.push_back(checked(v.defined() ? v.name() : "", v, entries_.size()));
+  for (const Var& v : vars) entries_.push_back(checked_entry(v.defined() ? v.name() : "", v, entries_.size()));
 }
 ParamList::ParamList(const std::vector<Var>& vars) {
-  for (const Var& v : vars) entries_.push_back(checked(v.defined() ? v.name() : "", v, entries_.size()));
+  for (const Var& v : vars) entries_.push_back(checked_entry(v.defined() ? v.name() : "", v, entries_.size()));
 }
 ParamList::ParamList(const std::vector<SharedVariable>& vars) {
-  for (const Var& v : vars) entries_.push_back(checked(v.defined() ? v.name() : "", v, entries_.size()));
+  for (const Var& v : vars) entries_.push_back(checked_entry(v.defined() ? v.name() : "", v, entries_.size()));
 }
 ParamList::ParamList(std::initializer_list<std::pair<std::string, Var>> named) {
-  for (const auto& [n, v] : named) entries_.push_back(checked(n, v, entries_.size()));
+  for (const auto& [n, v] : named) entries_.push_back(checked_entry(n, v, entries_.size()));
 }
 ParamList::ParamList(const std::vector<std::pair<std::string, Var>>& named) {
-  for (const auto& [n, v] : named) entries_.push_back(checked(n, v, entries_.size()));
+  for (const auto& [n, v] : named) entries_.push_back(checked_entry(n, v, entries_.size()));
 }
 
 // ---- public API ----

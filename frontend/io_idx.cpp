@@ -56,19 +56,19 @@ NDArray read_idx(const std::string& path) {
   uint8_t raw_dims[4 * kMaxDims];
   if (in.read(raw_dims, 4 * size_t(ndim)) < 4 * size_t(ndim)) in.fail("truncated header (dimensions missing)");
   Dims shape;
-  uint64_t bytes = dtype_size(dtype);
-  uint64_t span = bytes;  // as bytes, zero dimensions counted as 1: the strides an NDArray computes
+  int64_t nbytes = int64_t(dtype_size(dtype));
+  int64_t span = nbytes;  // as bytes, zero dimensions counted as 1: the strides an NDArray computes
   for (int i = 0; i < ndim; ++i) {
     uint32_t d = be32(raw_dims + 4 * i);
     shape.push_back(d);
-    // Checked against the limit at each step, so the products cannot overflow (d < 2^32).
-    bytes *= d;
-    span *= std::max<uint32_t>(d, 1);
-    if (bytes > kMaxIdxBytes) in.fail("header declares " + shape.str() + "..., more than 4 GiB of data (corrupt header?)");
+    // Checked products (core/checked_size.hpp), bounded by the limit at each step.
+    if (!checked::mul(nbytes, int64_t(d), nbytes) || uint64_t(nbytes) > kMaxIdxBytes)
+      in.fail("header declares " + shape.str() + "..., more than 4 GiB of data (corrupt header?)");
     // An empty array's other dimensions still multiply into its strides (int64): bound them too.
-    if (span > kMaxIdxBytes)
+    if (!checked::mul(span, int64_t(std::max<uint32_t>(d, 1)), span) || uint64_t(span) > kMaxIdxBytes)
       in.fail("header declares " + shape.str() + "..., an empty array whose other dimensions exceed 4 GiB (corrupt header?)");
   }
+  const uint64_t bytes = uint64_t(nbytes);
 
   // Read one byte more than needed to notice trailing data; the buffer only grows with real data.
   std::vector<uint8_t> data = in.read_up_to(bytes + 1);

@@ -263,15 +263,14 @@ void Unpickler::build(const Ref& obj, const Ref& state) {
     fail_here("bad numpy array state (shape, dtype, is_fortran)");
   if (shape_v->items.size() > size_t(kMaxDims)) fail_here("array has more than 8 dimensions");
   Dims shape;
-  uint64_t count = 1, span = 1;  // span: zero dimensions counted as 1, what the strides multiply
+  int64_t count = 1, span = 1;  // span: zero dimensions counted as 1, what the strides multiply
   for (const Ref& d : shape_v->items) {
     if (d->kind != Kind::Int || d->i < 0 || d->i > int64_t(kMaxPickleBytes)) fail_here("bad array dimension");
     shape.push_back(d->i);
-    // Checked before multiplying (2^32 * 2^32 wraps to 0); count <= span, so neither overflows.
-    uint64_t dim = uint64_t(d->i), m = std::max<uint64_t>(dim, 1);
-    if (span > kMaxPickleBytes / m) fail_here("array shape " + shape.str() + "... is too large");
-    count *= dim;
-    span *= m;
+    // Checked products (core/checked_size.hpp; 2^32 * 2^32 would wrap to 0); count <= span.
+    if (!checked::mul(span, std::max<int64_t>(d->i, 1), span) || uint64_t(span) > kMaxPickleBytes)
+      fail_here("array shape " + shape.str() + "... is too large");
+    count *= d->i;
   }
   std::string encoded;  // numpy accepts Python 2 str data decoded as latin1 text
   std::string_view bytes;
@@ -286,8 +285,9 @@ void Unpickler::build(const Ref& obj, const Ref& state) {
     fail_here(std::string("array data is a ") + kind_name(raw->kind) + ", not bytes (object arrays are not supported)");
   }
   size_t esize = dtype_size(dt->dtype);
-  if (bytes.size() != count * esize)
-    fail_here("array data has " + std::to_string(bytes.size()) + " bytes, shape " + shape.str() + " needs " + std::to_string(count * esize));
+  if (bytes.size() != uint64_t(count) * esize)
+    fail_here("array data has " + std::to_string(bytes.size()) + " bytes, shape " + shape.str() + " needs " +
+              std::to_string(uint64_t(count) * esize));
 
   Dims stored = shape;  // Fortran order is C order of the reversed shape, then transposed
   bool f_order = fortran->i != 0 && shape.size() > 1;
@@ -297,7 +297,7 @@ void Unpickler::build(const Ref& obj, const Ref& state) {
   if (!bytes.empty()) std::memcpy(a.raw(), bytes.data(), bytes.size());
   if (dt->big_endian != (std::endian::native == std::endian::big) && esize > 1) {
     auto* p = static_cast<uint8_t*>(a.raw());
-    for (uint64_t i = 0; i < count; ++i, p += esize)
+    for (int64_t i = 0; i < count; ++i, p += esize)
       for (size_t x = 0, y = esize - 1; x < y; ++x, --y) std::swap(p[x], p[y]);
   }
   if (f_order) {

@@ -13,17 +13,23 @@ NDArray asarray(const NDArray& a, DType dtype) { return a.astype(dtype); }
 
 int64_t prod(const Dims& shape) { return shape.product(); }
 
-int64_t prod(const std::vector<int64_t>& values) {
+namespace {
+// numpy's int64 prod wraps silently; these compute sizes (fan-in, fan-out), so an overflow is a
+// SizeError instead of a wrong size (core/checked_size.hpp).
+int64_t checked_prod(std::span<const int64_t> values) {
+  for (int64_t v : values)
+    if (v == 0) return 0;
   int64_t p = 1;
-  for (int64_t v : values) p *= v;
+  for (int64_t v : values)
+    if (!checked::mul(p, v, p))
+      throw SizeError("prod: the product of " + checked::shape_str(values) + " does not fit in int64");
   return p;
 }
+}  // namespace
 
-int64_t prod(std::initializer_list<int64_t> values) {
-  int64_t p = 1;
-  for (int64_t v : values) p *= v;
-  return p;
-}
+int64_t prod(const std::vector<int64_t>& values) { return checked_prod(values); }
+
+int64_t prod(std::initializer_list<int64_t> values) { return checked_prod(std::span<const int64_t>(values.begin(), values.size())); }
 
 namespace {
 // DOUBLE_pairwise_sum from numpy/core/src/umath/loops_utils.h.src: the association order of the

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/convert.hpp"
 #include "runtime/function.hpp"
 
 namespace theano::printing::detail {
@@ -39,7 +40,7 @@ bool scientific(double v) {
 
 std::string scalar_str(double v, DType dtype) {
   if (dtype == DType::Bool) return v != 0 ? "True" : "False";
-  if (!is_float(dtype)) return std::to_string(int64_t(v));
+  if (!is_float(dtype)) return std::to_string(convert<int64_t>(v));  // exact callers use item_int64
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   if (scientific(v)) return shortest(v, dtype, std::chars_format::scientific);  // 1e-05, 1.5e+16 as Python
@@ -66,10 +67,16 @@ std::string element_str(double v, DType dtype, bool sci) {
   if (dot == std::string::npos) s += ".";
   return s;
 }
+// Element i: integers exactly (2**53 + 1 is not a double), the rest as element_str or, alone,
+// as scalar_str writes them.
+std::string item_str(const NDArray& a, int64_t i, bool sci, bool alone = false) {
+  if (is_integer(a.dtype())) return std::to_string(a.item_int64(i));
+  return alone ? scalar_str(a.item(i), a.dtype()) : element_str(a.item(i), a.dtype(), sci);
+}
 }  // namespace
 
 std::string array_str(const NDArray& a) {
-  if (a.ndim() == 0) return scalar_str(a.item(0), a.dtype());
+  if (a.ndim() == 0) return item_str(a, 0, false, true);
   int64_t n = a.size();
   bool sci = false;
   if (is_float(a.dtype()))
@@ -81,7 +88,7 @@ std::string array_str(const NDArray& a) {
   std::vector<std::string> el(static_cast<size_t>(n));
   size_t int_w = 0, frac_w = 0;
   for (int64_t i = 0; i < n; ++i) {
-    el[size_t(i)] = element_str(a.item(i), a.dtype(), sci);
+    el[size_t(i)] = item_str(a, i, sci);
     const std::string& s = el[size_t(i)];
     auto dot = s.find('.');
     size_t ip = dot == std::string::npos || sci ? s.size() : dot;
@@ -120,8 +127,8 @@ std::string array_str(const NDArray& a) {
 std::string constant_str(const NDArray& a) {
   std::string name;
   bool unique = a.ndim() > 0 && a.size() > 0;
-  for (int64_t i = 1; unique && i < a.size(); ++i) unique = a.item(i) == a.item(0);
-  if (unique) name = a.shape().str() + " of " + scalar_str(a.item(0), a.dtype());
+  for (int64_t i = 1; unique && i < a.size(); ++i) unique = a.item(i) == a.item(0) && a.item_int64(i) == a.item_int64(0);
+  if (unique) name = a.shape().str() + " of " + item_str(a, 0, false, true);
   else name = array_str(a);
   if (name.size() > 20) name = name.substr(0, 10) + ".." + name.substr(name.size() - 10);
   return "TensorConstant{" + name + "}";

@@ -32,7 +32,7 @@ Operand::Operand(double v, std::source_location loc) : site_(loc) {
 
 Operand::Operand(int64_t v, int, std::source_location loc) : site_(loc) {
   SiteScope s(loc);
-  var_ = ops::scalar_constant(double(v), autocast_int(v));
+  var_ = ops::int_constant(v, autocast_int(v));
 }
 
 namespace {

@@ -129,6 +129,10 @@ std::vector<Variable> make_apply(std::shared_ptr<const Op> op, std::vector<Varia
     std::shared_ptr<const CallStack> stack = SiteScope::current_stack();
     throw OpError(fmt::format("{}: {} (inputs: {}) at {}{}", op->str(), e.what(), describe_inputs(inputs), SiteScope::current_str(),
                               creation_details(inputs, NameScope::current(), stack.get())));
+  } catch (const SizeError& e) {  // a static shape whose size overflows (core/checked_size.hpp)
+    std::shared_ptr<const CallStack> stack = SiteScope::current_stack();
+    throw OpError(fmt::format("{}: {} (inputs: {}) at {}{}", op->str(), e.what(), describe_inputs(inputs), SiteScope::current_str(),
+                              creation_details(inputs, NameScope::current(), stack.get())));
   }
   auto holder = std::make_shared<ApplyHolder>();
   std::shared_ptr<Apply> apply(holder, static_cast<Apply*>(holder.get()));

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/blas_time.hpp"
+#include "core/int_math.hpp"
 #include "core/thread_pool.hpp"
 #include "ops/elemwise.hpp"
 #include "ops/graph_math.hpp"
@@ -98,7 +99,8 @@ void dot_naive(const NDArray& a, const NDArray& b, NDArray& c) {
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j) {
       T s = 0;
-      for (int64_t p = 0; p < k; ++p) s += T(a.data<T>()[i * a.stride(0) + p * a.stride(1)] * b.data<T>()[p * b.stride(0) + j * b.stride(1)]);
+      for (int64_t p = 0; p < k; ++p)  // modulo 2**bits, as numpy's (core/int_math.hpp)
+        s = intmath::add(s, intmath::mul(a.data<T>()[i * a.stride(0) + p * a.stride(1)], b.data<T>()[p * b.stride(0) + j * b.stride(1)]));
       c.data<T>()[i * c.stride(0) + j] = s;
     }
 }

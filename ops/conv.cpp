@@ -5,6 +5,7 @@
 #include "ops/elemwise.hpp"
 #include "ops/shape.hpp"
 #include "ops/shape_math.hpp"
+#include "core/checked_size.hpp"
 #include "core/thread_pool.hpp"
 #include "core/scratch.hpp"
 
@@ -18,8 +19,11 @@ std::string ConvAttrs::str() const {
 
 std::pair<int64_t, int64_t> ConvAttrs::pads(int64_t kh, int64_t kw) const {
   if (border_mode == "valid") return {0, 0};
-  if (border_mode == "full") return {(kh - 1) * dilation_h, (kw - 1) * dilation_w};
-  if (border_mode == "half") return {((kh - 1) * dilation_h + 1) / 2, ((kw - 1) * dilation_w + 1) / 2};
+  // Sizes come from shapes and attributes a user controls: checked (core/checked_size.hpp).
+  int64_t eh = checked::mul(checked::sub(kh, 1), dilation_h, "the dilated filter height");
+  int64_t ew = checked::mul(checked::sub(kw, 1), dilation_w, "the dilated filter width");
+  if (border_mode == "full") return {eh, ew};
+  if (border_mode == "half") return {checked::add(eh, 1) / 2, checked::add(ew, 1) / 2};
   return {pad_h, pad_w};
 }
 
@@ -35,7 +39,8 @@ std::string Conv2d::name() const {
 namespace {
 int64_t out_size(int64_t size, int64_t pad, int64_t k, int64_t stride, int64_t dil) {
   if (size < 0 || k < 0) return -1;
-  int64_t v = size + 2 * pad - ((k - 1) * dil + 1);
+  int64_t v = checked::sub(checked::add(size, checked::mul(2, pad, "the padding"), "the padded input"),
+                           checked::add(checked::mul(k - 1, dil, "the dilated filter"), 1), "the output size");
   return v < 0 ? 0 : v / stride + 1;
 }
 
@@ -43,12 +48,15 @@ int64_t out_size(int64_t size, int64_t pad, int64_t k, int64_t stride, int64_t d
 // naming both shapes. Unknown sizes (-1) pass.
 void check_fits(const Op* op, const ConvAttrs& a, const Dims& x, const Dims& w) {
   auto [ph, pw] = a.pads(std::max<int64_t>(w[2], 1), std::max<int64_t>(w[3], 1));
-  int64_t kh = (w[2] - 1) * a.dilation_h + 1, kw = (w[3] - 1) * a.dilation_w + 1;
-  bool h_bad = x[2] >= 0 && w[2] >= 0 && x[2] + 2 * ph < kh, w_bad = x[3] >= 0 && w[3] >= 0 && x[3] + 2 * pw < kw;
+  int64_t kh = checked::add(checked::mul(w[2] - 1, a.dilation_h, "the dilated filter height"), 1);
+  int64_t kw = checked::add(checked::mul(w[3] - 1, a.dilation_w, "the dilated filter width"), 1);
+  int64_t xh = checked::add(x[2], checked::mul(2, ph, "the padding"), "the padded input height");
+  int64_t xw = checked::add(x[3], checked::mul(2, pw, "the padding"), "the padded input width");
+  bool h_bad = x[2] >= 0 && w[2] >= 0 && xh < kh, w_bad = x[3] >= 0 && w[3] >= 0 && xw < kw;
   if (h_bad || w_bad)
     throw OpError(fmt::format("{}the filters {} ({}x{} after dilation) do not fit in the input {} (padded to {}x{}); the output would "
                               "have a negative size",
-                              op ? op->str() + ": " : "", w.str(), kh, kw, x.str(), x[2] + 2 * ph, x[3] + 2 * pw));
+                              op ? op->str() + ": " : "", w.str(), kh, kw, x.str(), xh, xw));
 }
 
 std::optional<Dims> constant_shape(const Var& v) {
@@ -63,7 +71,7 @@ std::optional<Dims> constant_shape(const Var& v) {
     return std::nullopt;
   }
   Dims d;
-  for (int64_t i = 0; i < v.node()->constant.size(); ++i) d.push_back(int64_t(v.node()->constant.item(i)));
+  for (int64_t i = 0; i < v.node()->constant.size(); ++i) d.push_back(v.node()->constant.item_int64(i));
   return d;
 }
 
@@ -80,7 +88,7 @@ kernels::Conv2dGeometry geometry(const ConvAttrs& a, const Dims& in, const Dims&
 
 Dims dims_of(const NDArray& shape_vector) {
   Dims d;
-  for (int64_t i = 0; i < shape_vector.size(); ++i) d.push_back(int64_t(shape_vector.item(i)));
+  for (int64_t i = 0; i < shape_vector.size(); ++i) d.push_back(shape_vector.item_int64(i));
   return d;
 }
 
@@ -146,32 +154,36 @@ void Conv2d::perform(InArrays in, OutArrays out) const {
   const NDArray& b = contiguous(*in[1], keep1);
   kernels::Conv2dGeometry g;
   Dims out_shape;
+  // The geometry is checked (positive sizes, no size overflowing int64) before any size is derived.
+  auto checked_geometry = [&](const Dims& x, const Dims& w) {
+    try {
+      g = geometry(attrs_, x, w);
+      kernels::conv2d_check(g);
+    } catch (const std::exception& e) {
+      throw OpError(fmt::format("{}: {}", str(), e.what()));
+    }
+  };
   if (kind_ == ConvKind::Forward) {
     if (a.shape(1) != b.shape(1))
       throw OpError(fmt::format("{}: the input {} has {} channels but the filters {} expect {}", str(), a.shape().str(), a.shape(1),
                                 b.shape().str(), b.shape(1)));
     check_fits(this, attrs_, a.shape(), b.shape());
-    g = geometry(attrs_, a.shape(), b.shape());
+    checked_geometry(a.shape(), b.shape());
     out_shape = Dims{g.batch, g.filters, g.out_h(), g.out_w()};
   } else if (kind_ == ConvKind::GradInputs) {
     Dims x = dims_of(*in[2]);
-    g = geometry(attrs_, x, a.shape());
+    checked_geometry(x, a.shape());
     out_shape = x;
     if (!(b.shape() == Dims{g.batch, g.filters, g.out_h(), g.out_w()}))
       throw OpError(fmt::format("{}: output gradient {} does not match input {} and filters {}", str(), b.shape().str(), x.str(),
                                 a.shape().str()));
   } else {
     Dims w = dims_of(*in[2]);
-    g = geometry(attrs_, a.shape(), w);
+    checked_geometry(a.shape(), w);
     out_shape = w;
     if (!(b.shape() == Dims{g.batch, g.filters, g.out_h(), g.out_w()}))
       throw OpError(fmt::format("{}: output gradient {} does not match input {} and filters {}", str(), b.shape().str(),
                                 a.shape().str(), w.str()));
-  }
-  try {
-    kernels::conv2d_check(g);
-  } catch (const std::exception& e) {
-    throw OpError(fmt::format("{}: {}", str(), e.what()));
   }
   out[0]->ensure(a.dtype(), out_shape);
   // Each thread takes a share of the minibatch; a single image stays on one thread.

@@ -12,8 +12,10 @@
 #include <cblas.h>
 
 #include "core/blas_time.hpp"
+#include "core/checked_size.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <stdexcept>
 #include <type_traits>
@@ -47,12 +49,20 @@ struct Slices {
 };
 
 Slices slice_sizes(const Conv2dGeometry& g, size_t elem) {
-  int64_t cols = chunk_images(g) * g.out_h() * g.out_w();
+  // conv2d_check bounded the products; the byte counts are checked here (core/checked_size.hpp).
+  using checked::mul;
+  const char* what = "conv2d: the workspace";
+  int64_t cols = mul(chunk_images(g), mul(g.out_h(), g.out_w(), what), what), e = int64_t(elem);
+  auto bytes = [&](int64_t rows, int64_t columns) {
+    int64_t n = mul(mul(rows, columns, what), e, what);
+    checked::add(n, int64_t(kWorkspaceAlign), what);  // align_up's rounding fits too
+    return size_t(n);
+  };
   Slices s;
-  s.col = align_up(size_t(g.patch_size() * cols) * elem);
-  s.scratch = align_up(size_t(g.filters * cols) * elem);
-  s.dw = align_up(size_t(g.filters * g.patch_size()) * elem);
-  s.total = s.col + s.scratch + s.dw;
+  s.col = align_up(bytes(g.patch_size(), cols));
+  s.scratch = align_up(bytes(g.filters, cols));
+  s.dw = align_up(bytes(g.filters, g.patch_size()));
+  s.total = size_t(checked::add(checked::add(int64_t(s.col), int64_t(s.scratch), what), int64_t(s.dw), what));
   return s;
 }
 
@@ -212,10 +222,18 @@ void conv2d_check(const Conv2dGeometry& g) {
   if (g.stride_h <= 0 || g.stride_w <= 0 || g.dilation_h <= 0 || g.dilation_w <= 0)
     throw std::invalid_argument("conv2d: strides and dilations must be positive");
   if (g.pad_h < 0 || g.pad_w < 0) throw std::invalid_argument("conv2d: negative padding");
+  // Every size the kernels derive (output, im2col matrix, workspace) must fit in int64: checked once
+  // here, so the kernels' own arithmetic cannot overflow (core/checked_size.hpp).
+  for (auto [size, pad, k, dil] : {std::array{g.height, g.pad_h, g.kernel_h, g.dilation_h}, std::array{g.width, g.pad_w, g.kernel_w, g.dilation_w}})
+    checked::sub(checked::add(size, checked::mul(2, pad, "conv2d: the padding"), "conv2d: the padded input"),
+                 checked::add(checked::mul(k - 1, dil, "conv2d: the dilated filter"), 1), "conv2d: the output size");
+  checked::numel(std::array{g.batch, g.filters, g.out_h(), g.out_w()});
+  checked::numel(std::array{g.channels, g.kernel_h, g.kernel_w});  // the patch size
 }
 
 size_t conv2d_workspace_bytes(const Conv2dGeometry& g, size_t elem_size, int n_threads) {
-  size_t im2col = kWorkspaceAlign + slice_sizes(g, elem_size).total * size_t(std::max(1, n_threads));
+  int64_t per_thread = int64_t(slice_sizes(g, elem_size).total);
+  size_t im2col = size_t(checked::add(int64_t(kWorkspaceAlign), checked::mul(per_thread, std::max(1, n_threads), "conv2d: the workspace")));
   if (elem_size == sizeof(float) && packed_conv_supported(g))
     return std::max(im2col, packed_conv_workspace_bytes(g, n_threads));
   return im2col;

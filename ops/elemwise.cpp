@@ -31,6 +31,19 @@ constexpr KindInfo kKinds[] = {
 };
 static_assert(std::size(kKinds) == size_t(ScalarKind::Count), "one info row per elementwise kind");
 const KindInfo& info(ScalarKind k) { return kKinds[int(k)]; }
+
+// numpy: "Integers to negative integer powers are not allowed." (a ValueError), checked before the
+// kernel runs so that the loop itself has no error path.
+void check_integer_exponents(const NDArray& e, const Op& op) {
+  visit_dtype(e.dtype(), [&](auto t) {
+    using T = decltype(t);
+    if constexpr (std::is_signed_v<T> && std::is_integral_v<T>) {
+      int64_t n = e.size();
+      for (int64_t i = 0; i < n; ++i)
+        if (e.item_int64(i) < 0) throw OpError(fmt::format("{}: Integers to negative integer powers are not allowed.", op.str()));
+    }
+  });
+}
 }  // namespace
 
 std::string_view scalar_kind_name(ScalarKind k) { return info(k).name; }
@@ -119,6 +132,7 @@ void Elemwise::perform(InArrays in, OutArrays out) const {
     else run_elemwise<ScalarKind::Identity>(in.first(1), *out[0]);
     return;
   }
+  if (kind_ == ScalarKind::Pow && is_integer(compute)) check_integer_exponents(*in[1], *this);
   switch (kind_) {
 #define ELEMWISE1(K, N, C, E, G) \
   case ScalarKind::K: run_elemwise<ScalarKind::K>(in, *out[0]); break;

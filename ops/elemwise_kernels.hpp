@@ -7,16 +7,13 @@
 #include <span>
 #include <type_traits>
 
+#include "core/int_math.hpp"
 #include "graph/op.hpp"
 #include "ops/tensor_var.hpp"
 #include "ops/elemwise.hpp"
 
 namespace theano::ops {
 
-template <class T> T abs_of(T a) {
-  if constexpr (std::is_unsigned_v<T> || std::is_same_v<T, bool>) return a;
-  else return a < T(0) ? T(-a) : a;
-}
 // The clamps are Theano's C implementation's, so saturated values match it.
 template <class T> T sigmoid_of(T x) {
   if constexpr (std::is_same_v<T, float>) return x < -88.0f ? 0.0f : x > 15.0f ? 1.0f : 1.0f / (1.0f + std::exp(-x));
@@ -63,20 +60,17 @@ template <class T> T min_of(T a, T b) {
   return a < b ? a : b;
 }
 // x**2 and x**1 are the common cases (the L2 term and its gradient): exact and much faster than pow.
+// Integers: by squaring, modulo 2**bits (core/int_math.hpp); Elemwise::perform refuses a negative
+// exponent before the loop, as numpy does, so the 0 here is never seen.
 template <class T> T pow_of(T a, T b) {
-  if (b == T(2)) return T(a * a);
-  if (b == T(1)) return a;
-  return T(std::pow(a, b));
-}
-// Python's floor division; a zero divisor gives 0 instead of a trap.
-template <class T> T floor_div(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) return std::floor(a / b);
-  else if constexpr (std::is_same_v<T, bool>) return a && b;
-  else {
-    if (b == 0) return T(0);
-    T q = T(a / b);
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
+  if constexpr (std::is_integral_v<T>) {
+    if constexpr (!std::is_same_v<T, bool>)
+      if (b < T(0)) return T(0);
+    return intmath::pow(a, b);
+  } else {
+    if (b == T(2)) return T(a * a);
+    if (b == T(1)) return a;
+    return T(std::pow(a, b));
   }
 }
 

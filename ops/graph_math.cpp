@@ -11,6 +11,12 @@ Var scalar_constant(double value, DType dtype) {
   return make_constant(a);
 }
 
+Var int_constant(int64_t value, DType dtype) {
+  NDArray a = NDArray::empty(dtype, Dims{});
+  a.set_int(0, value);
+  return make_constant(a);
+}
+
 Var zeros_like(const Var& x) { return elemwise(ScalarKind::Second, {x, scalar_constant(0, x.dtype())}); }
 Var ones_like(const Var& x) { return elemwise(ScalarKind::Second, {x, scalar_constant(1, x.dtype())}); }
 

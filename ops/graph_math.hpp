@@ -10,6 +10,8 @@
 namespace theano::ops {
 
 Var scalar_constant(double value, DType dtype);
+// The same from an integer, exactly (no trip through double: 2**63 - 1 stays 2**63 - 1).
+Var int_constant(int64_t value, DType dtype);
 Var zeros_like(const Var& x);
 Var ones_like(const Var& x);
 Var dimshuffle(const Var& x, const std::vector<int>& pattern);  // -1 inserts a broadcastable dim

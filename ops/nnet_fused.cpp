@@ -27,7 +27,7 @@ void check_labels(const TensorType& y, const TensorType& x) {
 // -log(softmax(x))[arange(n), y], means exactly that, and it must give the same number whether
 // this fused op replaced it (FAST_RUN) or not (FAST_COMPILE).
 int64_t label_at(const NDArray& y, int64_t i, int64_t cols, const Op& op) {
-  int64_t t = int64_t(y.item(i));
+  int64_t t = y.item_int64(i);
   if (t < -cols || t >= cols) throw OpError(fmt::format("{}: label {} of row {} is out of bounds for {} classes", op.str(), t, i, cols));
   return t < 0 ? t + cols : t;
 }

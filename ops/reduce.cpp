@@ -83,7 +83,8 @@ void for_each_reduced(const NDArray& x, const std::vector<int>& axes, F f) {
   }
 }
 
-template <class T> using Acc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+// Integers add in uint64: modulo 2**64, as numpy's int64 sum wraps, without signed overflow.
+template <class T> using Acc = std::conditional_t<std::is_floating_point_v<T>, double, uint64_t>;
 
 // acc[o] += every element reduced into o. A contiguous input whose kept axes form one block
 // (outer reduced dims, kept dims, inner reduced dims: e.g. a bias gradient over axes 0, 2, 3) takes
@@ -139,7 +140,7 @@ void Reduce::perform(InArrays in, OutArrays out) const {
     const T* p = x.data<T>();
     if (kind_ == ReduceKind::Sum) {
       thread_local std::vector<double> accd;
-      thread_local std::vector<int64_t> acci;
+      thread_local std::vector<uint64_t> acci;
       using A = Acc<T>;
       auto& acc = [&]() -> std::vector<A>& { if constexpr (std::is_same_v<A, double>) return accd; else return acci; }();
       acc.assign(n_out, A(0));
@@ -158,18 +159,18 @@ void Reduce::perform(InArrays in, OutArrays out) const {
         if (p[i] > q[o] || p[i] != p[i]) q[o] = p[i];
       });
     } else {
-      thread_local std::vector<double> best;
-      best.assign(n_out, -std::numeric_limits<double>::infinity());
+      // The best element's offset: values compare in their own type (int64 beyond 2**53 exactly).
+      thread_local std::vector<int64_t> best;
+      best.assign(n_out, 0);
       int64_t* q = out[0]->data<int64_t>();
       for (int64_t o = 0; o < n_out; ++o) q[o] = -1;
       int nd = x.ndim();
       for_each_reduced(x, axes_, [&](int64_t i, int64_t o, const int64_t* idx) {
-        double v = double(p[i]);
-        if (q[o] < 0 || v > best[o]) {
+        if (q[o] < 0 || p[i] > p[best[o]]) {
           int64_t flat = 0;  // index within the reduced axes, C order
           for (int d = 0; d < nd; ++d)
             if (std::find(axes_.begin(), axes_.end(), d) != axes_.end()) flat = flat * x.shape(d) + idx[d];
-          best[o] = v;
+          best[o] = i;
           q[o] = flat;
         }
       });

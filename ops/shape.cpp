@@ -83,9 +83,9 @@ std::vector<TensorType> Reshape::make_types(Vars inputs) const {
   TensorType out(inputs[0].dtype(), ndim_);
   if (s.is_constant()) {
     const NDArray& c = s.node()->constant;
-    int64_t known = 1, unknown_at = -1;
+    int64_t unknown_at = -1;
     for (int i = 0; i < ndim_; ++i) {
-      int64_t v = int64_t(c.item(i));
+      int64_t v = c.item_int64(i);
       if (v == -1) {
         if (unknown_at >= 0) throw OpError("only one dimension can be -1");
         unknown_at = i;
@@ -94,15 +94,18 @@ std::vector<TensorType> Reshape::make_types(Vars inputs) const {
       if (v < 0) throw OpError(fmt::format("invalid dimension {}", v));
       out.shape[i] = v;
       out.bcast[i] = v == 1;
-      known *= v;
     }
+    // The count of the known entries must fit in int64: a count that wraps could otherwise equal the
+    // input's (2**32 x 2**32 "is" 0 elements).
+    Dims target = out.shape;
+    if (unknown_at >= 0) target[unknown_at] = 1;
+    int64_t known;
+    if (!checked::product(target.span(), known))
+      throw OpError(fmt::format("cannot reshape into shape {}: it has more than 2**63 - 1 elements", out.shape_str()));
     const TensorType& xt = inputs[0].type();
     bool all_known = true;
-    int64_t total = 1;
-    for (int i = 0; i < xt.ndim(); ++i) {
-      all_known &= xt.shape[i] >= 0;
-      total *= std::max<int64_t>(xt.shape[i], 0);
-    }
+    for (int i = 0; i < xt.ndim(); ++i) all_known &= xt.shape[i] >= 0;
+    int64_t total = all_known ? checked::numel(xt.shape.span()) : 0;
     if (all_known) {
       if (unknown_at >= 0) {
         if (known == 0 || total % known != 0)
@@ -118,15 +121,19 @@ std::vector<TensorType> Reshape::make_types(Vars inputs) const {
 
 static Dims resolve_shape(const NDArray& spec, const Dims& from, const Op& op) {
   Dims shape;
-  int64_t known = 1;
   int unknown_at = -1;
   for (int64_t i = 0; i < spec.size(); ++i) {
-    int64_t v = int64_t(spec.item(i));
+    int64_t v = spec.item_int64(i);
     if (v == -1 && unknown_at < 0) unknown_at = int(i);
     else if (v < 0) throw OpError(fmt::format("{}: invalid target shape entry {}", op.str(), v));
-    else known *= v;
     shape.push_back(v);
   }
+  Dims ones = shape;
+  if (unknown_at >= 0) ones[unknown_at] = 1;
+  int64_t known;
+  if (!checked::product(ones.span(), known))
+    throw OpError(fmt::format("{}: cannot reshape array of shape {} into shape {}: the target has more than 2**63 - 1 elements", op.str(),
+                              from.str(), shape.str()));
   int64_t total = from.product();
   if (unknown_at >= 0) {
     if (known == 0 || total % known) throw OpError(fmt::format("{}: cannot reshape array of shape {} into {}", op.str(), from.str(), shape.str()));
@@ -138,6 +145,7 @@ static Dims resolve_shape(const NDArray& spec, const Dims& from, const Op& op) {
 
 void Reshape::perform(InArrays in, OutArrays out) const {
   Dims shape = resolve_shape(*in[1], in[0]->shape(), *this);
+  checked::bytes_for(in[0]->dtype(), shape.span());  // a view must be an array numpy could allocate
   if (in[0]->is_contiguous()) {
     *out[0] = in[0]->view(shape, contiguous_strides(shape), in[0]->offset());
   } else {
@@ -182,7 +190,7 @@ std::vector<TensorType> Flatten::make_types(Vars inputs) const {
   int64_t rest = 1;
   bool all_bcast = true;
   for (int i = outdim_ - 1; i < t.ndim(); ++i) {
-    rest = (rest < 0 || t.shape[i] < 0) ? -1 : rest * t.shape[i];
+    rest = (rest < 0 || t.shape[i] < 0) ? -1 : checked::mul(rest, t.shape[i], "the flattened size");
     all_bcast &= t.bcast[i];
   }
   out.shape[outdim_ - 1] = rest;
@@ -195,7 +203,7 @@ void Flatten::perform(InArrays in, OutArrays out) const {
   Dims shape;
   for (int i = 0; i < outdim_ - 1; ++i) shape.push_back(x.shape(i));
   int64_t rest = 1;
-  for (int i = outdim_ - 1; i < x.ndim(); ++i) rest *= x.shape(i);
+  for (int i = outdim_ - 1; i < x.ndim(); ++i) rest = checked::mul(rest, x.shape(i), "the flattened size");
   shape.push_back(rest);
   if (x.is_contiguous()) {
     *out[0] = x.view(shape, contiguous_strides(shape), x.offset());

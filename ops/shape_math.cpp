@@ -4,6 +4,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/int_math.hpp"
+
 #include "graph/op.hpp"
 #include "ops/basic.hpp"
 #include "ops/elemwise.hpp"
@@ -13,11 +15,11 @@
 
 namespace theano::ops::dims {
 
-Var constant(int64_t v) { return scalar_constant(double(v), DType::Int64); }
+Var constant(int64_t v) { return int_constant(v, DType::Int64); }
 
 std::optional<int64_t> value_of(const Var& d) {
   if (!d.defined() || !d.is_constant() || d.node()->constant.size() != 1) return std::nullopt;
-  return int64_t(d.node()->constant.item(0));
+  return d.node()->constant.item_int64(0);
 }
 
 bool same(const Var& a, const Var& b) {
@@ -35,15 +37,13 @@ bool same(const Var& a, const Var& b) {
 namespace {
 Var binary(ScalarKind kind, const Var& a, const Var& b) { return elemwise(kind, {cast(a, DType::Int64), cast(b, DType::Int64)}); }
 
-int64_t py_floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
+// Folding computes what the int64 kernels would (core/int_math.hpp: modulo 2**64, no trap).
+int64_t py_floor_div(int64_t a, int64_t b) { return intmath::floor_div(a, b); }
 }  // namespace
 
 Var add(const Var& a, const Var& b) {
   auto va = value_of(a), vb = value_of(b);
-  if (va && vb) return constant(*va + *vb);
+  if (va && vb) return constant(intmath::add(*va, *vb));
   if (va == 0) return b;
   if (vb == 0) return a;
   return binary(ScalarKind::Add, a, b);
@@ -51,7 +51,7 @@ Var add(const Var& a, const Var& b) {
 
 Var sub(const Var& a, const Var& b) {
   auto va = value_of(a), vb = value_of(b);
-  if (va && vb) return constant(*va - *vb);
+  if (va && vb) return constant(intmath::sub(*va, *vb));
   if (vb == 0) return a;
   if (same(a, b)) return constant(0);
   return binary(ScalarKind::Sub, a, b);
@@ -59,7 +59,7 @@ Var sub(const Var& a, const Var& b) {
 
 Var mul(const Var& a, const Var& b) {
   auto va = value_of(a), vb = value_of(b);
-  if (va && vb) return constant(*va * *vb);
+  if (va && vb) return constant(intmath::mul(*va, *vb));
   if (va == 1) return b;
   if (vb == 1) return a;
   return binary(ScalarKind::Mul, a, b);
@@ -160,7 +160,7 @@ std::vector<Variable> inferred(const Var& v) {
 }
 
 Var entry(const Var& shape_vector, int i) {
-  if (shape_vector.is_constant()) return constant(int64_t(shape_vector.node()->constant.item(i)));
+  if (shape_vector.is_constant()) return constant(shape_vector.node()->constant.item_int64(i));
   if (shape_vector.owner() && dynamic_cast<const MakeVector*>(shape_vector.owner()->op.get()))
     return cast(shape_vector.owner()->inputs[size_t(i)], DType::Int64);
   IndexEntry e;  // an integer index

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/int_math.hpp"
+
 #include "ops/graph_math.hpp"
 #include "ops/shape_math.hpp"
 
@@ -38,13 +40,14 @@ Range slice_range(std::optional<int64_t> start, std::optional<int64_t> stop, std
     return x;
   };
   int64_t b = adjust(start, st < 0 ? n - 1 : 0), e = adjust(stop, st < 0 ? -1 : n);
+  // ceil((e - b) / st) in a form that cannot overflow for any step (b and e are within [-1, n]).
   int64_t len = 0;
-  if (st > 0 && b < e) len = (e - b + st - 1) / st;
-  if (st < 0 && e < b) len = (b - e + (-st) - 1) / (-st);
+  if (st > 0 && b < e) len = (e - b - 1) / st + 1;
+  if (st < 0 && e < b) len = (e - b + 1) / st + 1;
   return {b, st, len};
 }
 
-int64_t scalar_of(const NDArray* a) { return int64_t(a->item(0)); }
+int64_t scalar_of(const NDArray* a) { return a->item_int64(0); }
 
 int64_t wrap_index(int64_t i, int64_t n, int axis, const Op& op) {
   int64_t j = i < 0 ? i + n : i;
@@ -70,7 +73,8 @@ NDArray basic_view(const NDArray& x, const std::vector<IndexEntry>& entries, InA
       Range r = slice_range(a, b, s, n);
       if (r.len > 0) offset += r.start * x.stride(d);
       shape.push_back(r.len);
-      strides.push_back(x.stride(d) * r.step);
+      // With two elements or more |step| < n, so the product fits; otherwise the stride is never used.
+      strides.push_back(r.len > 1 ? x.stride(d) * r.step : x.stride(d));
     }
     ++d;
   }
@@ -83,7 +87,7 @@ NDArray basic_view(const NDArray& x, const std::vector<IndexEntry>& entries, InA
 
 std::optional<int64_t> const_part(const Var& v) {
   if (!v.is_constant()) return std::nullopt;
-  return int64_t(v.node()->constant.item(0));
+  return v.node()->constant.item_int64(0);
 }
 
 TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entries, Vars parts, const Op& op) {
@@ -140,8 +144,11 @@ Var slice_length(std::optional<Var> start, std::optional<Var> stop, std::optiona
   };
   Var first = adjust(a, st < 0 ? sub(n, constant(1)) : constant(0)), last = adjust(b, st < 0 ? constant(-1) : n);
   Var span = st > 0 ? sub(last, first) : sub(first, last);
+  if (st == INT64_MIN) return maximum(constant(0), minimum(span, constant(1)));  // |st| > any span: 0 or 1 element
   int64_t k = st > 0 ? st : -st;
-  return maximum(constant(0), floor_div(add(span, constant(k - 1)), constant(k)));
+  // ceil(span / k) as (span - 1) // k + 1, which cannot overflow for a large step as span + k - 1 can.
+  if (k == 1) return maximum(constant(0), span);
+  return maximum(constant(0), add(floor_div(sub(span, constant(1)), constant(k)), constant(1)));
 }
 }  // namespace
 
@@ -215,7 +222,7 @@ void IncSubtensor::perform(InArrays in, OutArrays out) const {
       }
       T v = y.data<T>()[oy];
       if (set_) dst.data<T>()[od] = v;
-      else dst.data<T>()[od] = T(dst.data<T>()[od] + v);
+      else dst.data<T>()[od] = intmath::add(dst.data<T>()[od], v);
     }
   });
 }
@@ -262,7 +269,7 @@ void for_each_gather(const NDArray& x, InArrays idx, const Op& op, F f) {
       throw OpError(fmt::format("{}: index vectors have different lengths {} and {}", op.str(), n, idx[i]->size()));
   for (int64_t r = 0; r < n; ++r) {
     int64_t off = x.offset();
-    for (size_t i = 0; i < idx.size(); ++i) off += wrap_index(int64_t(idx[i]->item(r)), x.shape(int(i)), int(i), op) * x.stride(int(i));
+    for (size_t i = 0; i < idx.size(); ++i) off += wrap_index(idx[i]->item_int64(r), x.shape(int(i)), int(i), op) * x.stride(int(i));
     f(r, off);
   }
 }
@@ -339,7 +346,7 @@ void AdvancedIncSubtensor::perform(InArrays in, OutArrays out) const {
       T* dst = o.data<T>() - o.offset() + off;  // off already includes o's offset
       for (int64_t j = 0; j < row; ++j) {
         int64_t flat = r * row + j;
-        double v = yc.defined() ? double(yc.data<T>()[flat]) : 0.0;
+        T v = yc.defined() ? yc.data<T>()[flat] : T(0);
         if (!yc.defined()) {  // broadcast increment: locate its element
           int64_t rem = flat, oy = 0;
           for (int d = y.ndim() - 1; d >= 0; --d) {
@@ -347,9 +354,9 @@ void AdvancedIncSubtensor::perform(InArrays in, OutArrays out) const {
             rem /= expect[d];
             oy += (y.shape(d) == 1 ? 0 : k) * y.stride(d);
           }
-          v = double(y.data<T>()[oy]);
+          v = y.data<T>()[oy];
         }
-        dst[j] = T(dst[j] + T(v));
+        dst[j] = intmath::add(dst[j], v);
       }
     });
   });

@@ -26,7 +26,7 @@ std::vector<Variable> as_variables(std::span<const Var> vs) { return std::vector
 
 namespace ops {
 Var int_scalar(const IntOrVar& v) {
-  if (auto* i = std::get_if<int64_t>(&v.value())) return scalar_constant(double(*i), DType::Int64);
+  if (auto* i = std::get_if<int64_t>(&v.value())) return int_constant(*i, DType::Int64);
   const Var& s = std::get<Var>(v.value());
   if (s.ndim() != 0 || !is_integer(s.dtype()))
     throw OpError(fmt::format("expected an integer scalar, got {} {} at {}", s.describe(), s.type().str(), SiteScope::current_str()));
@@ -51,7 +51,7 @@ Var Var::reshape(const std::vector<Index>& shape, std::source_location loc) cons
   if (all_const) return ops::reshape(*this, consts);
   std::vector<Variable> parts;
   for (const Index& i : shape) {
-    if (auto* v = std::get_if<int64_t>(&i.value)) parts.push_back(ops::scalar_constant(double(*v), DType::Int64));
+    if (auto* v = std::get_if<int64_t>(&i.value)) parts.push_back(ops::int_constant(*v, DType::Int64));
     else if (auto* var = std::get_if<Var>(&i.value)) parts.push_back(ops::int_scalar(*var));
     else throw OpError(fmt::format("reshape: a slice is not a dimension (at {})", SiteScope::current_str()));
   }
@@ -131,7 +131,7 @@ Var Var::operator[](const std::vector<Index>& idx) const {
       if (sl->stop) parts.push_back(ops::int_scalar(*sl->stop));
       if (sl->step) parts.push_back(ops::int_scalar(*sl->step));
     } else if (auto* n = std::get_if<int64_t>(&i.value)) {
-      parts.push_back(ops::scalar_constant(double(*n), DType::Int64));
+      parts.push_back(ops::int_constant(*n, DType::Int64));
     } else {
       parts.push_back(ops::int_scalar(std::get<Var>(i.value)));
     }

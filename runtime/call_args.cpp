@@ -3,6 +3,8 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
+#include <type_traits>
+#include <utility>
 
 #include "graph/op.hpp"
 #include "runtime/function_impl.hpp"
@@ -18,23 +20,75 @@ std::string bad_input(const Function::Impl& f, size_t i, const std::string& what
                      f.inputs[i].name.empty() ? f.inputs[i].type.str() : f.inputs[i].name, what);
 }
 
-bool fits_integer(double v, DType d) {
-  if (v != std::floor(v)) return false;
-  return visit_dtype(d, [&](auto t) {
+constexpr double kTwo63 = 9223372036854775808.0;  // 2**63, exact
+
+// A float argument for an integer input: it must be integral and within the dtype's range.
+const char* float_misfit(double v, DType d) {
+  if (v != std::floor(v)) return "a float";  // NaN and fractions (infinities fail the range test)
+  bool in_range = visit_dtype(d, [&](auto t) {
     using T = decltype(t);
-    return v >= double(std::numeric_limits<T>::lowest()) && v <= double(std::numeric_limits<T>::max());
+    // double(max) + 1 is the exclusive bound: exact for small types, 2**63 for int64.
+    return v >= double(std::numeric_limits<T>::lowest()) && v < (std::is_same_v<T, int64_t> ? kTwo63 : double(std::numeric_limits<T>::max()) + 1);
+  });
+  return in_range ? nullptr : "out of range";
+}
+
+// An integer argument (exact, uint64 values above 2**63 - 1 included): for an integer input, within
+// its range; for a float input, exactly representable (Theano's filter compares the converted value
+// with the original; we compare exactly, float64 included).
+template <class I>
+const char* int_misfit(I v, DType d) {
+  return visit_dtype(d, [&](auto t) -> const char* {
+    using T = decltype(t);
+    if constexpr (std::is_floating_point_v<T>) {
+      T x = T(v);  // round to nearest: defined for every integer
+      bool exact = std::is_signed_v<I> ? (double(x) >= -kTwo63 && double(x) < kTwo63 && int64_t(x) == int64_t(v))
+                                       : (double(x) < 2 * kTwo63 && uint64_t(x) == uint64_t(v));
+      return exact ? nullptr : "not exactly representable";
+    } else if constexpr (std::is_same_v<T, bool>) {
+      return v == I(0) || v == I(1) ? nullptr : "out of range";
+    } else {
+      return std::in_range<T>(v) ? nullptr : "out of range";
+    }
   });
 }
 
-void bind_scalar(Function::Impl& f, size_t i, double v, bool from_float) {
+InputBinding& scalar_input(Function::Impl& f, size_t i) {
   InputBinding& b = f.inputs[i];
   if (b.type.ndim() != 0)
     throw std::invalid_argument(bad_input(f, i, fmt::format("Expected a {}-d array, got a scalar.", b.type.ndim())));
-  if (!is_float(b.type.dtype) && !fits_integer(v, b.type.dtype))
-    throw std::invalid_argument(bad_input(f, i, fmt::format("{} cannot store the value {} without loss: it is {} for {}.", b.type.str(), v,
-                                                            from_float ? "a float" : "out of range", dtype_name(b.type.dtype))));
+  return b;
+}
+
+template <class V>
+[[noreturn]] void misfit(Function::Impl& f, size_t i, V v, const char* why) {
+  const InputBinding& b = f.inputs[i];
+  throw std::invalid_argument(bad_input(f, i, fmt::format("{} cannot store the value {} without loss: it is {} {} {}.", b.type.str(), v, why,
+                                                          std::string_view(why) == "not exactly representable" ? "in" : "for",
+                                                          dtype_name(b.type.dtype))));
+}
+
+void bind_float(Function::Impl& f, size_t i, double v) {
+  InputBinding& b = scalar_input(f, i);
+  if (!is_float(b.type.dtype))
+    if (const char* why = float_misfit(v, b.type.dtype)) misfit(f, i, v, why);
   b.scratch.ensure(b.type.dtype, Dims{});
-  b.scratch.set_item(0, v);
+  b.scratch.set_item(0, v);  // a double may always go down to float32 (Theano's allow_input_downcast=None)
+  f.slots[b.slot] = b.scratch;
+}
+
+template <class I>
+void bind_int(Function::Impl& f, size_t i, I v) {
+  InputBinding& b = scalar_input(f, i);
+  if (const char* why = int_misfit(v, b.type.dtype)) misfit(f, i, v, why);
+  b.scratch.ensure(b.type.dtype, Dims{});
+  if constexpr (std::is_unsigned_v<I>)
+    if (v > uint64_t(INT64_MAX)) {  // then the input is a float one, and the value exact in it
+      b.scratch.set_item(0, double(v));
+      f.slots[b.slot] = b.scratch;
+      return;
+    }
+  b.scratch.set_int(0, int64_t(v));
   f.slots[b.slot] = b.scratch;
 }
 
@@ -77,8 +131,9 @@ void bind_arguments(Function::Impl& f, std::span<const Arg> args) {
   try {
     for (size_t i = 0; i < args.size(); ++i) {
       const auto& v = args[i].value();
-      if (auto* n = std::get_if<int64_t>(&v)) bind_scalar(f, i, double(*n), false);
-      else if (auto* d = std::get_if<double>(&v)) bind_scalar(f, i, *d, true);
+      if (auto* n = std::get_if<int64_t>(&v)) bind_int(f, i, *n);
+      else if (auto* u = std::get_if<uint64_t>(&v)) bind_int(f, i, *u);
+      else if (auto* d = std::get_if<double>(&v)) bind_float(f, i, *d);
       else bind_array(f, i, std::get<NDArray>(v));
     }
   } catch (...) {
@@ -95,7 +150,8 @@ Result collect_outputs(Function::Impl& f) {
   for (size_t i = 0; i < r.n_; ++i) {
     const NDArray& v = f.slots[f.output_slots[i]];
     if (r.all_scalar_) {
-      r.scalars_[i] = v.item(0);
+      if (is_float(v.dtype())) r.scalars_[i] = v.item(0);
+      else r.ints_[i] = v.item_int64(0);  // exact: integers never go through double
       r.scalar_dtypes_[i] = v.dtype();
     } else {
       r.arrays_.push_back(v.copy());

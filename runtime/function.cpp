@@ -14,28 +14,6 @@
 
 namespace theano {
 
-// ---- Result ----
-Result::operator double() const {
-  if (n_ != 1) throw std::runtime_error(fmt::format("this function returns {} outputs; use result.scalar(i) or result.array(i)", n_));
-  return scalar(0);
-}
-
-double Result::scalar(size_t i) const {
-  if (i >= n_) throw std::out_of_range(fmt::format("output {} requested, the function has {}", i, n_));
-  if (all_scalar_) return scalars_[i];
-  if (arrays_[i].ndim() != 0)
-    throw std::runtime_error(fmt::format("output {} has shape {}; use result.array({})", i, arrays_[i].shape().str(), i));
-  return arrays_[i].item(0);
-}
-
-NDArray Result::array(size_t i) const {
-  if (i >= n_) throw std::out_of_range(fmt::format("output {} requested, the function has {}", i, n_));
-  if (!all_scalar_) return arrays_[i];
-  NDArray a = NDArray::empty(scalar_dtypes_[i], Dims{});
-  a.set_item(0, scalars_[i]);
-  return a;
-}
-
 // ---- Function ----
 const FunctionGraph& Function::fgraph() const { return *impl_->fgraph; }
 const std::string& Function::name() const { return impl_->name; }
@@ -126,9 +104,11 @@ Result Function::call(std::span<const Arg> args) {
     std::string inputs = describe_shapes(s.in);  // before release_views clears the inputs' slots
     release_views(f);
     // The kernel's message is one line; the creation details follow it (a build-time message that
-    // already has them is not repeated).
+    // already has them is not repeated). A size error comes from core (an allocation, a shape
+    // product) and does not name the op.
     std::string first(e.what());
     first = first.substr(0, first.find('\n'));
+    if (dynamic_cast<const SizeError*>(&e)) first = s.apply->op->str() + ": " + first;
     throw OpError(fmt::format("{} (in {} created at {}{}; inputs: {}; function '{}': no update was applied){}", first, s.apply->op->str(),
                               site_str(s.apply->site), s.apply->scope.empty() ? "" : " in scope " + s.apply->scope, inputs,
                               f.name.empty() ? "<unnamed>" : f.name,

@@ -4,6 +4,7 @@
 // allocate for its intermediates.
 #pragma once
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <span>
@@ -39,37 +40,52 @@ struct FunctionOptions {
 struct FunctionImpl;
 class Profiler;
 
-// One call argument: a Python-like scalar or an array.
+// One call argument: a Python-like scalar or an array. C++ integers stay integers: they are bound to
+// the input's dtype exactly, range-checked (runtime/call_args.cpp), never through double.
 class Arg {
  public:
   Arg(int v) : v_(int64_t(v)) {}
   Arg(long v) : v_(int64_t(v)) {}
   Arg(long long v) : v_(int64_t(v)) {}
+  Arg(unsigned v) : v_(int64_t(v)) {}
+  Arg(unsigned long v) : v_(uint64_t(v)) {}
+  Arg(unsigned long long v) : v_(uint64_t(v)) {}
   Arg(double v) : v_(v) {}
   Arg(float v) : v_(double(v)) {}
   Arg(const NDArray& a) : v_(a) {}
-  const std::variant<int64_t, double, NDArray>& value() const { return v_; }
+  // uint64_t only for unsigned 64-bit values (any of them, 2**64 - 1 included).
+  const std::variant<int64_t, uint64_t, double, NDArray>& value() const { return v_; }
 
  private:
-  std::variant<int64_t, double, NDArray> v_;
+  std::variant<int64_t, uint64_t, double, NDArray> v_;
 };
 
-// What a call returns: one value per output. 0-d outputs are kept as doubles (no allocation).
+// What a call returns: one value per output. 0-d outputs are kept by value (no allocation), integers
+// as exact int64 and floats as double, so an int64 output of 2**53 + 1 comes back as 2**53 + 1.
 class Result {
  public:
   size_t size() const { return n_; }
-  // The only output as a number (it must be 0-d).
+  // The only output as a number (it must be 0-d); see scalar().
   operator double() const;
+  // Output i (0-d) as a double. An integer output converts only when the double is exact (every
+  // |v| <= 2**53 is); otherwise std::range_error "output 0 (int64) holds 9007199254740993, which a
+  // double cannot represent exactly; read it with result.integer(0)".
   double scalar(size_t i = 0) const;
+  // Output i (0-d) as an exact int64: integer and bool outputs as they are, a float output only when
+  // it holds an integer within int64's range (else std::range_error naming the output and value).
+  int64_t integer(size_t i = 0) const;
+  DType dtype(size_t i = 0) const;
   // Output i as an array (a fresh copy, never aliased by later calls).
   NDArray array(size_t i = 0) const;
   operator NDArray() const { return array(0); }
 
  private:
   friend Result collect_outputs(FunctionImpl& f);
+  void check_index(size_t i) const;
   size_t n_ = 0;
-  bool all_scalar_ = true;        // then values live in scalars_, else every output in arrays_
-  std::array<double, 4> scalars_{};
+  bool all_scalar_ = true;        // then values live in ints_/scalars_, else every output in arrays_
+  std::array<double, 4> scalars_{};  // float outputs
+  std::array<int64_t, 4> ints_{};    // integer and bool outputs
   std::array<DType, 4> scalar_dtypes_{};
   std::vector<NDArray> arrays_;
 };

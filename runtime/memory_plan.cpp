@@ -19,12 +19,11 @@ namespace {
 
 // Bytes of a result when its type knows its whole shape, else -1.
 int64_t static_bytes(const TensorType& t) {
-  int64_t n = 1;
-  for (int d = 0; d < t.ndim(); ++d) {
+  for (int d = 0; d < t.ndim(); ++d)
     if (!t.known(d)) return -1;
-    n *= t.shape[d];
-  }
-  return n * int64_t(dtype_size(t.dtype));
+  int64_t n, bytes;  // a static size too large for int64 is as good as unknown (the call then fails)
+  if (!checked::product(t.shape.span(), n) || !checked::mul(n, int64_t(dtype_size(t.dtype)), bytes)) return -1;
+  return bytes;
 }
 
 struct Planner {

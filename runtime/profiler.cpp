@@ -88,7 +88,7 @@ MemoryStats memory_stats_of(const FunctionImpl& f) {
       for (size_t k = 0; k < a->outputs.size(); ++k) {
         if (a->outputs[k].get() != v.var || k >= f.profiler->outputs(size_t(v.def)).size()) continue;
         const ProfiledArray& p = f.profiler->outputs(size_t(v.def))[k];
-        if (p.defined) m.unshared_bytes += size_t(p.shape.product()) * dtype_size(p.dtype);
+        if (p.defined) m.unshared_bytes += size_t(checked::bytes_for(p.dtype, p.shape.span()));
       }
     }
   read_peak_and_resident(m.vm_hwm_bytes, m.vm_rss_bytes);
@@ -150,7 +150,7 @@ size_t output_bytes(const FunctionImpl& f, size_t step) {
   if (f.steps[step].is_view || !f.profiler) return 0;
   size_t bytes = 0;
   for (const ProfiledArray& a : f.profiler->outputs(step))
-    if (a.defined) bytes += size_t(a.shape.product()) * dtype_size(a.dtype);
+    if (a.defined) bytes += size_t(checked::bytes_for(a.dtype, a.shape.span()));
   return bytes;
 }
 }  // namespace

@@ -84,3 +84,15 @@ TEST_CASE("a LeNet train step allocates nothing in steady state", "[runtime][all
   int i = 0;
   CHECK(allocations_of(6, [&] { (void)double(train(i++ % 2)); }) == 0);
 }
+
+TEST_CASE("integer arguments and exact integer results allocate nothing in steady state", "[runtime][alloc]") {
+  auto n = T::lscalar("n");
+  auto b = T::bscalar("b");
+  auto f = theano::function({n, b}, {n - 1, n * 2, T::cast(b, "float64") * 0.5});
+  int64_t i = (int64_t(1) << 53) + 1, sum = 0;
+  CHECK(allocations_of(10, [&] {
+          theano::Result r = f(i, 7);
+          sum += r.integer(0) + r.integer(1) + int64_t(r.scalar(2));
+        }) == 0);
+  CHECK(sum != 0);
+}

@@ -71,6 +71,8 @@ NDArray zeros(const Dims& shape, DType dtype = DType::Float64);
 // Converting copy (float64 -> float32 rounds to nearest, as a C cast).
 NDArray asarray(const NDArray& a, DType dtype);
 
+// Products of sizes; an overflow of int64 is a SizeError (numpy would wrap), as is a shape whose
+// element count does not fit.
 int64_t prod(const Dims& shape);
 int64_t prod(const std::vector<int64_t>& values);
 int64_t prod(std::initializer_list<int64_t> values);
