@@ -140,7 +140,7 @@ TEST_CASE("nan guard: THEANO_FLAGS=mode=NanGuardMode turns it on for every funct
   pid_t child = fork();
   REQUIRE(child >= 0);
   if (child == 0) {
-    setenv("THEANO_FLAGS", "mode=NanGuardMode", 1);
+    setenv("THEANO_FLAGS", flags_with("mode=NanGuardMode").c_str(), 1);
     setenv("THEANO_CPP_NANGUARD_MARKER", marker.c_str(), 1);
     int devnull = open("/dev/null", O_WRONLY);
     dup2(devnull, 1);
