@@ -52,9 +52,11 @@ Config parse_flags(const std::string& flags) {
       if (value.empty() || *end != '\0' || n < 1 || n > 1024)
         throw std::invalid_argument("THEANO_FLAGS: threads must be a whole number from 1 to 1024, got '" + value + "'");
       c.threads = int(n);
+    } else if (key == "verify") {
+      c.verify = parse_bool(key, value);
     } else {
       throw std::invalid_argument("THEANO_FLAGS: unknown flag '" + key +
-                                  "' (known: floatX, profile, mode, optimizer_excluding, device, threads)");
+                                  "' (known: floatX, profile, mode, optimizer_excluding, device, threads, verify)");
     }
   }
   return c;

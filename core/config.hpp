@@ -15,6 +15,7 @@ struct Config {
   std::vector<std::string> optimizer_excluding;  // rewrite names to skip
   std::string device = "cpu";
   int threads = 0;  // kernel threads (core/thread_pool.hpp); 0: one per usable core
+  bool verify = false;  // every compile checks the graph after every rewrite pass (graph/rewrite.hpp verify)
 };
 
 // Parses a THEANO_FLAGS string; throws std::invalid_argument naming the bad entry.

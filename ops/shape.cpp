@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "ops/basic.hpp"
+#include "ops/elemwise.hpp"
 #include "ops/graph_math.hpp"
 #include "ops/shape_math.hpp"
+#include "ops/subtensor.hpp"
 
 namespace theano::ops {
 
@@ -75,13 +78,49 @@ OutShapes DimShuffle::infer_shape(Vars,
 }
 
 // ---- Reshape ----
+namespace {
+// Whether size d (an integer scalar) is known to be 1 when the graph is built, as Theano's
+// get_scalar_constant_value sees it: a constant 1, or the size of a broadcastable dim measured by
+// Shape_i{k}(y) or Shape(y)[k], also behind a cast. These are the forms the shape rewrites turn into
+// one another (local_shape_to_shape_i, local_shape_subtensor, local_shape_i_lift, constant folding),
+// so a type decided on any of them stays what the rewritten graph's inputs give.
+bool known_one(const Variable& d) {
+  if (d.is_constant()) return d.node()->constant.size() == 1 && d.node()->constant.item(0) == 1;
+  Apply* a = d.owner();
+  if (!a) return false;
+  if (auto* e = dynamic_cast<const Elemwise*>(a->op.get()); e && e->kind() == ScalarKind::Cast) return known_one(a->inputs[0]);
+  if (auto* si = dynamic_cast<const ShapeI*>(a->op.get())) return a->inputs[0].type().broadcastable(si->i());
+  auto* st = dynamic_cast<const Subtensor*>(a->op.get());
+  if (!st || st->entries().size() != 1 || st->entries()[0].is_slice) return false;
+  const Variable& v = a->inputs[0];
+  const Variable& k = a->inputs[1];
+  if (!v.owner() || !dynamic_cast<const Shape*>(v.owner()->op.get()) || !k.is_constant()) return false;
+  const Variable& y = v.owner()->inputs[0];
+  int64_t i = int64_t(k.node()->constant.item(0));
+  if (i < 0) i += y.ndim();
+  return i >= 0 && i < y.ndim() && y.type().broadcastable(int(i));
+}
+
+// Entry i of a symbolic shape vector is known to be 1: an entry of MakeVector, or Shape(y)[i].
+bool known_one_entry(const Variable& s, int i) {
+  Apply* a = s.owner();
+  if (!a) return false;
+  if (dynamic_cast<const Shape*>(a->op.get())) return a->inputs[0].type().broadcastable(i);
+  if (dynamic_cast<const MakeVector*>(a->op.get())) return known_one(a->inputs[size_t(i)]);
+  return false;
+}
+}  // namespace
+
 std::vector<TensorType> Reshape::make_types(Vars inputs) const {
   const Variable& s = inputs[1];
   if (s.ndim() != 1 || !is_integer(s.dtype())) throw OpError("the shape must be an integer vector");
   if (s.type().shape[0] >= 0 && s.type().shape[0] != ndim_)
     throw OpError(fmt::format("the shape has {} entries but the op makes {} dims", s.type().shape[0], ndim_));
   TensorType out(inputs[0].dtype(), ndim_);
-  if (s.is_constant()) {
+  if (!s.is_constant()) {
+    for (int i = 0; i < ndim_; ++i)
+      if (known_one_entry(s, i)) out.shape[i] = 1, out.bcast[i] = true;
+  } else {
     const NDArray& c = s.node()->constant;
     int64_t unknown_at = -1;
     for (int i = 0; i < ndim_; ++i) {

@@ -125,11 +125,7 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
     ctx.excluded = excluded;
     // The NaN guard checks every step: unfused, it names the user's op that made the first NaN.
     if (impl->nan_guard) ctx.excluded.insert({"elemwise_fusion", "pool_fusion"});
-#ifdef NDEBUG
-    ctx.verify = options.verify_rewrites;
-#else
-    ctx.verify = true;
-#endif
+    ctx.verify = options.verify_rewrites || config().verify;
     fast_run_pipeline().run(*impl->fgraph, ctx);
     leaves = graph_leaves(fg.outputs());
   }

@@ -30,8 +30,8 @@ struct FunctionOptions {
   bool nan_guard = false;
   // Rewrites (runtime/pipeline.cpp). mode: "" follows THEANO_FLAGS=mode; "FAST_COMPILE" skips the
   // rewrites; "FAST_RUN" runs them. optimizer_excluding: rewrite or pass names to skip, on top of
-  // THEANO_FLAGS=optimizer_excluding. verify_rewrites: check the graph after every pass (always on in
-  // debug builds); a failure throws "verify failed after <pass>: ...".
+  // THEANO_FLAGS=optimizer_excluding. verify_rewrites: check the graph after every pass (on for every
+  // function with THEANO_FLAGS=verify=True); a failure throws "verify failed after <pass>: ...".
   std::string mode;
   std::vector<std::string> optimizer_excluding;
   bool verify_rewrites = false;

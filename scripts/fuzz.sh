@@ -3,7 +3,8 @@
 # SECONDS (default 30) from generated seeds, printing its executions. Fails if any target finds a
 # crash, a sanitizer report, a hang (> 10 s), an allocation beyond 2 GB or a leak: the input
 # (minimized when big) is then added to tests/fuzz_regressions/<target>/, where the [fuzz] tests
-# of the suite require it to become a clean std::exception once the reader is fixed.
+# of the suite require it to become a clean std::exception, with the message listed for it in
+# tests/test_fuzz_regressions.cpp, once the reader is fixed.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (targets default to every fuzz/fuzz_*.cpp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -85,6 +86,6 @@ for t in "${targets[@]}"; do
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
-  echo "fuzz: ${failed[*]} found bugs: fix the reader, then commit the inputs in tests/fuzz_regressions/ (the [fuzz] tests)" >&2
+  echo "fuzz: ${failed[*]} found bugs: fix the reader, then commit the inputs in tests/fuzz_regressions/ with their messages in tests/test_fuzz_regressions.cpp (the [fuzz] tests)" >&2
   exit 1
 fi

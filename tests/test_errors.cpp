@@ -306,11 +306,12 @@ TEST_CASE("errors: T::grad and building functions", "[errors]") {
 }
 
 TEST_CASE("errors: THEANO_FLAGS and the tutorials' command-line flags", "[errors]") {
-  expect("THEANO_FLAGS: unknown flag 'foo' (known: floatX, profile, mode, optimizer_excluding, device, threads)",
+  expect("THEANO_FLAGS: unknown flag 'foo' (known: floatX, profile, mode, optimizer_excluding, device, threads, verify)",
          [] { parse_flags("floatX=float32,foo=1"); });
   expect("THEANO_FLAGS: entry 'floatX' is not of the form name=value", [] { parse_flags("floatX"); });
   expect("THEANO_FLAGS: floatX must be float32 or float64, got 'float16'", [] { parse_flags("floatX=float16"); });
   expect("THEANO_FLAGS: profile must be True or False, got 'yes'", [] { parse_flags("profile=yes"); });
+  expect("THEANO_FLAGS: verify must be True or False, got 'on'", [] { parse_flags("verify=on"); });
   expect("THEANO_FLAGS: mode must be FAST_RUN, FAST_COMPILE or NanGuardMode, got 'DebugMode'", [] { parse_flags("mode=DebugMode"); });
   expect("THEANO_FLAGS: device 'cuda0' is not available; theano-cpp runs on cpu", [] { parse_flags("device=cuda0"); });
   CHECK(parse_flags("floatX=float64,,profile=True,mode=NanGuardMode").floatX == DType::Float64);  // empty entries are skipped

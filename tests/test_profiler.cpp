@@ -25,15 +25,6 @@ size_t count(const std::string& s, const std::string& what) {
   return n;
 }
 
-// Runs a shell command and returns what it wrote to stdout.
-std::string run_command(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  REQUIRE(pipe);
-  std::string out;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
-  return out;
-}
 
 }  // namespace
 
@@ -184,7 +175,7 @@ TEST_CASE("profiler exit child: functions profiled under THEANO_FLAGS=profile=Tr
 
 TEST_CASE("profiler: THEANO_FLAGS=profile=True prints every profiled function once, at destruction or exit", "[profiler]") {
   std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
-  std::string err = run_command("THEANO_FLAGS=profile=True '" + exe + "' '[.profiler_exit_child]' 2>&1 1>/dev/null");
+  std::string err = test_util::run_command("THEANO_FLAGS='" + test_util::flags_with("profile=True") + "' '" + exe + "' '[.profiler_exit_child]' 2>&1 1>/dev/null");
   INFO(err);
   CHECK(count(err, "Function profiling\n") == 2);
   CHECK(count(err, "  Message: destroyed_first\n") == 1);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "graph/op_base.hpp"
+#include "ops/basic.hpp"
 #include "ops/blas.hpp"
 #include "ops/composite.hpp"
 #include "ops/graph_math.hpp"
@@ -132,6 +133,73 @@ TEST_CASE("verify names the pass after which the graph broke", "[rewrite]") {
   CHECK_NOTHROW(p.run(fg2, quiet));
   // Through theano.function: verify_rewrites checks after every pass of the real pipeline.
   CHECK_NOTHROW(theano::function({x}, T::exp(x) * 1.0 + x, {.verify_rewrites = true}));
+}
+
+namespace {
+// A rewrite that builds a wrongly typed graph: its exp of a float32 cast claims float64 (the type of
+// the output it replaces), so the phase's own check lets it in and only the verifier sees it.
+R::Replacement mistyped(Apply& node, const FunctionGraph&) {
+  auto* e = dynamic_cast<const ops::Elemwise*>(node.op.get());
+  if (!e || e->kind() != ops::ScalarKind::Exp || node.inputs[0].dtype() != DType::Float64) return std::nullopt;
+  Var y = T::exp(T::cast(node.inputs[0], "float32"));
+  y.node()->type = node.outputs[0]->type;
+  return std::vector<Variable>{y};
+}
+const R::LocalRewrite mistyped_rewrite{"test_mistyped", &typeid(ops::Elemwise), mistyped};
+}  // namespace
+
+TEST_CASE("verify names the pass whose rewrite built a wrongly typed apply", "[rewrite]") {
+  Var x = T::dvector("x");
+  R::Pipeline p;
+  p.add<R::MergePass>("merge");
+  p.add<R::LocalPhase>("mistyping_phase").add(mistyped_rewrite);
+  p.add<R::MergePass>("merge_after");
+  FunctionGraph fg({x}, {T::exp(x) * 2.0});
+  R::Context ctx;
+  ctx.verify = true;
+  CHECK(error_of([&] { p.run(fg, ctx); }) ==
+        "verify failed after mistyping_phase: output 0 of Elemwise{exp,no_inplace} has type TensorType(float64, vector) (?,) but "
+        "its inputs give TensorType(float32, vector) (?,)");
+  CHECK(ctx.applied["test_mistyped"] == 1);
+}
+
+namespace {
+// An op whose type rule looks at its first input's value, as Reshape's looks at its shape: float32
+// for a constant, float64 otherwise. Folding that input to a constant leaves the output's type stale
+// (its second input, a variable, keeps the op itself from being folded).
+class TypedByConstness : public OpOf<TypedByConstness> {
+ public:
+  std::vector<TensorType> make_types(Vars in) const override {
+    return {TensorType(in[0].is_constant() ? DType::Float32 : DType::Float64, in[0].ndim())};
+  }
+  void perform(InArrays in, OutArrays out) const override { *out[0] = in[0]->astype(DType::Float64); }
+};
+}  // namespace
+
+// Run by the next test in child processes, under THEANO_FLAGS=...,verify=True and ...,verify=False.
+TEST_CASE("verify flag child: canonicalize folds an input that an op's type depends on", "[.verify_flag_child]") {
+  Var c = T::constant(f64(Dims{2}, {1, 2}));
+  Var x = T::dvector("x");
+  Var y = make_apply1(std::make_shared<TypedByConstness>(), {T::exp(c), x});
+  std::string msg = error_of([&] { theano::function({x}, y); });
+  if (config().verify)
+    CHECK(msg == "verify failed after canonicalize: output 0 of TypedByConstness has type TensorType(float64, vector) (?,) but its "
+                 "inputs give TensorType(float32, vector) (?,)");
+  else
+    CHECK(msg == "<no exception>");
+}
+
+TEST_CASE("THEANO_FLAGS=verify=True verifies every compile after every pass", "[rewrite]") {
+  CHECK(parse_flags("verify=True").verify);
+  CHECK(!parse_flags("profile=True").verify);
+  std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
+  for (const char* v : {"True", "False"}) {
+    INFO("verify=" << v);
+    std::string out = run_command("THEANO_FLAGS='" + flags_with(std::string("verify=") + v) + "' '" + exe + "' '[.verify_flag_child]' 2>&1");
+    INFO(out);
+    CHECK(out.find("All tests passed (") != std::string::npos);
+    CHECK(out.find(" in 1 test case)") != std::string::npos);
+  }
 }
 
 namespace {
@@ -365,6 +433,28 @@ TEST_CASE("canonicalize: Reshape chains, shapes of constant reshapes, and slicin
                " |TensorConstant{[ 2 12]} [id M]\n"
                "TensorConstant{12} [id N]\n",
                "shape_after");
+}
+
+TEST_CASE("canonicalize: the gradient of a Reshape chain keeps its types when its shapes fold to constants", "[rewrite][canonicalize]") {
+  // x -> row (1, 6) -> vector: the gradient reshapes back through Shape(row), which local_shape_to_shape_i,
+  // local_shape_i_lift and constant folding turn into the constant [1 6].
+  Var x = T::dvector("x");
+  Var row = x.reshape({1, 6});
+  CHECK(row.type().broadcastable(0));
+  // Reshape's type rule sees the sizes a shape vector is known to hold, in each of the forms the shape
+  // rewrites turn it into: Shape(row), MakeVector(Shape_i{0}(row), ..) and Shape(row)[0] give a row.
+  Var v = T::dvector("v");
+  CHECK(ops::reshape(v, ops::shape_of(row)).type().broadcastable(0));
+  CHECK(ops::reshape(v, ops::make_vector({ops::shape_i(row, 0), ops::shape_i(row, 1)})).type().broadcastable(0));
+  CHECK(ops::reshape(v, ops::make_vector({ops::dims::entry(ops::shape_of(row), 0), T::lscalar("n")})).type().broadcastable(0));
+  CHECK(!ops::reshape(v, ops::make_vector({T::lscalar("m"), T::lscalar("n")})).type().broadcastable(0));
+  Var g = T::grad(T::sum(row.reshape({6})), x);
+  Function f = theano::function({x}, g, {.verify_rewrites = true});
+  CHECK(values(f(f64(Dims{6}, {1, 2, 3, 4, 5, 6})).array(0)) == std::vector<double>(6, 1.0));
+  Var m = T::dmatrix("m");
+  Var g2 = T::grad(T::sum(m.reshape({1, 6}).reshape({6}) * T::arange(6)), m);
+  Function f2 = theano::function({m}, g2, {.verify_rewrites = true});
+  CHECK(values(f2(f64(Dims{2, 3}, {1, 2, 3, 4, 5, 6})).array(0)) == std::vector<double>{0, 1, 2, 3, 4, 5});
 }
 
 TEST_CASE("canonicalize keeps a cast whose result is also read whole, and shapes of symbolic reshapes", "[rewrite][canonicalize]") {

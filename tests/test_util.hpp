@@ -4,6 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,6 +44,23 @@ inline std::vector<double> values(const NDArray& a) {
   std::vector<double> v;
   for (int64_t i = 0; i < a.size(); ++i) v.push_back(a.item(i));
   return v;
+}
+
+// THEANO_FLAGS for a child process: the flags this one runs under (the suite's verify=True, say),
+// then `extra`, whose entries win over earlier ones of the same name.
+inline std::string flags_with(const std::string& extra) {
+  const char* env = std::getenv("THEANO_FLAGS");
+  return env && *env ? std::string(env) + "," + extra : extra;
+}
+
+// Runs a shell command and returns what it wrote to stdout.
+inline std::string run_command(const std::string& cmd) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+  REQUIRE(pipe);
+  std::string out;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
+  return out;
 }
 
 // Compiles inputs -> out and calls it once.

@@ -1,6 +1,6 @@
 // What the docs' code fragments may assume (tests/docs/compile_docs.sh). A block marked
-// `<!-- fragment NAME -->` is compiled as the body of doc_context::NAME::fragment(), so the members
-// below are the variables the surrounding prose has already introduced; `<!-- declarations NAME -->`
+// `<!-- fragment NAME -->` is compiled as the body of a member function of a struct deriving from
+// doc_context::NAME, so the members below are the variables the surrounding prose has already introduced; `<!-- declarations NAME -->`
 // puts a block at namespace scope with doc_context::NAME's names visible. Keep each context to
 // what a reader of that page has seen: a member here is a promise the page makes.
 #pragma once
@@ -17,9 +17,7 @@ namespace P = theano::printing;  // docs/graphs.md
 namespace doc_context {
 
 // Statements that need nothing but the library.
-struct none {
-  void fragment();
-};
+struct none {};
 
 // A training function and what built it: docs/graphs.md, docs/rewrites.md.
 struct training {
@@ -27,7 +25,6 @@ struct training {
   std::vector<std::pair<Var, Var>> updates, givens;
   int n_train_batches = 0;
   theano::Function train_model;
-  void fragment();
 };
 
 // Inside LeNetConvPoolLayer's constructor: its arguments and members (docs/lenet.md).
@@ -38,7 +35,6 @@ struct lenet_layer {
   std::pair<int, int> poolsize;
   SharedVariable W, b;
   std::vector<Var> params;
-  void fragment();
 };
 
 // Inside evaluate_lenet5: its arguments and the variables it has built so far (docs/lenet.md).
@@ -54,7 +50,6 @@ struct lenet_evaluate {
   std::optional<HiddenLayer> layer2;
   std::optional<LogisticRegression> layer3;
   std::vector<Var> params;
-  void fragment();
 };
 
 // A local rewrite next to its ops (docs/rewrites.md): the names ops/elemwise_rewrites.cpp sees.
