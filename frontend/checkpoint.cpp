@@ -311,7 +311,8 @@ std::string names_of(const std::vector<std::string>& names) {
 
 namespace {
 std::pair<std::string, Var> checked_entry(const std::string& name, const Var& v, size_t i) {
-  if (!v.defined() || !v.is_shared())
+  require_defined(v, "checkpoint", fmt::format("parameter {}", i));
+  if (!v.is_shared())
     throw std::invalid_argument(fmt::format("checkpoint: parameter {} ({}) is not a shared variable", i, v.describe()));
   return {name, v};
 }
@@ -338,7 +339,8 @@ ParamList::ParamList(const std::vector<std::pair<std::string, Var>>& named) {
 void save_arrays(const std::string& path, const std::vector<NamedArray>& arrays) {
   std::vector<std::pair<std::string, NDArray>> entries;
   for (const NamedArray& a : arrays) {
-    if (!a.value.defined()) throw std::invalid_argument(fmt::format("save: {}: array {} is an empty NDArray", path, show_name(a.name)));
+    if (!a.value.defined()) throw std::invalid_argument(
+          fmt::format("save: {}: array {} is an undefined NDArray (default-constructed: it holds no data)", path, show_name(a.name)));
     if (a.name.size() > kMaxNameBytes) throw std::invalid_argument(fmt::format("save: {}: a name is longer than {} bytes", path, kMaxNameBytes));
     entries.push_back({a.name, a.value});
   }

@@ -29,6 +29,8 @@ namespace nnet {
 
 Var conv2d(const Var& input, const Var& filters, const Conv2dArgs& args, std::source_location loc) {
   SiteScope s(loc);
+  require_defined(input, "conv2d", "input");
+  require_defined(filters, "conv2d", "filters");
   std::vector<int64_t> input_shape = args.input_shape;
   if (!args.image_shape.empty()) {
     warn(loc, "The `image_shape` keyword argument to `tensor.nnet.conv2d` is deprecated, it has been renamed to `input_shape`.");
@@ -64,6 +66,7 @@ namespace signal::pool {
 
 Var pool_2d(const Var& input, const Pool2dArgs& args, std::source_location loc) {
   SiteScope s(loc);
+  require_defined(input, "pool_2d", "input");
   auto ws = args.ws;
   if (args.ds) {
     static bool warned = false;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "frontend/theano/numpy.hpp"
 
@@ -9,7 +10,10 @@ namespace theano::numpy {
 
 NDArray zeros(const Dims& shape, DType dtype) { return NDArray::zeros(dtype, shape); }
 
-NDArray asarray(const NDArray& a, DType dtype) { return a.astype(dtype); }
+NDArray asarray(const NDArray& a, DType dtype) {
+  if (!a.defined()) throw std::invalid_argument("asarray: a is an undefined NDArray (default-constructed: it holds no data)");
+  return a.astype(dtype);
+}
 
 int64_t prod(const Dims& shape) { return shape.product(); }
 

@@ -151,6 +151,7 @@ NDArray RandomState::normal(double loc, double scale, const Dims& size) {
 }
 
 void RandomState::shuffle(NDArray& x) {
+  if (!x.defined()) throw std::invalid_argument("shuffle: x is an undefined NDArray (default-constructed: it holds no data)");
   if (x.ndim() == 0) throw std::invalid_argument("shuffle: array must have at least one dimension");
   int64_t n = x.shape(0);
   if (x.is_contiguous()) {
@@ -189,6 +190,7 @@ NDArray RandomState::permutation(int64_t n) {
 }
 
 NDArray RandomState::permutation(const NDArray& x) {
+  if (!x.defined()) throw std::invalid_argument("permutation: x is an undefined NDArray (default-constructed: it holds no data)");
   NDArray out = x.copy();
   shuffle(out);
   return out;

@@ -166,6 +166,7 @@ GrayImage tile_raster_images(const NDArray& X, std::pair<int, int> img_shape, st
     throw std::invalid_argument(fmt::format("tile_raster_images: img_shape ({}, {}), tile_shape ({}, {}) must be positive and "
                                             "tile_spacing ({}, {}) not negative",
                                             ih, iw, th, tw, sh, sw));
+  if (!X.defined()) throw std::invalid_argument("tile_raster_images: X is an undefined NDArray (default-constructed: it holds no data)");
   if (X.ndim() < 1) throw std::invalid_argument("tile_raster_images: X must hold one image per row, got a 0-d array");
   int64_t n = X.shape(0), per = n ? X.size() / n : 0;
   if (per != int64_t(ih) * iw)

@@ -10,13 +10,16 @@
 
 namespace theano::printing::detail {
 
-PrintGraph graph_of(const std::vector<Var>& outputs) {
+PrintGraph graph_of(const std::vector<Var>& outputs, const char* api) {
+  if (outputs.size() == 1) require_defined(outputs[0], api, "v");
+  else require_defined(outputs, api, "vs");
   PrintGraph g;
   g.outputs = as_variables(outputs);
   return g;
 }
 
-PrintGraph graph_of(const Function& f) {
+PrintGraph graph_of(const Function& f, const char* api) {
+  require_defined(f, api);
   PrintGraph g;
   g.outputs = f.fgraph().outputs();
   g.updates = f.updates();

@@ -21,8 +21,9 @@ struct PrintGraph {
   std::vector<Apply*> order;                 // the schedule (a function only; else empty)
   const Profiler* profile = nullptr;
 };
-PrintGraph graph_of(const std::vector<Var>& outputs);
-PrintGraph graph_of(const Function& f);
+// api names the printing function in the error for an undefined Var or Function.
+PrintGraph graph_of(const std::vector<Var>& outputs, const char* api);
+PrintGraph graph_of(const Function& f, const char* api);
 
 // numpy's str of a scalar: 1.0, 0.13, 1e-05, 7, True.
 std::string scalar_str(double v, DType dtype);

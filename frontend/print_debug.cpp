@@ -8,7 +8,16 @@
 // An apply line is '%s%s%s %s%s \'%s\' %s %s %s' % (prefix, op, .N, id, type, name, destroy_map,
 // view_map, order), so it always ends with the three separating spaces and the (maybe empty) index.
 // The walk uses an explicit stack, and the prefix lives in one buffer that grows and shrinks with
-// the path, so a 200,000-deep chain prints in time proportional to its number of lines.
+// the path.
+//
+// Theano's format is quadratic in the depth: a line k levels down carries 2k characters of prefix,
+// so a 200,000-deep chain would print 8e10 characters. Nesting is therefore cut at kMaxNesting
+// levels: an apply reached there is printed, followed by one line
+//   <prefix> |... inputs of [id XY] printed below (more than 128 levels deep)
+// and, once the tree of its output is done, printed again as a root with its inputs below it (ids
+// are shared, as between outputs). The text is then linear in the size of the graph, and nothing is
+// left out. 128 levels is far above any graph a person reads whole (the compiled LeNet is 16 deep,
+// every golden text of the tests below 20), so those print exactly as in Theano.
 #include <sstream>
 #include <stdexcept>
 #include <unordered_map>
@@ -36,9 +45,21 @@ class DebugPrinter {
     for (size_t i = 0; i < order.size(); ++i) order_[order[i]] = i;
   }
 
-  // Prints the graph of `root`, sharing ids (and the not-expanded-twice rule) with earlier roots.
+  // Prints the graph of `root`, sharing ids (and the not-expanded-twice rule) with earlier roots,
+  // then the continuations of the applies its tree cut at kMaxNesting.
   void print(const Var& root) {
     if (opts_.depth == 0) return;
+    print_tree(root, opts_.depth, false);
+    for (size_t k = 0; k < continued_.size(); ++k) print_tree(continued_[k].first, continued_[k].second, true);
+    continued_.clear();
+  }
+
+  static constexpr size_t kMaxNesting = 128;
+
+ private:
+  // One tree under `root` (remaining depth `depth`); `continued`: root's line was printed before,
+  // at the nesting limit, and its inputs are printed now.
+  void print_tree(const Var& root, int depth, bool continued) {
     struct Frame {
       Apply* apply;
       size_t next;  // next input to print
@@ -47,7 +68,7 @@ class DebugPrinter {
     };
     std::vector<Frame> stack;
     prefix_.clear();
-    if (line(root) && opts_.depth != 1) stack.push_back({root.owner(), 0, 0, opts_.depth});
+    if (line(root, continued) && depth != 1) stack.push_back({root.owner(), 0, 0, depth});
     while (!stack.empty()) {
       Frame& f = stack.back();
       if (f.next == f.apply->inputs.size()) {
@@ -56,18 +77,24 @@ class DebugPrinter {
       }
       size_t i = f.next++;
       bool last = i + 1 == f.apply->inputs.size();
-      int depth = f.depth - 1;  // stays negative when unlimited
+      int child_depth = f.depth - 1;  // stays negative when unlimited
       prefix_.resize(f.base);
       prefix_ += " |";
       const Var& child = f.apply->inputs[i];
-      if (line(child) && depth != 1) {
+      if (line(child, false) && child_depth != 1) {
         prefix_.replace(prefix_.size() - 2, 2, last ? "  " : " |");
-        stack.push_back({child.owner(), 0, prefix_.size(), depth});
+        if (stack.size() < kMaxNesting) {  // the child's line is stack.size() levels down
+          stack.push_back({child.owner(), 0, prefix_.size(), child_depth});
+          continue;
+        }
+        const std::string& id = id_of(child.owner(), child.owner()->id);
+        out_.write(prefix_.data(), std::streamsize(prefix_.size()));
+        out_ << " |... inputs of " << (id.empty() ? "it" : id) << " printed below (more than " << kMaxNesting << " levels deep)\n";
+        continued_.push_back({child, child_depth});
       }
     }
   }
 
- private:
   // The id of an apply (shared by its outputs) or of a leaf; assigned at first sight.
   const std::string& id_of(const void* key, uint64_t node_id) {
     auto it = done_.find(key);
@@ -79,8 +106,9 @@ class DebugPrinter {
     return done_.emplace(key, std::move(id)).first->second;
   }
 
-  // Prints r's line after prefix_; returns whether its inputs are to be printed below it.
-  bool line(const Var& r) {
+  // Prints r's line after prefix_; returns whether its inputs are to be printed below it (always,
+  // for the root of a continuation).
+  bool line(const Var& r, bool continued) {
     std::string type;  // (appended in steps: GCC 12 warns falsely on " " + std::string&&)
     if (opts_.print_type) type.append(" <").append(r.type().str()).append(">");
     out_.write(prefix_.data(), std::streamsize(prefix_.size()));
@@ -109,7 +137,7 @@ class DebugPrinter {
     if (opts_.show_scope && !a->scope.empty()) out_ << " scope=" << a->scope;
     if (opts_.show_site && a->site.file_name()[0] != '\0') out_ << " at " << site_str(a->site);
     out_ << '\n';
-    return !printed && !(opts_.stop_on_name && !r.name().empty());
+    return continued || (!printed && !(opts_.stop_on_name && !r.name().empty()));
   }
 
   std::ostream& out_;
@@ -117,6 +145,7 @@ class DebugPrinter {
   std::unordered_map<const void*, std::string> done_;
   std::unordered_map<const Apply*, size_t> order_;
   std::string prefix_;
+  std::vector<std::pair<Var, int>> continued_;  // cut at kMaxNesting: (variable, remaining depth)
 };
 
 void print_graph(const detail::PrintGraph& g, std::ostream& out, const PrintOptions& opts) {
@@ -128,15 +157,17 @@ void print_graph(const detail::PrintGraph& g, std::ostream& out, const PrintOpti
 template <class X>
 std::string to_str(const X& x, const PrintOptions& opts) {
   std::ostringstream os;
-  print_graph(detail::graph_of(x), os, opts);
+  print_graph(detail::graph_of(x, "debugprint_str"), os, opts);
   return os.str();
 }
 
 }  // namespace
 
-void debugprint(const Var& v, std::ostream& out, const PrintOptions& opts) { print_graph(detail::graph_of({v}), out, opts); }
-void debugprint(const std::vector<Var>& vs, std::ostream& out, const PrintOptions& opts) { print_graph(detail::graph_of(vs), out, opts); }
-void debugprint(const Function& f, std::ostream& out, const PrintOptions& opts) { print_graph(detail::graph_of(f), out, opts); }
+void debugprint(const Var& v, std::ostream& out, const PrintOptions& opts) { print_graph(detail::graph_of({v}, "debugprint"), out, opts); }
+void debugprint(const std::vector<Var>& vs, std::ostream& out, const PrintOptions& opts) {
+  print_graph(detail::graph_of(vs, "debugprint"), out, opts);
+}
+void debugprint(const Function& f, std::ostream& out, const PrintOptions& opts) { print_graph(detail::graph_of(f, "debugprint"), out, opts); }
 void debugprint(const Var& v, const PrintOptions& opts) { debugprint(v, std::cout, opts); }
 void debugprint(const std::vector<Var>& vs, const PrintOptions& opts) { debugprint(vs, std::cout, opts); }
 void debugprint(const Function& f, const PrintOptions& opts) { debugprint(f, std::cout, opts); }

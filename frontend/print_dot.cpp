@@ -183,9 +183,14 @@ class DotBuilder {
       s = s.size() + idx.size() > max ? s.substr(0, max - 3 - idx.size()) + idx + "..." : s + idx;
     } else if (s.size() > max) {
       s = s.substr(0, max - 3) + "...";
-      for (int n = 2; all_strings_.count(s); ++n) {
+      // The first free " id=n" (n >= 2) for this cut label. The labels taken only grow, so the
+      // search goes on where the last one for the same cut label stopped (linear, not quadratic,
+      // in the number of applies sharing a long label).
+      int& n = next_suffix_[s];
+      if (n < 2) n = 2;
+      for (std::string cut = s; all_strings_.count(s); ++n) {
         std::string suffix = " id=" + std::to_string(n);
-        s = s.substr(0, max - 3 - suffix.size()) + "..." + suffix;
+        s = cut.substr(0, max - 3 - suffix.size()) + "..." + suffix;
       }
     }
     all_strings_.insert(s);
@@ -204,27 +209,49 @@ class DotBuilder {
     auto slash = scope.find_last_of('/');
     return slash == std::string::npos ? "" : scope.substr(0, slash);
   }
-  // Registers a scope and its enclosing scopes, outermost first (scope paths are short: the
-  // recursion is as deep as the NameScope nesting).
+  // Registers a scope and its enclosing scopes, outermost first, each under its parent.
   void add_scope(const std::string& scope) {
-    if (scope.empty() || nodes_.count(scope)) return;
-    add_scope(parent_of(scope));
-    nodes_[scope];
-    scopes_.push_back(scope);
+    std::vector<std::string> fresh;  // innermost first
+    for (std::string s = scope; !s.empty() && !nodes_.count(s); s = parent_of(s)) {
+      nodes_[s];
+      fresh.push_back(s);
+    }
+    for (auto it = fresh.rbegin(); it != fresh.rend(); ++it) children_[parent_of(*it)].push_back(*it);
   }
 
-  // Writes the nodes of `scope`, then its direct sub-scopes (first seen first) as nested clusters.
+  // Writes the nodes of `scope`, then its direct sub-scopes (first seen first) as nested clusters;
+  // iterative, with an explicit stack of open clusters.
   void emit_scope(const std::string& scope, int indent, std::string& out) {
-    std::string pad(size_t(2 * indent), ' ');
-    for (const std::string& n : nodes_[scope]) out += pad + n + ";\n";
-    for (const std::string& child : scopes_) {
-      if (parent_of(child) != scope) continue;
+    struct Open {
+      const std::string* scope;
+      size_t next;  // the next child scope to write
+      int indent;
+    };
+    auto pad = [](int indent) { return std::string(size_t(2 * indent), ' '); };
+    auto enter = [&](const std::string& s, int ind, std::vector<Open>& stack) {
+      for (const std::string& n : nodes_[s]) out += pad(ind) + n + ";\n";
+      stack.push_back({&s, 0, ind});
+    };
+    std::vector<Open> stack;
+    enter(scope, indent, stack);
+    while (!stack.empty()) {
+      Open& o = stack.back();
+      const std::vector<std::string>& kids = children_[*o.scope];
+      if (o.next == kids.size()) {
+        int ind = o.indent;
+        stack.pop_back();
+        if (stack.empty()) break;
+        // A scope is a rounded grey panel with its name in bold, so layers stand out in big graphs.
+        std::string p = pad(ind - 1);
+        out += p + "  style=\"rounded,filled\"; fillcolor=\"#F3F3F3\"; color=\"#888888\"; fontname=\"Helvetica-Bold\"; fontsize=18;\n";
+        out += p + "}\n";
+        continue;
+      }
+      const std::string& child = kids[o.next++];
+      std::string p = pad(o.indent);
       std::string label = child.substr(child.find_last_of('/') == std::string::npos ? 0 : child.find_last_of('/') + 1);
-      out += pad + "subgraph cluster_" + std::to_string(clusters_++) + " {\n" + pad + "  label=" + q(label) + ";\n";
-      emit_scope(child, indent + 1, out);
-      // A scope is a rounded grey panel with its name in bold, so layers stand out in big graphs.
-      out += pad + "  style=\"rounded,filled\"; fillcolor=\"#F3F3F3\"; color=\"#888888\"; fontname=\"Helvetica-Bold\"; fontsize=18;\n";
-      out += pad + "}\n";
+      out += p + "subgraph cluster_" + std::to_string(clusters_++) + " {\n" + p + "  label=" + q(label) + ";\n";
+      enter(child, o.indent + 1, stack);  // o is not used after this
     }
   }
 
@@ -236,8 +263,9 @@ class DotBuilder {
   std::unordered_map<const VarNode*, std::string> var_ids_;
   std::unordered_map<const Apply*, std::string> apply_ids_;
   std::unordered_map<const Apply*, size_t> index_;  // position in topo_
-  std::vector<std::string> scopes_;                 // non-empty scopes, first seen first
+  std::map<std::string, std::vector<std::string>> children_;  // scope path -> its sub-scopes, first seen first
   std::unordered_set<std::string> boxed_, all_strings_;
+  std::unordered_map<std::string, int> next_suffix_;  // cut label -> the first " id=n" that may be free
   std::map<std::string, std::vector<std::string>> nodes_;  // scope path -> node statements
   std::vector<std::string> edges_;
   int clusters_ = 0;
@@ -299,11 +327,11 @@ void write(const detail::PrintGraph& g, const std::string& path, const DotOption
 
 }  // namespace
 
-void pydotprint(const Var& v, const std::string& path, const DotOptions& o) { write(detail::graph_of({v}), path, o); }
-void pydotprint(const std::vector<Var>& vs, const std::string& path, const DotOptions& o) { write(detail::graph_of(vs), path, o); }
-void pydotprint(const Function& f, const std::string& path, const DotOptions& o) { write(detail::graph_of(f), path, o); }
-std::string dot_str(const Var& v, const DotOptions& o) { return DotBuilder(detail::graph_of({v}), o).build(); }
-std::string dot_str(const std::vector<Var>& vs, const DotOptions& o) { return DotBuilder(detail::graph_of(vs), o).build(); }
-std::string dot_str(const Function& f, const DotOptions& o) { return DotBuilder(detail::graph_of(f), o).build(); }
+void pydotprint(const Var& v, const std::string& path, const DotOptions& o) { write(detail::graph_of({v}, "pydotprint"), path, o); }
+void pydotprint(const std::vector<Var>& vs, const std::string& path, const DotOptions& o) { write(detail::graph_of(vs, "pydotprint"), path, o); }
+void pydotprint(const Function& f, const std::string& path, const DotOptions& o) { write(detail::graph_of(f, "pydotprint"), path, o); }
+std::string dot_str(const Var& v, const DotOptions& o) { return DotBuilder(detail::graph_of({v}, "dot_str"), o).build(); }
+std::string dot_str(const std::vector<Var>& vs, const DotOptions& o) { return DotBuilder(detail::graph_of(vs, "dot_str"), o).build(); }
+std::string dot_str(const Function& f, const DotOptions& o) { return DotBuilder(detail::graph_of(f, "dot_str"), o).build(); }
 
 }  // namespace theano::printing

@@ -6,15 +6,29 @@
 namespace theano {
 
 SharedVariable::SharedVariable(const Var& v) : Var(v) {
-  if (!v.defined() || !v.is_shared()) throw std::invalid_argument(fmt::format("{} is not a shared variable", v.describe()));
+  require_defined(v, "SharedVariable", "v");
+  if (!v.is_shared()) throw std::invalid_argument(fmt::format("{} is not a shared variable", v.describe()));
 }
 
+namespace {
+void require_shared(const SharedVariable& v, const char* api) {
+  if (!v.defined())
+    throw std::invalid_argument(
+        fmt::format("{}: the SharedVariable is undefined (default-constructed: it holds no variable; create it with theano::shared)", api));
+}
+}  // namespace
+
 NDArray SharedVariable::get_value(bool borrow) const {
+  require_shared(*this, "SharedVariable::get_value");
   const NDArray& v = node()->shared->value;
   return borrow ? v : v.copy();
 }
 
 void SharedVariable::set_value(const NDArray& value, bool borrow) {
+  require_shared(*this, "SharedVariable::set_value");
+  if (!value.defined())
+    throw std::invalid_argument(
+        fmt::format("set_value of {}: value is an undefined NDArray (default-constructed: it holds no data)", describe()));
   TensorType& t = node()->type;
   if (value.ndim() != t.ndim())
     throw std::invalid_argument(fmt::format("set_value of {}: expected a {}-d array, got shape {}", describe(), t.ndim(), value.shape().str()));
@@ -29,8 +43,8 @@ void SharedVariable::set_value(const NDArray& value, bool borrow) {
 }
 
 SharedVariable shared(const NDArray& value, const std::string& name, bool borrow, std::source_location loc) {
-  if (!value.defined()) throw std::invalid_argument("shared: the value is an empty NDArray");
   SiteScope s(loc);
+  require_defined(value, "shared", "value");
   auto n = std::make_shared<VarNode>();
   n->type = TensorType::with_shape(value.dtype(), value.shape());  // never broadcastable
   n->kind = VarKind::Shared;

@@ -46,30 +46,37 @@ Var matrix(const std::string& name, DType dtype, Loc loc) { return tensor(dtype,
 
 Var constant(const NDArray& value, const std::string& name, Loc loc) {
   SiteScope s(loc);
+  require_defined(value, "T::constant", "value");
   return make_constant(value.copy(), name);
 }
 
 // ---- reductions ----
 Var sum(const Var& x, std::optional<int> axis, Loc loc) {
   SiteScope s(loc);
+  require_defined(x, "T::sum", "x");
   return ops::reduce(ops::ReduceKind::Sum, x, axis);
 }
 Var max(const Var& x, std::optional<int> axis, Loc loc) {
   SiteScope s(loc);
+  require_defined(x, "T::max", "x");
   return ops::reduce(ops::ReduceKind::Max, x, axis);
 }
 Var argmax(const Var& x, std::optional<int> axis, Loc loc) {
   SiteScope s(loc);
+  require_defined(x, "T::argmax", "x");
   return ops::reduce(ops::ReduceKind::Argmax, x, axis);
 }
 Var mean(const Var& x, std::optional<int> axis, Loc loc) {
   SiteScope s(loc);
+  require_defined(x, "T::mean", "x");
   return ops::mean(x, axis);
 }
 
 // ---- linear algebra, shapes ----
 Var dot(const Var& x, const Var& y, Loc loc) {
   SiteScope s(loc);
+  require_defined(x, "T::dot", "x");
+  require_defined(y, "T::dot", "y");
   return ops::dot(x, y);
 }
 
@@ -77,29 +84,45 @@ Var dot(const Var& x, const Var& y, Loc loc) {
 Var arange(const IntOrVar& stop, Loc loc) { return arange(0, stop, 1, loc); }
 Var arange(const IntOrVar& start, const IntOrVar& stop, const IntOrVar& step, Loc loc) {
   SiteScope s(loc);
+  for (const auto& [arg, v] : {std::pair{"start", &start}, std::pair{"stop", &stop}, std::pair{"step", &step}})
+    if (auto* var = std::get_if<Var>(&v->value())) require_defined(*var, "T::arange", arg);
   return ops::arange(ops::int_scalar(start), ops::int_scalar(stop), ops::int_scalar(step));
 }
 
 Var shape(const Var& x, Loc loc) {
   SiteScope s(loc);
+  require_defined(x, "T::shape", "x");
   return ops::shape_of(x);
 }
 
-Var reshape(const Var& x, const std::vector<Index>& shape, Loc loc) { return x.reshape(shape, loc); }
+Var reshape(const Var& x, const std::vector<Index>& shape, Loc loc) {
+  {
+    SiteScope s(loc);
+    require_defined(x, "T::reshape", "x");
+    for (size_t k = 0; k < shape.size(); ++k)
+      if (auto* v = std::get_if<Var>(&shape[k].value)) require_defined(*v, "T::reshape", fmt::format("shape[{}]", k));
+  }
+  return x.reshape(shape, loc);
+}
 
 Var flatten(const Var& x, int ndim, Loc loc) {
   SiteScope s(loc);
+  require_defined(x, "T::flatten", "x");
   return ops::flatten(x, ndim);
 }
 
 Var transpose(const Var& x, Loc loc) {
   SiteScope s(loc);
+  require_defined(x, "T::transpose", "x");
   return ops::transpose(x);
 }
 
 // ---- gradients ----
 std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, const GradArgs& args, Loc loc) {
   SiteScope s(loc);
+  require_defined(cost, "T::grad", "cost");
+  require_defined(wrt, "T::grad", "wrt");
+  require_defined(args.consider_constant, "T::grad", "consider_constant");
   GradOptions o;
   o.consider_constant = as_variables(args.consider_constant);
   if (args.disconnected_inputs == "raise") o.disconnected_inputs = Disconnected::Raise;
@@ -108,7 +131,14 @@ std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, const GradAr
   else throw std::invalid_argument("grad: disconnected_inputs must be raise, warn or ignore, got '" + args.disconnected_inputs + "'");
   return as_vars(theano::grad(cost, as_variables(wrt), o));
 }
-Var grad(const Var& cost, const Var& wrt, const GradArgs& args, Loc loc) { return grad(cost, std::vector<Var>{wrt}, args, loc)[0]; }
+Var grad(const Var& cost, const Var& wrt, const GradArgs& args, Loc loc) {
+  {
+    SiteScope s(loc);
+    require_defined(cost, "T::grad", "cost");
+    require_defined(wrt, "T::grad", "wrt");
+  }
+  return grad(cost, std::vector<Var>{wrt}, args, loc)[0];
+}
 
 }  // namespace tensor
 

@@ -76,9 +76,10 @@ void verify_grad(std::function<Var(const std::vector<Var>&)> fun, const std::vec
   double eps = 0, abs_tol = 0, rel_tol = 0;
   for (size_t i = 0; i < pt_in.size(); ++i) {
     const NDArray& p = pt_in[i];
-    if (!p.defined() || !is_float(p.dtype()))
-      throw std::invalid_argument(fmt::format("verify_grad can work only with floating point inputs, but input {} has dtype {}", i,
-                                              p.defined() ? dtype_name(p.dtype()) : "<undefined>"));
+    require_defined(p, "verify_grad", fmt::format("pt[{}]", i));
+    if (!is_float(p.dtype()))
+      throw std::invalid_argument(
+          fmt::format("verify_grad can work only with floating point inputs, but input {} has dtype {}", i, dtype_name(p.dtype())));
     pt.push_back(p.copy());
     eps = std::max(eps, type_eps(p.dtype()));
     abs_tol = std::max(abs_tol, type_tol(p.dtype()));
@@ -96,7 +97,7 @@ void verify_grad(std::function<Var(const std::vector<Var>&)> fun, const std::vec
     inputs.push_back(T::tensor(pt[i].dtype(), bcast, fmt::format("input {}", i)));
   }
   Var out = fun(inputs);
-  if (!out.defined()) throw std::invalid_argument("verify_grad: fun returned an undefined Var");
+  require_defined(out, "verify_grad", "the value fun returned");
   FunctionOptions quiet;
   quiet.on_unused_input = "ignore";
   Function o_fn = function(inputs, out, quiet);

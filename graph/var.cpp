@@ -1,6 +1,7 @@
 #include "graph/var.hpp"
 
 #include <atomic>
+#include <stdexcept>
 #include <fmt/format.h>
 
 #include "graph/op.hpp"
@@ -51,6 +52,10 @@ NameScope::~NameScope() {
   scope_path = slash == std::string::npos ? "" : scope_path.substr(0, slash);
 }
 const std::string& NameScope::current() { return scope_path; }
+
+void Variable::undefined_access() {
+  throw std::invalid_argument("an undefined Var (default-constructed: it holds no graph node) was used where a graph variable is needed");
+}
 
 std::string Variable::describe() const {
   if (!p_) return "<undefined Var>";

@@ -71,25 +71,34 @@ class Variable {
   Variable() = default;
   explicit Variable(std::shared_ptr<VarNode> p) : p_(std::move(p)) {}
 
-  VarNode* node() const { return p_.get(); }
+  VarNode* node() const { return p_.get(); }  // nullptr when undefined
   const std::shared_ptr<VarNode>& ptr() const { return p_; }
   bool defined() const { return p_ != nullptr; }
-  const TensorType& type() const { return p_->type; }
-  DType dtype() const { return p_->type.dtype; }
-  int ndim() const { return p_->type.ndim(); }
-  const std::string& name() const { return p_->name; }
+  // The accessors below need a node. The public API checks its arguments and names them
+  // (docs/errors.md, "Undefined values"); what slips through throws std::invalid_argument here
+  // instead of dereferencing null.
+  const TensorType& type() const { return node_ref().type; }
+  DType dtype() const { return node_ref().type.dtype; }
+  int ndim() const { return node_ref().type.ndim(); }
+  const std::string& name() const { return node_ref().name; }
   Variable& set_name(std::string n) {
-    p_->name = std::move(n);
+    node_ref().name = std::move(n);
     return *this;
   }
-  Apply* owner() const { return p_->owner; }
-  bool is_constant() const { return p_->kind == VarKind::Constant; }
-  bool is_shared() const { return p_->kind == VarKind::Shared; }
+  Apply* owner() const { return node_ref().owner; }
+  bool is_constant() const { return node_ref().kind == VarKind::Constant; }
+  bool is_shared() const { return node_ref().kind == VarKind::Shared; }
   bool operator==(const Variable& o) const { return p_ == o.p_; }
   // A readable identity for messages: the name, else "<op output>" or the type.
   std::string describe() const;
 
  private:
+  [[noreturn]] static void undefined_access();
+  VarNode& node_ref() const {
+    if (!p_) [[unlikely]]
+      undefined_access();
+    return *p_;
+  }
   std::shared_ptr<VarNode> p_;
 };
 

@@ -37,12 +37,13 @@ Var fit_to(const Var& g, const Var& target) {
 }  // namespace
 
 std::vector<Variable> grad(const Var& cost, const std::vector<Variable>& wrt, const GradOptions& options) {
-  if (!cost.defined()) throw std::invalid_argument("grad: the cost is an undefined Var");
+  require_defined(cost, "grad", "cost");
+  require_defined(wrt, "grad", "wrt");
+  require_defined(options.consider_constant, "grad", "consider_constant");
   if (cost.ndim() != 0)
     throw std::invalid_argument(fmt::format("grad: cost must be a scalar, but {} is {}-d ({}) at {}", cost.describe(), cost.ndim(),
                                             cost.type().str(), SiteScope::current_str()));
   for (const Variable& w : wrt) {
-    if (!w.defined()) throw std::invalid_argument("grad: a wrt entry is an undefined Var");
     if (!is_float(w.dtype()))
       throw std::invalid_argument(fmt::format("grad: cannot differentiate with respect to {} of integer type {} (at {})", w.describe(),
                                               w.type().str(), SiteScope::current_str()));

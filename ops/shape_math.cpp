@@ -1,7 +1,8 @@
 #include "ops/shape_math.hpp"
 
 #include <algorithm>
-#include <map>
+#include <set>
+#include <unordered_map>
 #include <stdexcept>
 
 #include "core/int_math.hpp"
@@ -22,15 +23,41 @@ std::optional<int64_t> value_of(const Var& d) {
   return d.node()->constant.item_int64(0);
 }
 
-bool same(const Var& a, const Var& b) {
-  if (a == b) return true;
+namespace {
+// The structural part of same(): equal ops (and output positions) and the same number of inputs.
+bool same_apply(const Var& a, const Var& b) {
+  return a.owner() && b.owner() && a.node()->index == b.node()->index && a.owner()->op->equals(*b.owner()->op) &&
+         a.owner()->inputs.size() == b.owner()->inputs.size();
+}
+// One pair's verdict that needs no look at the inputs: 1 same, 0 different, -1 compare the inputs.
+int compare_leaves(const Var& a, const Var& b) {
+  if (a == b) return 1;
   auto va = value_of(a), vb = value_of(b);
   if (va || vb) return va && vb && *va == *vb;
-  if (!a.owner() || !b.owner() || a.node()->index != b.node()->index || !a.owner()->op->equals(*b.owner()->op)) return false;
-  const auto &ia = a.owner()->inputs, &ib = b.owner()->inputs;
-  if (ia.size() != ib.size()) return false;
-  for (size_t i = 0; i < ia.size(); ++i)
-    if (!same(ia[i], ib[i])) return false;
+  return same_apply(a, b) ? -1 : 0;
+}
+}  // namespace
+
+// Iterative (size expressions may be as deep as the graph), and each pair of subexpressions is
+// compared once, so shared subexpressions cost no more than a tree.
+bool same(const Var& a, const Var& b) {
+  int top = compare_leaves(a, b);
+  if (top >= 0) return top == 1;
+  std::vector<std::pair<const Variable*, const Variable*>> work;
+  std::set<std::pair<const VarNode*, const VarNode*>> seen;  // pairs whose inputs are queued
+  auto push_inputs = [&](const Var& x, const Var& y) {
+    const auto &ix = x.owner()->inputs, &iy = y.owner()->inputs;
+    for (size_t i = ix.size(); i-- > 0;) work.push_back({&ix[i], &iy[i]});
+  };
+  push_inputs(a, b);
+  while (!work.empty()) {
+    auto [x, y] = work.back();
+    work.pop_back();
+    int verdict = compare_leaves(*x, *y);
+    if (verdict == 0) return false;
+    if (verdict == 1 || !seen.insert({x->node(), y->node()}).second) continue;
+    push_inputs(*x, *y);
+  }
   return true;
 }
 
@@ -135,28 +162,39 @@ std::optional<std::vector<Variable>> by_rule(const Var& y) {
   return std::move(sizes);
 }
 
-namespace {
-using ShapeMemo = std::map<const VarNode*, std::vector<Variable>>;
-
-const std::vector<Variable>& inferred(const Var& v, ShapeMemo& memo) {
-  if (auto it = memo.find(v.node()); it != memo.end()) return it->second;
-  std::vector<Variable> sizes = of(v);
-  if (Apply* a = v.owner()) {
-    std::vector<std::vector<Variable>> input_shapes;
-    for (const Variable& in : a->inputs) input_shapes.push_back(inferred(in, memo));
-    if (auto shapes = a->op->infer_shape(a->inputs, input_shapes))
-      for (size_t k = 0; k < sizes.size(); ++k) {
-        const Var& d = (*shapes)[size_t(v.node()->index)][k];
-        if (d.defined() && !v.type().broadcastable(int(k))) sizes[k] = cast(d, DType::Int64);
-      }
-  }
-  return memo[v.node()] = std::move(sizes);
-}
-}  // namespace
-
+// Post-order over the graph behind v with an explicit stack (label expressions may be 200,000
+// nodes deep); the sizes of a variable are made from its inputs' sizes, each variable's once. of(x)
+// runs when x is first reached, before its inputs, as a recursive walk would create the nodes.
 std::vector<Variable> inferred(const Var& v) {
-  ShapeMemo memo;
-  return inferred(v, memo);
+  std::unordered_map<const VarNode*, std::vector<Variable>> memo;
+  struct Frame {
+    Variable x;
+    size_t next;                  // the next input of x's apply to visit
+    std::vector<Variable> sizes;  // of(x), refined by the shape rule once the inputs are done
+  };
+  std::vector<Frame> stack;
+  stack.push_back({v, 0, of(v)});
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    Apply* a = f.x.owner();
+    if (a && f.next < a->inputs.size()) {
+      const Variable& in = a->inputs[f.next++];
+      if (!memo.count(in.node())) stack.push_back({in, 0, of(in)});  // f is not used after this
+      continue;
+    }
+    if (a) {
+      std::vector<std::vector<Variable>> input_shapes;
+      for (const Variable& in : a->inputs) input_shapes.push_back(memo.at(in.node()));
+      if (auto shapes = a->op->infer_shape(a->inputs, input_shapes))
+        for (size_t k = 0; k < f.sizes.size(); ++k) {
+          const Var& d = (*shapes)[size_t(f.x.node()->index)][k];
+          if (d.defined() && !f.x.type().broadcastable(int(k))) f.sizes[k] = cast(d, DType::Int64);
+        }
+    }
+    memo[f.x.node()] = std::move(f.sizes);
+    stack.pop_back();
+  }
+  return memo.at(v.node());
 }
 
 Var entry(const Var& shape_vector, int i) {

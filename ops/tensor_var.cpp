@@ -24,10 +24,35 @@ DimEntry::DimEntry(char x, std::source_location loc) : dim(-1) {
 std::vector<Var> as_vars(std::span<const Variable> vs) { return std::vector<Var>(vs.begin(), vs.end()); }
 std::vector<Variable> as_variables(std::span<const Var> vs) { return std::vector<Variable>(vs.begin(), vs.end()); }
 
+namespace {
+std::string at_site() {
+  std::source_location loc = SiteScope::current();
+  return loc.file_name()[0] == '\0' ? "" : " at " + site_str(loc);
+}
+}  // namespace
+
+void require_defined(const Variable& v, const char* api, std::string_view arg) {
+  if (!v.defined())
+    throw std::invalid_argument(fmt::format("{}: {} is an undefined Var (default-constructed: it holds no graph node){}", api, arg, at_site()));
+}
+void require_defined(std::span<const Variable> vs, const char* api, std::string_view arg) {
+  for (size_t i = 0; i < vs.size(); ++i)
+    if (!vs[i].defined()) require_defined(vs[i], api, fmt::format("{}[{}]", arg, i));
+}
+void require_defined(std::span<const Var> vs, const char* api, std::string_view arg) {
+  for (size_t i = 0; i < vs.size(); ++i)
+    if (!vs[i].defined()) require_defined(vs[i], api, fmt::format("{}[{}]", arg, i));
+}
+void require_defined(const NDArray& a, const char* api, std::string_view arg) {
+  if (!a.defined())
+    throw std::invalid_argument(fmt::format("{}: {} is an undefined NDArray (default-constructed: it holds no data){}", api, arg, at_site()));
+}
+
 namespace ops {
 Var int_scalar(const IntOrVar& v) {
   if (auto* i = std::get_if<int64_t>(&v.value())) return int_constant(*i, DType::Int64);
   const Var& s = std::get<Var>(v.value());
+  require_defined(s, "int_scalar", "an integer bound");
   if (s.ndim() != 0 || !is_integer(s.dtype()))
     throw OpError(fmt::format("expected an integer scalar, got {} {} at {}", s.describe(), s.type().str(), SiteScope::current_str()));
   return s;
@@ -36,17 +61,20 @@ Var int_scalar(const IntOrVar& v) {
 
 Var Var::shape(std::source_location loc) const {
   SiteScope s(loc);
+  require_defined(*this, "Var::shape", "the object");
   return ops::shape_of(*this);
 }
 
 // Constant entries give a constant shape, symbolic ones a MakeVector of int64 scalars.
 Var Var::reshape(const std::vector<Index>& shape, std::source_location loc) const {
   SiteScope s(loc);
+  require_defined(*this, "Var::reshape", "the object");
   std::vector<int64_t> consts;
   bool all_const = true;
   for (const Index& i : shape) {
     if (auto* v = std::get_if<int64_t>(&i.value)) consts.push_back(*v);
     else all_const = false;
+    if (auto* v = std::get_if<Var>(&i.value)) require_defined(*v, "Var::reshape", fmt::format("shape[{}]", &i - shape.data()));
   }
   if (all_const) return ops::reshape(*this, consts);
   std::vector<Variable> parts;
@@ -60,31 +88,38 @@ Var Var::reshape(const std::vector<Index>& shape, std::source_location loc) cons
 
 Var Var::flatten(int ndim, std::source_location loc) const {
   SiteScope s(loc);
+  require_defined(*this, "Var::flatten", "the object");
   return ops::flatten(*this, ndim);
 }
 Var Var::T(std::source_location loc) const {
   SiteScope s(loc);
+  require_defined(*this, "Var::T", "the object");
   return ops::transpose(*this);
 }
 Var Var::sum(std::optional<int> axis, std::source_location loc) const {
   SiteScope s(loc);
+  require_defined(*this, "Var::sum", "the object");
   return ops::reduce(ops::ReduceKind::Sum, *this, axis);
 }
 Var Var::mean(std::optional<int> axis, std::source_location loc) const {
   SiteScope s(loc);
+  require_defined(*this, "Var::mean", "the object");
   return ops::mean(*this, axis);
 }
 Var Var::max(std::optional<int> axis, std::source_location loc) const {
   SiteScope s(loc);
+  require_defined(*this, "Var::max", "the object");
   return ops::reduce(ops::ReduceKind::Max, *this, axis);
 }
 Var Var::argmax(std::optional<int> axis, std::source_location loc) const {
   SiteScope s(loc);
+  require_defined(*this, "Var::argmax", "the object");
   return ops::reduce(ops::ReduceKind::Argmax, *this, axis);
 }
 
 Var Var::dimshuffle(const std::vector<DimEntry>& pattern, std::source_location loc) const {
   SiteScope s(loc);
+  require_defined(*this, "Var::dimshuffle", "the object");
   std::vector<int> p;
   for (const DimEntry& e : pattern) p.push_back(e.dim);
   return make_apply1(std::make_shared<ops::DimShuffle>(ndim(), p), {*this});
@@ -95,8 +130,16 @@ Var Var::operator[](const Index& i) const { return (*this)[std::vector<Index>{i}
 // Python's semantics: ints and slices give a view (Subtensor), integer vectors a gather
 // (AdvancedSubtensor); x.shape()[i] is Shape_i{i}(x), the size without the rest of the shape.
 Var Var::operator[](const std::vector<Index>& idx) const {
+  SiteScope s(idx.empty() ? std::source_location() : idx[0].site);
+  require_defined(*this, "Var::operator[]", "the object");
+  for (size_t k = 0; k < idx.size(); ++k) {
+    if (auto* v = std::get_if<Var>(&idx[k].value)) require_defined(*v, "Var::operator[]", fmt::format("index {}", k));
+    if (auto* sl = std::get_if<Slice>(&idx[k].value))
+      for (const auto& [part, bound] : {std::pair{"start", &sl->start}, std::pair{"stop", &sl->stop}, std::pair{"step", &sl->step}})
+        if (*bound)
+          if (auto* v = std::get_if<Var>(&(*bound)->value())) require_defined(*v, "Var::operator[]", fmt::format("the {} of slice {}", part, k));
+  }
   if (idx.empty()) return *this;
-  SiteScope s(idx[0].site);
   if (owner() && dynamic_cast<const ops::Shape*>(owner()->op.get()) && idx.size() == 1)
     if (auto* i = std::get_if<int64_t>(&idx[0].value)) {
       const Variable& x = owner()->inputs[0];

@@ -6,6 +6,7 @@
 #include <optional>
 #include <source_location>
 #include <span>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -83,5 +84,15 @@ namespace ops {
 // An int or an integer scalar Var as an int64 scalar Var (for bounds and shapes).
 Var int_scalar(const IntOrVar& v);
 }  // namespace ops
+
+// Undefined handles at the API boundary (docs/errors.md, "Undefined values"): each public function
+// checks its handles before it builds or changes anything and throws std::invalid_argument
+// "<api>: <arg> is an undefined Var (default-constructed: it holds no graph node)", followed by
+// " at <file:line>" when the caller's site is known.
+void require_defined(const Variable& v, const char* api, std::string_view arg);
+void require_defined(std::span<const Variable> vs, const char* api, std::string_view arg);  // arg[i]
+void require_defined(std::span<const Var> vs, const char* api, std::string_view arg);
+// The same for an array: "<api>: <arg> is an undefined NDArray (default-constructed: it holds no data)".
+void require_defined(const NDArray& a, const char* api, std::string_view arg);
 
 }  // namespace theano

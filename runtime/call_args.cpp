@@ -94,6 +94,7 @@ void bind_int(Function::Impl& f, size_t i, I v) {
 
 void bind_array(Function::Impl& f, size_t i, const NDArray& a) {
   InputBinding& b = f.inputs[i];
+  if (!a.defined()) throw std::invalid_argument(bad_input(f, i, "The argument is an undefined NDArray (default-constructed: it holds no data)."));
   if (a.ndim() != b.type.ndim())
     throw std::invalid_argument(bad_input(f, i, fmt::format("Wrong number of dimensions: expected {}, got {} with shape {}.", b.type.ndim(),
                                                             a.ndim(), a.shape().str())));

@@ -19,10 +19,10 @@ namespace theano {
 
 namespace {
 void check_inputs(const std::vector<Var>& inputs) {
+  require_defined(inputs, "function", "inputs");
   std::unordered_set<VarNode*> seen;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Var& v = inputs[i];
-    if (!v.defined()) throw std::invalid_argument(fmt::format("function: input {} is an undefined Var", i));
     if (v.is_shared())
       throw std::invalid_argument(fmt::format("Cannot use a shared variable ({}) as explicit input. Consider substituting a non-shared "
                                               "variable via the `givens` parameter",
@@ -35,10 +35,18 @@ void check_inputs(const std::vector<Var>& inputs) {
   }
 }
 
+// Every pair of updates and givens holds two defined Vars.
+void check_pairs(const std::vector<std::pair<Var, Var>>& pairs, const char* what, const char* first, const char* second) {
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    require_defined(pairs[i].first, "function", fmt::format("{}[{}].first ({})", what, i, first));
+    require_defined(pairs[i].second, "function", fmt::format("{}[{}].second ({})", what, i, second));
+  }
+}
+
 void check_updates(const std::vector<std::pair<Var, Var>>& updates) {
+  check_pairs(updates, "updates", "the shared variable", "its new value");
   std::unordered_set<VarNode*> seen;
   for (const auto& [target, expr] : updates) {
-    if (!target.defined() || !expr.defined()) throw std::invalid_argument("updates: a pair holds an undefined Var");
     if (!target.is_shared()) throw std::invalid_argument(fmt::format("update target must be a SharedVariable, got {}", target.describe()));
     if (!seen.insert(target.node()).second)
       throw std::invalid_argument(fmt::format("this shared variable already has an update expression: {}", target.describe()));
@@ -82,10 +90,10 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   kernel_threads();  // settles the thread policy (and OpenBLAS's thread count) before any kernel runs
   check_inputs(inputs);
   check_updates(options.updates);
+  check_pairs(options.givens, "givens", "the replaced variable", "its replacement");
   if (!options.mode.empty() && options.mode != "FAST_RUN" && options.mode != "FAST_COMPILE")
     throw std::invalid_argument(fmt::format("function: mode must be FAST_RUN or FAST_COMPILE, got '{}'", options.mode));
-  for (size_t i = 0; i < outputs.size(); ++i)
-    if (!outputs[i].defined()) throw std::invalid_argument(fmt::format("function: output {} is an undefined Var", i));
+  require_defined(outputs, "function", "outputs");
   auto impl = std::make_shared<Function::Impl>();
   impl->name = options.name;
   impl->nan_guard = options.nan_guard || config().mode == "NanGuardMode";

@@ -15,23 +15,37 @@
 namespace theano {
 
 // ---- Function ----
-const FunctionGraph& Function::fgraph() const { return *impl_->fgraph; }
-const std::string& Function::name() const { return impl_->name; }
-double Function::compile_ms() const { return impl_->compile_ms; }
-size_t Function::n_nodes() const { return impl_->steps.size(); }
-const Profiler* Function::profiler() const { return impl_->profiler.get(); }
+void require_defined(const Function& f, const char* api) {
+  if (!f.defined())
+    throw std::invalid_argument(
+        fmt::format("{}: the Function is undefined (default-constructed: it holds no compiled graph; assign it theano::function(...))", api));
+}
+Function::Impl& Function::checked(const char* api) const {
+  require_defined(*this, api);
+  return *impl_;
+}
+Function::Impl& Function::impl() const { return checked("Function::impl"); }
+const FunctionGraph& Function::fgraph() const { return *checked("Function::fgraph").fgraph; }
+const std::string& Function::name() const { return checked("Function::name").name; }
+double Function::compile_ms() const { return checked("Function::compile_ms").compile_ms; }
+size_t Function::n_nodes() const { return checked("Function::n_nodes").steps.size(); }
+const Profiler* Function::profiler() const { return checked("Function::profiler").profiler.get(); }
 std::vector<Apply*> Function::schedule() const {
   std::vector<Apply*> order;
-  for (const Step& s : impl_->steps) order.push_back(s.apply);
+  for (const Step& s : checked("Function::schedule").steps) order.push_back(s.apply);
   return order;
 }
 std::vector<std::pair<Var, Var>> Function::updates() const {
+  const Impl& f = checked("Function::updates");
   std::vector<std::pair<Var, Var>> u;
-  size_t n_outputs = impl_->output_slots.size();
-  for (size_t i = 0; i < impl_->update_targets.size(); ++i) u.push_back({impl_->update_targets[i], impl_->fgraph->outputs()[n_outputs + i]});
+  size_t n_outputs = f.output_slots.size();
+  for (size_t i = 0; i < f.update_targets.size(); ++i) u.push_back({f.update_targets[i], f.fgraph->outputs()[n_outputs + i]});
   return u;
 }
-void Function::print_profile(std::FILE* out) const { theano::print_profile(*this, out); }
+void Function::print_profile(std::FILE* out) const {
+  require_defined(*this, "Function::print_profile");
+  theano::print_profile(*this, out);
+}
 
 Function::Function(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) { detail::register_profiled(impl_); }
 
@@ -83,7 +97,7 @@ void run_step(Function::Impl& f, size_t i) {
 }  // namespace
 
 Result Function::call(std::span<const Arg> args) {
-  Impl& f = *impl_;
+  Impl& f = checked("Function::call");
   auto t0 = std::chrono::steady_clock::now();
   bind_arguments(f, args);
   for (const auto& [slot, storage] : f.shared_slots) f.slots[slot] = storage->value;

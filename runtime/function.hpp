@@ -116,11 +116,18 @@ class Function {
   using Impl = FunctionImpl;
   // With THEANO_FLAGS=profile=True, registers the function to print its profile at exit.
   explicit Function(std::shared_ptr<Impl> impl);
-  Impl& impl() const { return *impl_; }
+  // A default-constructed Function is undefined: every member above throws std::invalid_argument
+  // "Function::<member>: the Function is undefined (...)" (docs/errors.md, "Undefined values").
+  bool defined() const { return impl_ != nullptr; }
+  Impl& impl() const;
 
  private:
+  Impl& checked(const char* api) const;
   std::shared_ptr<Impl> impl_;
 };
+
+// Throws std::invalid_argument "<api>: the Function is undefined (...)" when f is undefined.
+void require_defined(const Function& f, const char* api);
 
 Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const FunctionOptions& options);
 

@@ -4,6 +4,9 @@
 #include "runtime/memory_plan.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <map>
+#include <queue>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -25,6 +28,96 @@ int64_t static_bytes(const TensorType& t) {
   if (!checked::product(t.shape.span(), n) || !checked::mul(n, int64_t(dtype_size(t.dtype)), bytes)) return -1;
   return bytes;
 }
+
+// The groups of the packing, in the order the greedy prefers them: by their bytes (the size of
+// their first, largest chain; unknown counts as 0), then by index. Groups open in decreasing bytes,
+// so each bytes value owns a block of positions, the later blocks to the left, and a group's
+// position orders it. A max-tree over the positions holds each group's key for the current start
+// f: the start of its first chain ending at or after f (kNone: none), so that a chain [f, l] fits a
+// group exactly when its key is above l, and the leftmost such position is the pick. Within one
+// size the chains come in schedule order, so f only grows: a heap of the keyed chains' ends tells
+// which keys to advance; when f falls back (the next size), every key is recomputed.
+class FreeGroups {
+ public:
+  template <class Chains>
+  FreeGroups(const Chains& cs, const std::vector<int>& order) {
+    // Block capacities: chains per bytes value, laid out right to left in processing order.
+    size_t total = order.size(), right = total;
+    for (size_t k = 0; k < order.size();) {
+      size_t j = k;
+      while (j < order.size() && block_of(cs[size_t(order[j])].bytes) == block_of(cs[size_t(order[k])].bytes)) ++j;
+      right -= j - k;
+      block_next_[block_of(cs[size_t(order[k])].bytes)] = right;
+      k = j;
+    }
+    while (n_ < total) n_ *= 2;
+    tree_.assign(2 * n_, kBusy);
+    pos_group_.assign(total, -1);
+  }
+
+  // A new group for `ch`'s size; `closed`: it takes no other chain.
+  void open(const auto& ch, bool closed) {
+    groups_.push_back({block_next_[block_of(ch.bytes)]++, closed, {}, kNone});
+  }
+
+  // Records ch in group g and re-keys g.
+  void add(int g, const auto& ch) {
+    Group& gr = groups_[size_t(g)];
+    gr.ranges.emplace(ch.first, ch.last);
+    if (!gr.closed) refresh(size_t(g));
+  }
+
+  // The first group in the preferred order that no chain overlapping [first, last] holds, or -1.
+  int first_free(int first, int last) {
+    if (first < f_) {
+      f_ = first;
+      ends_ = {};
+      for (size_t g = 0; g < groups_.size(); ++g)
+        if (!groups_[g].closed) refresh(g);
+    }
+    f_ = first;
+    while (!ends_.empty() && ends_.top().first < f_) {
+      auto [end, g] = ends_.top();
+      ends_.pop();
+      if (groups_[g].key_end == end) refresh(g);
+    }
+    if (tree_[1] <= int64_t(last)) return -1;
+    size_t i = 1;
+    while (i < n_) i = tree_[2 * i] > int64_t(last) ? 2 * i : 2 * i + 1;
+    return pos_group_[i - n_];
+  }
+
+ private:
+  static constexpr int64_t kBusy = INT64_MIN, kNone = INT64_MAX;
+  struct Group {
+    size_t pos;
+    bool closed;
+    std::map<int, int> ranges;  // its chains' live ranges, first step -> last step (disjoint)
+    int64_t key_end;            // the last step of the chain that gives the key (kNone: none)
+  };
+  static int64_t block_of(int64_t bytes) { return std::max<int64_t>(bytes, 0); }
+
+  void refresh(size_t g) {
+    Group& gr = groups_[g];
+    pos_group_[gr.pos] = int(g);
+    auto it = gr.ranges.upper_bound(f_);
+    if (it != gr.ranges.begin() && std::prev(it)->second >= f_) --it;
+    int64_t key = it == gr.ranges.end() ? kNone : it->first;
+    gr.key_end = it == gr.ranges.end() ? kNone : it->second;
+    if (it != gr.ranges.end()) ends_.push({gr.key_end, g});
+    size_t i = gr.pos + n_;
+    tree_[i] = key;
+    for (i /= 2; i; i /= 2) tree_[i] = std::max(tree_[2 * i], tree_[2 * i + 1]);
+  }
+
+  size_t n_ = 1;
+  std::vector<int64_t> tree_;
+  std::vector<Group> groups_;
+  std::unordered_map<int64_t, size_t> block_next_;  // bytes value -> its next free position
+  std::vector<int> pos_group_;                      // position -> group
+  int f_ = INT_MAX;                                 // the start the keys are for
+  std::priority_queue<std::pair<int64_t, size_t>, std::vector<std::pair<int64_t, size_t>>, std::greater<>> ends_;
+};
 
 struct Planner {
   MemoryPlan plan;
@@ -129,37 +222,28 @@ struct Planner {
   // joins a group none of whose chains it overlaps in time, the smallest that holds it (else the
   // largest), or opens one. Chains of unknown size come last, in schedule order. A chain holding an
   // update value keeps its group to itself (plan_memory's comment says why).
+  //
+  // Since the chains come largest first, every group already holds one at least as large as the
+  // chain at hand: they all hold it, and the rule is "the first free group in the order (bytes,
+  // index)". FreeGroups answers that in O(log groups) (a scan of every group per chain made long
+  // schedules quadratic: 200,000 steps took minutes).
   void assign(std::span<Apply* const> schedule, const MemoryPlanOptions& opt) {
     std::vector<Chain> cs = chains(schedule, opt.share && opt.inplace);
     std::vector<int> order(cs.size());
     for (size_t c = 0; c < cs.size(); ++c) order[c] = int(c);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return cs[size_t(a)].bytes > cs[size_t(b)].bytes; });
     std::vector<std::vector<int>> group_chains;
-    std::vector<int64_t> group_bytes;
+    FreeGroups free(cs, order);
     for (int c : order) {
       const Chain& ch = cs[size_t(c)];
-      int pick = -1;
-      for (size_t g = 0; opt.share && !ch.committed && g < group_chains.size(); ++g) {
-        if (cs[size_t(group_chains[g][0])].committed) continue;
-        bool disjoint = std::all_of(group_chains[g].begin(), group_chains[g].end(), [&](int o) {
-          return cs[size_t(o)].last < ch.first || ch.last < cs[size_t(o)].first;
-        });
-        if (!disjoint) continue;
-        if (pick < 0) {
-          pick = int(g);
-          continue;
-        }
-        int64_t have = group_bytes[size_t(pick)], cand = group_bytes[g];
-        bool fits = cand >= ch.bytes, fitted = have >= ch.bytes;
-        if ((fits && (!fitted || cand < have)) || (!fits && !fitted && cand > have)) pick = int(g);
-      }
+      int pick = opt.share && !ch.committed ? free.first_free(ch.first, ch.last) : -1;
       if (pick < 0) {
         pick = int(group_chains.size());
         group_chains.emplace_back();
-        group_bytes.push_back(0);
+        free.open(ch, !opt.share || ch.committed);
       }
       group_chains[size_t(pick)].push_back(c);
-      group_bytes[size_t(pick)] = std::max(group_bytes[size_t(pick)], ch.bytes);
+      free.add(pick, ch);
     }
     for (size_t g = 0; g < group_chains.size(); ++g) {
       std::vector<int> members;

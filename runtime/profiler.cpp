@@ -324,14 +324,21 @@ FunctionImpl::~FunctionImpl() {
   }
 }
 
-std::string profile_str(const Function& f, const ProfileOptions& opts) { return detail::profile_str(f.impl(), opts); }
+std::string profile_str(const Function& f, const ProfileOptions& opts) {
+  require_defined(f, "profile_str");
+  return detail::profile_str(f.impl(), opts);
+}
 
 void print_profile(const Function& f, std::FILE* out, const ProfileOptions& opts) {
-  std::string s = profile_str(f, opts);
+  require_defined(f, "print_profile");
+  std::string s = detail::profile_str(f.impl(), opts);
   std::fwrite(s.data(), 1, s.size(), out);
   std::fflush(out);
 }
 
-MemoryStats memory_stats(const Function& f) { return memory_stats_of(f.impl()); }
+MemoryStats memory_stats(const Function& f) {
+  require_defined(f, "memory_stats");
+  return memory_stats_of(f.impl());
+}
 
 }  // namespace theano
