@@ -1,8 +1,9 @@
 #include "core/ndarray.hpp"
 
 #include <cstdlib>
+#include <fmt/format.h>
 #include <new>
-#include <sstream>
+#include <type_traits>
 #include <stdexcept>
 
 #include "core/convert.hpp"
@@ -72,7 +73,11 @@ namespace {
 // in int64 are SizeError (core/checked_size.hpp).
 int64_t bytes_of_new(DType dtype, const Dims& shape) {
   for (int64_t d : shape)
-    if (d < 0) throw std::invalid_argument("negative dimension in shape " + shape.str());
+    if (d < 0) {
+      std::string dims;  // every value as given: Dims::str() shows a negative (unknown) dim as '?'
+      for (int64_t e : shape) dims += fmt::format("{}{}", dims.empty() ? "" : ", ", e);
+      throw std::invalid_argument(fmt::format("negative dimension {} in shape ({}{})", d, dims, shape.size() == 1 ? "," : ""));
+    }
   return checked::bytes_for(dtype, shape.span());
 }
 }  // namespace
@@ -241,20 +246,30 @@ void NDArray::ensure(DType dtype, const Dims& shape) {
   *this = empty(dtype, shape);
 }
 
+// Elements as they are stored: integers exactly (an int64 is not rounded through a double to six
+// digits), floats in the shortest form that reads back the same, bools as True/False.
 std::string NDArray::str() const {
-  std::ostringstream os;
-  os << "array(";
+  std::string s = "array(";
   int64_t n = size();
-  if (ndim() == 0) {
-    os << item(0);
-  } else {
-    os << "[";
-    for (int64_t i = 0; i < n && i < 20; ++i) os << (i ? ", " : "") << item(i);
-    if (n > 20) os << ", ...";
-    os << "]";
-  }
-  os << ", shape=" << shape_.str() << ", dtype=" << dtype_name(dtype_) << ")";
-  return os.str();
+  NDArray c = is_contiguous() ? *this : copy();
+  visit_dtype(dtype_, [&](auto t) {
+    using T = decltype(t);
+    const T* p = c.data<T>();
+    auto item_str = [&](int64_t i) {
+      if constexpr (std::is_same_v<T, bool>) return std::string(p[i] ? "True" : "False");
+      else if constexpr (std::is_floating_point_v<T>) return fmt::format("{}", p[i]);
+      else return std::to_string(int64_t(p[i]));
+    };
+    if (ndim() == 0) {
+      s += item_str(0);
+      return;
+    }
+    s += "[";
+    for (int64_t i = 0; i < n && i < 20; ++i) s += (i ? ", " : "") + item_str(i);
+    if (n > 20) s += ", ...";
+    s += "]";
+  });
+  return s + ", shape=" + shape_.str() + ", dtype=" + std::string(dtype_name(dtype_)) + ")";
 }
 
 }  // namespace theano

@@ -19,13 +19,13 @@
 void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::string& dataset = "mnist.pkl.gz",
                      std::vector<int> nkerns = {20, 50}, int batch_size = 500, const std::string& save_path = "best_model.ckpt",
                      const std::string& resume = "", const std::string& filters_path = "") {
-  tutorial::check_writable("filters", filters_path);
   RandomState rng(23455);
 
   auto datasets = load_data(dataset);
   auto [train_set_x, train_set_y] = datasets[0];
   auto [valid_set_x, valid_set_y] = datasets[1];
   auto [test_set_x, test_set_y] = datasets[2];
+  tutorial::check_minibatches(dataset, batch_size, n_epochs, {{"training", train_set_x}, {"validation", valid_set_x}, {"test", test_set_x}});
 
   // compute number of minibatches for training, validation and testing
   int n_train_batches = int(train_set_x.get_value(/*borrow=*/true).shape(0));
@@ -104,7 +104,7 @@ void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::
   std::vector<Var> params = layer3->params;
   for (const auto* layer : {&layer2->params, &layer1->params, &layer0->params}) params.insert(params.end(), layer->begin(), layer->end());
   if (!resume.empty()) {
-    theano::load(resume, params);
+    theano::load(resume, params, {.finite_only = true});
     fmt::print("... resuming from the parameters in {}\n", resume);
   }
 
@@ -190,7 +190,7 @@ void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::
           std::fflush(stdout);
 
           // save the best model
-          if (!save_path.empty()) theano::save(save_path, params);
+          if (!save_path.empty()) tutorial::save_best_model(save_path, params);
         }
         monitor.validated(epoch, iter, this_validation_loss, this_test_score);
       }
@@ -200,7 +200,7 @@ void evaluate_lenet5(double learning_rate = 0.1, int n_epochs = 200, const std::
       }
     }
   }
-  monitor.clear();
+  monitor.finish();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   fmt::print("Optimization complete.\n");
   fmt::print("Best validation score of {:f} % obtained at iteration {}, with test performance {:f} %\n", best_validation_loss * 100.,
@@ -221,11 +221,11 @@ int main(int argc, char** argv) {
   std::string dataset = "mnist.pkl.gz";
   std::vector<int> nkerns = {20, 50};
   tutorial::Flags flags("convolutional_mlp", "The LeNet5 convolutional network on MNIST (convolutional_mlp.py).");
-  flags.add("learning_rate", learning_rate, "learning rate used (factor for the stochastic gradient)");
-  flags.add("n_epochs", n_epochs, "maximal number of epochs to run the optimizer");
+  flags.add("learning_rate", learning_rate, "learning rate used (factor for the stochastic gradient)", tutorial::kPositive);
+  flags.add("n_epochs", n_epochs, "maximal number of epochs to run the optimizer", {1, 1000000});
   flags.add("dataset", dataset, "the path of the MNIST dataset file (mnist.pkl.gz uses the raw MNIST files in the data cache)");
-  flags.add("nkerns", nkerns, "number of kernels on each layer, comma-separated");
-  flags.add("batch_size", batch_size, "minibatch size");
+  flags.add("nkerns", nkerns, "number of kernels on each layer, comma-separated", {1, 10000}, /*count=*/2);
+  flags.add("batch_size", batch_size, "minibatch size", {1, INT_MAX});
   std::string save_path = "best_model.ckpt", resume;
   flags.add("save", save_path, "where to save the best model's parameters on every new best (theano::save); empty: do not save");
   flags.add("resume", resume, "a checkpoint to load the parameters from before training (restores the weights only)");
@@ -235,7 +235,9 @@ int main(int argc, char** argv) {
   flags.add("filters", filters_path, "after training, write the first layer's filters as a tiled grayscale PNG, e.g. --filters filters.png");
   try {
     flags.parse(argc, argv);
-    if (nkerns.size() != 2) throw std::invalid_argument("--nkerns needs two values, e.g. 20,50");
+    // every file is checked before any data is loaded (tutorial_files.hpp)
+    tutorial::check_outputs(save_path, {{"filters", filters_path}});
+    tutorial::check_model("resume", resume);
     evaluate_lenet5(learning_rate, n_epochs, dataset, nkerns, batch_size, save_path, resume, filters_path);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

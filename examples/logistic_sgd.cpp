@@ -16,6 +16,7 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
   auto [train_set_x, train_set_y] = datasets[0];
   auto [valid_set_x, valid_set_y] = datasets[1];
   auto [test_set_x, test_set_y] = datasets[2];
+  tutorial::check_minibatches(dataset, batch_size, n_epochs, {{"training", train_set_x}, {"validation", valid_set_x}, {"test", test_set_x}});
 
   // compute number of minibatches for training, validation and testing
   int n_train_batches = int(train_set_x.get_value(/*borrow=*/true).shape(0)) / batch_size;
@@ -36,7 +37,7 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
   // construct the logistic regression class; each MNIST image has size 28*28
   LogisticRegression classifier(x, 28 * 28, 10);
   if (!resume.empty()) {
-    theano::load(resume, classifier.params);
+    theano::load(resume, classifier.params, {.finite_only = true});
     fmt::print("... resuming from the parameters in {}\n", resume);
   }
 
@@ -128,7 +129,7 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
           std::fflush(stdout);
 
           // save the best model
-          if (!save_path.empty()) theano::save(save_path, classifier.params);
+          if (!save_path.empty()) tutorial::save_best_model(save_path, classifier.params);
         }
         monitor.validated(epoch, iter, this_validation_loss, this_test_score);
       }
@@ -138,7 +139,7 @@ void sgd_optimization_mnist(double learning_rate = 0.13, int n_epochs = 1000, co
       }
     }
   }
-  monitor.clear();
+  monitor.finish();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   fmt::print("Optimization complete with best validation score of {:f} %,with test performance {:f} %\n", best_validation_loss * 100.,
              test_score * 100.);
@@ -152,7 +153,7 @@ void predict(const std::string& model_path = "best_model.ckpt", const std::strin
   // load the saved model
   auto x = T::matrix("x");
   LogisticRegression classifier(x, 28 * 28, 10);
-  theano::load(model_path, classifier.params);
+  theano::load(model_path, classifier.params, {.finite_only = true});
 
   // compile a predictor function
   auto predict_model = theano::function({classifier.input}, classifier.y_pred);
@@ -182,10 +183,10 @@ int main(int argc, char** argv) {
   std::string dataset = "mnist.pkl.gz";
   int batch_size = 600;
   tutorial::Flags flags("logistic_sgd", "Logistic regression on MNIST with minibatch SGD and early stopping (logistic_sgd.py).");
-  flags.add("learning_rate", learning_rate, "learning rate used (factor for the stochastic gradient)");
-  flags.add("n_epochs", n_epochs, "maximal number of epochs to run the optimizer");
+  flags.add("learning_rate", learning_rate, "learning rate used (factor for the stochastic gradient)", tutorial::kPositive);
+  flags.add("n_epochs", n_epochs, "maximal number of epochs to run the optimizer", {1, 1000000});
   flags.add("dataset", dataset, "the path of the MNIST dataset file (mnist.pkl.gz uses the raw MNIST files in the data cache)");
-  flags.add("batch_size", batch_size, "minibatch size");
+  flags.add("batch_size", batch_size, "minibatch size", {1, INT_MAX});
   std::string save_path = "best_model.ckpt", resume;
   bool predict_only = false;
   flags.add("save", save_path, "where to save the best model on every new best (theano::save of W and b); empty: do not save");
@@ -196,8 +197,15 @@ int main(int argc, char** argv) {
   flags.add_report_flags();
   try {
     flags.parse(argc, argv);
-    if (predict_only) predict(resume.empty() ? save_path : resume, dataset);
-    else sgd_optimization_mnist(learning_rate, n_epochs, dataset, batch_size, save_path, resume);
+    // every file is checked before any data is loaded (tutorial_files.hpp)
+    if (predict_only) {
+      tutorial::check_model(resume.empty() ? "save" : "resume", resume.empty() ? save_path : resume);
+      predict(resume.empty() ? save_path : resume, dataset);
+    } else {
+      tutorial::check_outputs(save_path);
+      tutorial::check_model("resume", resume);
+      sgd_optimization_mnist(learning_rate, n_epochs, dataset, batch_size, save_path, resume);
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;

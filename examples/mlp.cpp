@@ -16,6 +16,7 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
   auto [train_set_x, train_set_y] = datasets[0];
   auto [valid_set_x, valid_set_y] = datasets[1];
   auto [test_set_x, test_set_y] = datasets[2];
+  tutorial::check_minibatches(dataset, batch_size, n_epochs, {{"training", train_set_x}, {"validation", valid_set_x}, {"test", test_set_x}});
 
   // compute number of minibatches for training, validation and testing
   int n_train_batches = int(train_set_x.get_value(/*borrow=*/true).shape(0)) / batch_size;
@@ -38,7 +39,7 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
   theano::NameScope scope("mlp");
   MLP classifier(rng, x, 28 * 28, n_hidden, 10);
   if (!resume.empty()) {
-    theano::load(resume, classifier.params);
+    theano::load(resume, classifier.params, {.finite_only = true});
     fmt::print("... resuming from the parameters in {}\n", resume);
   }
 
@@ -134,7 +135,7 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
           std::fflush(stdout);
 
           // save the best model
-          if (!save_path.empty()) theano::save(save_path, classifier.params);
+          if (!save_path.empty()) tutorial::save_best_model(save_path, classifier.params);
         }
         monitor.validated(epoch, iter, this_validation_loss, this_test_score);
       }
@@ -144,7 +145,7 @@ void test_mlp(double learning_rate = 0.01, double L1_reg = 0.00, double L2_reg =
       }
     }
   }
-  monitor.clear();
+  monitor.finish();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   fmt::print("Optimization complete. Best validation score of {:f} % obtained at iteration {}, with test performance {:f} %\n",
              best_validation_loss * 100., best_iter + 1, test_score * 100.);
@@ -157,13 +158,13 @@ int main(int argc, char** argv) {
   int n_epochs = 1000, batch_size = 20, n_hidden = 500;
   std::string dataset = "mnist.pkl.gz";
   tutorial::Flags flags("mlp", "A multilayer perceptron on MNIST with minibatch SGD and early stopping (mlp.py).");
-  flags.add("learning_rate", learning_rate, "learning rate used (factor for the stochastic gradient)");
-  flags.add("L1_reg", L1_reg, "L1-norm's weight when added to the cost");
-  flags.add("L2_reg", L2_reg, "L2-norm's weight when added to the cost");
-  flags.add("n_epochs", n_epochs, "maximal number of epochs to run the optimizer");
+  flags.add("learning_rate", learning_rate, "learning rate used (factor for the stochastic gradient)", tutorial::kPositive);
+  flags.add("L1_reg", L1_reg, "L1-norm's weight when added to the cost", tutorial::kNonNegative);
+  flags.add("L2_reg", L2_reg, "L2-norm's weight when added to the cost", tutorial::kNonNegative);
+  flags.add("n_epochs", n_epochs, "maximal number of epochs to run the optimizer", {1, 1000000});
   flags.add("dataset", dataset, "the path of the MNIST dataset file (mnist.pkl.gz uses the raw MNIST files in the data cache)");
-  flags.add("batch_size", batch_size, "minibatch size");
-  flags.add("n_hidden", n_hidden, "number of hidden units");
+  flags.add("batch_size", batch_size, "minibatch size", {1, INT_MAX});
+  flags.add("n_hidden", n_hidden, "number of hidden units", {1, 100000});
   std::string save_path = "best_model.ckpt", resume;
   flags.add("save", save_path, "where to save the best model's parameters on every new best (theano::save); empty: do not save");
   flags.add("resume", resume, "a checkpoint to load the parameters from before training (restores the weights only)");
@@ -171,6 +172,9 @@ int main(int argc, char** argv) {
   flags.add_report_flags();
   try {
     flags.parse(argc, argv);
+    // every file is checked before any data is loaded (tutorial_files.hpp)
+    tutorial::check_outputs(save_path);
+    tutorial::check_model("resume", resume);
     test_mlp(learning_rate, L1_reg, L2_reg, n_epochs, dataset, batch_size, n_hidden, save_path, resume);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -6,6 +6,8 @@
 //    errors in %, test_error empty when the test set was not evaluated that time).
 //  - --plot FILE.svg: the validation and test error against epoch, rewritten after each validation
 //    so that an interrupted run still has its picture.
+// A write error on either stops the run with the path and the reason (status 2 in the tutorials);
+// tutorial_files.hpp checks both paths before any data is loaded.
 // The flags are added by Flags::add_report_flags() (tutorial_flags.hpp).
 #pragma once
 #include <algorithm>
@@ -21,6 +23,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include <theano/plots.hpp>
 
 namespace tutorial {
@@ -31,17 +35,6 @@ struct ReportOptions {
   std::string log_path, plot_path;
 };
 inline ReportOptions report;
-
-// Fails before training, naming the flag, if path cannot be written: not after hours of it. A file
-// that did not exist is removed again, so a run that stops early leaves no empty picture behind.
-inline void check_writable(const std::string& flag, const std::string& path) {
-  if (path.empty()) return;
-  bool existed = std::filesystem::exists(path);
-  std::FILE* f = std::fopen(path.c_str(), "a");
-  if (!f) throw std::runtime_error(fmt::format("--{} {}: cannot open for writing: {}", flag, path, std::strerror(errno)));
-  std::fclose(f);
-  if (!existed) std::filesystem::remove(path);
-}
 
 // "1:02:03" or "2:03".
 inline std::string clock_str(double seconds) {
@@ -70,10 +63,8 @@ class TrainingMonitor {
     if (!report.log_path.empty()) {
       log_ = std::fopen(report.log_path.c_str(), "w");
       if (!log_) throw std::runtime_error(fmt::format("--log {}: cannot open for writing: {}", report.log_path, std::strerror(errno)));
-      fmt::print(log_, "epoch,iteration,validation_error,test_error,seconds\n");
-      std::fflush(log_);
+      log_row("epoch,iteration,validation_error,test_error,seconds\n");
     }
-    check_writable("plot", report.plot_path);
     chart_.title = title_;
     chart_.x_label = "epoch";
     chart_.y_label = "error (%)";
@@ -83,7 +74,15 @@ class TrainingMonitor {
   TrainingMonitor& operator=(const TrainingMonitor&) = delete;
   ~TrainingMonitor() {
     clear();
-    if (log_) std::fclose(log_);
+    if (log_) std::fclose(log_);  // finish() reports an error; here (an exception unwinding) there is a better one
+  }
+
+  // At the end of training: erases the progress line and closes --log, reporting a write error.
+  void finish() {
+    clear();
+    if (!log_) return;
+    std::FILE* f = std::exchange(log_, nullptr);
+    if (std::fclose(f) != 0) throw std::runtime_error(fmt::format("--log {}: write error: {}", report.log_path, std::strerror(errno)));
   }
 
   // After each train_model call. iter is the tutorial's 0-based iteration; the run ends at the
@@ -123,11 +122,9 @@ class TrainingMonitor {
   // Errors are fractions, as the tutorial computes them.
   void validated(int epoch, int iter, double validation_error, std::optional<double> test_error) {
     double t = seconds(Clock::now());
-    if (log_) {
-      fmt::print(log_, "{},{},{:f},{},{:.3f}\n", epoch, iter + 1, validation_error * 100.,
-                 test_error ? fmt::format("{:f}", *test_error * 100.) : std::string(), t);
-      std::fflush(log_);
-    }
+    if (log_)
+      log_row(fmt::format("{},{},{:f},{},{:.3f}\n", epoch, iter + 1, validation_error * 100.,
+                          test_error ? fmt::format("{:f}", *test_error * 100.) : std::string(), t));
     if (!report.plot_path.empty()) {
       double x = double(iter + 1) / n_train_batches_;  // epochs, fractional if validating mid-epoch
       chart_.series[0].points.push_back({x, validation_error * 100.});
@@ -139,6 +136,11 @@ class TrainingMonitor {
  private:
   using Clock = std::chrono::steady_clock;
   double seconds(Clock::time_point t) const { return std::chrono::duration<double>(t - start_).count(); }
+  // Writes and flushes one line of --log: a full disk or a failing device stops the run, naming the file.
+  void log_row(const std::string& row) {
+    if (std::fputs(row.c_str(), log_) < 0 || std::fflush(log_) != 0 || std::ferror(log_))
+      throw std::runtime_error(fmt::format("--log {}: write error: {}", report.log_path, std::strerror(errno)));
+  }
 
   std::string title_;
   int n_epochs_, n_train_batches_, batch_size_;

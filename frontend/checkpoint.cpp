@@ -2,16 +2,23 @@
 // validates every field against the file's real size before it allocates anything.
 #include "frontend/theano/checkpoint.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cerrno>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -74,23 +81,135 @@ void write_all(int fd, const void* p, size_t n, const std::string& tmp, const st
   }
 }
 
-// Writes the file through a temporary in the same directory, then renames it over `path`.
+// The file a save to `path` replaces, and the directory its temporary goes to.
+struct Target {
+  std::string file, dir;
+  bool exists = false;
+  mode_t mode = 0644;  // the existing file's permissions, kept by the replacement
+};
+
+const char* kind_of(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISFIFO(m)) return "a fifo";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a regular file";
+}
+
+std::string parent_of(const std::string& file) {
+  std::string d = std::filesystem::path(file).parent_path().string();
+  return d.empty() ? "." : d;
+}
+
+// Fills t and returns "", or returns why nothing may be written at `path`. A symbolic link is
+// followed to the end of its chain (which need not exist yet), and that file is what is replaced:
+// the link stays a link. Anything but a regular file (a directory, device, fifo or socket) is
+// refused: renaming over it would delete it.
+std::string inspect_target(const std::string& path, Target& t) {
+  if (path.empty()) return "empty path";
+  if (path.back() == '/') return "the path ends with '/': it names a directory, not a file";
+  std::string cur = path;
+  for (int hops = 0;; ++hops) {
+    struct stat st;
+    if (::lstat(cur.c_str(), &st) != 0) {
+      if (errno != ENOENT) return cur == path ? std::strerror(errno) : fmt::format("cannot inspect {}: {}", cur, std::strerror(errno));
+      t = {cur, parent_of(cur), false, 0644};
+      return "";
+    }
+    if (S_ISLNK(st.st_mode)) {
+      if (hops == 40) return "too many levels of symbolic links";
+      std::string to(size_t(st.st_size > 0 ? st.st_size : 255) + 1, '\0');
+      ssize_t n = ::readlink(cur.c_str(), to.data(), to.size());
+      if (n < 0 || size_t(n) >= to.size()) return fmt::format("cannot read the symbolic link {}: {}", cur, std::strerror(n < 0 ? errno : ENAMETOOLONG));
+      to.resize(size_t(n));
+      cur = to.front() == '/' ? to : (std::filesystem::path(cur).parent_path() / to).string();
+      continue;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      if (cur == path) return fmt::format("is {}, not a regular file: refusing to replace it", kind_of(st.st_mode));
+      return fmt::format("is a symbolic link to {}, which is {}, not a regular file: refusing to replace it", cur, kind_of(st.st_mode));
+    }
+    t = {cur, parent_of(cur), true, mode_t(st.st_mode & 07777)};
+    return "";
+  }
+}
+
+// When this process started (to the second): a temporary of the old form, without a pid, that is
+// older than this is no concurrent save of ours.
+const time_t kProcessStart = std::time(nullptr);
+
+// "<pid>-XXXXXX" -> pid; "XXXXXX" (the form before temporaries named their writer) -> 0; else -1.
+long temporary_pid(const std::string& rest) {
+  auto is_suffix = [](const std::string& s) {
+    return s.size() == 6 && std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+  };
+  if (is_suffix(rest)) return 0;
+  size_t dash = rest.find('-');
+  if (dash == 0 || dash == std::string::npos || dash > 10 || !is_suffix(rest.substr(dash + 1))) return -1;
+  long pid = 0;
+  for (size_t i = 0; i < dash; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(rest[i]))) return -1;
+    pid = pid * 10 + (rest[i] - '0');
+  }
+  return pid > 0 && pid <= INT_MAX ? pid : -1;
+}
+
+// Removes the temporaries an interrupted save of the same target left behind: "<file>.tmp-<pid>-
+// XXXXXX" whose writer is dead or which is older than this process, and old-form "<file>.tmp-XXXXXX"
+// older than this process. A writer holds an exclusive flock on its temporary from creation to
+// rename, so one that is still being written (by a live saver, in any process) is left alone.
+// Best effort: nothing here throws.
+void remove_stale_temporaries(const Target& t) {
+  std::string prefix = std::filesystem::path(t.file).filename().string() + ".tmp-";
+  DIR* d = ::opendir(t.dir.c_str());
+  if (!d) return;
+  int dfd = ::dirfd(d);
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    long pid = temporary_pid(name.substr(prefix.size()));
+    if (pid < 0) continue;
+    int fd = ::openat(dfd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat a, b;
+    bool dead = pid > 0 && pid != long(::getpid()) && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+    if (::fstat(fd, &a) == 0 && S_ISREG(a.st_mode) && (dead || a.st_mtime < kProcessStart) && ::flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+        ::fstatat(dfd, name.c_str(), &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+      ::unlinkat(dfd, name.c_str(), 0);
+    ::close(fd);
+  }
+  ::closedir(d);
+}
+
+// Creates "<file>.tmp-<pid>-XXXXXX" next to the target; returns its descriptor (or -1, errno set).
+int create_temporary(const Target& t, std::string& tmp) {
+  std::string name = fmt::format("{}.tmp-{}-XXXXXX", t.file, ::getpid());
+  std::vector<char> tmpl(name.begin(), name.end());
+  tmpl.push_back('\0');
+  int fd = ::mkstemp(tmpl.data());
+  if (fd >= 0) tmp = tmpl.data();
+  return fd;
+}
+
+// Writes the file through a temporary in the target's directory, then renames it over the target.
 void write_checkpoint(const std::string& path, const std::vector<std::pair<std::string, NDArray>>& entries) {
-  std::filesystem::path target(path);
-  std::string dir = target.parent_path().empty() ? "." : target.parent_path().string();
+  Target target;
+  std::string problem = inspect_target(path, target);
+  if (!problem.empty()) save_fail(path, problem);
+  remove_stale_temporaries(target);
+  const std::string& dir = target.dir;
   std::string header(kMagic, sizeof kMagic);
   put<uint16_t>(header, kCheckpointVersion);
   put<uint32_t>(header, uint32_t(entries.size()));
   put<uint32_t>(header, crc(0, header.data(), header.size()));
 
-  std::vector<char> tmpl(path.begin(), path.end());
-  for (char c : std::string(".tmp-XXXXXX")) tmpl.push_back(c);
-  tmpl.push_back('\0');
-  int fd = ::mkstemp(tmpl.data());
+  std::string tmp;
+  int fd = create_temporary(target, tmp);
   if (fd < 0) save_fail(path, fmt::format("cannot create a temporary file in '{}': {}", dir, std::strerror(errno)));
-  std::string tmp = tmpl.data();
   try {
-    ::fchmod(fd, 0644);
+    ::flock(fd, LOCK_EX);  // held until the rename: see remove_stale_temporaries
+    ::fchmod(fd, target.mode);
     write_all(fd, header.data(), header.size(), tmp, path);
     std::vector<uint8_t> payload;
     for (const auto& [name, array] : entries) {
@@ -115,15 +234,19 @@ void write_checkpoint(const std::string& path, const std::vector<std::pair<std::
       write_all(fd, tail.data(), tail.size(), tmp, path);
     }
     if (::fsync(fd) != 0) save_fail(path, fmt::format("fsync of {} failed: {}", tmp, std::strerror(errno)));
-    int c = ::close(fd);
-    fd = -1;
-    if (c != 0) save_fail(path, fmt::format("closing {} failed: {}", tmp, std::strerror(errno)));
-    if (::rename(tmp.c_str(), path.c_str()) != 0) save_fail(path, fmt::format("cannot rename {} over it: {}", tmp, std::strerror(errno)));
+    // The target may have changed while the file was written: look again just before replacing it.
+    Target now;
+    problem = inspect_target(path, now);
+    if (!problem.empty()) save_fail(path, problem);
+    if (::rename(tmp.c_str(), target.file.c_str()) != 0)
+      save_fail(path, fmt::format("cannot rename {} over {}: {}", tmp, target.file, std::strerror(errno)));
   } catch (...) {
-    if (fd >= 0) ::close(fd);
     ::unlink(tmp.c_str());
+    ::close(fd);
     throw;
   }
+  // The data is on disk (fsync'ed above), so closing can no longer lose any of it.
+  ::close(fd);
   // Make the rename itself durable. Filesystems that cannot sync a directory say EINVAL.
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (dfd < 0) save_fail(path, fmt::format("written, but cannot open its directory '{}' to sync it: {}", dir, std::strerror(errno)));
@@ -347,7 +470,23 @@ void save_arrays(const std::string& path, const std::vector<NamedArray>& arrays)
   write_checkpoint(path, entries);
 }
 
-std::vector<NamedArray> load_arrays(const std::string& path) { return read_checkpoint(path); }
+namespace {
+// Refuses (before anything is changed) arrays holding a NaN or an infinity, if asked to.
+void check_finite(const std::string& path, const std::vector<NamedArray>& arrays, const LoadOptions& options) {
+  if (!options.finite_only) return;
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    std::string what = describe_non_finite(arrays[i].value);
+    if (!what.empty())
+      throw std::runtime_error(fmt::format("load: {}: entry {} of {} ({}) is not finite: {}", path, i, arrays.size(), show_name(arrays[i].name), what));
+  }
+}
+}  // namespace
+
+std::vector<NamedArray> load_arrays(const std::string& path, const LoadOptions& options) {
+  std::vector<NamedArray> arrays = read_checkpoint(path);
+  check_finite(path, arrays, options);
+  return arrays;
+}
 
 void save(const std::string& path, const ParamList& params) {
   std::vector<NamedArray> arrays;
@@ -355,7 +494,44 @@ void save(const std::string& path, const ParamList& params) {
   save_arrays(path, arrays);
 }
 
-void load(const std::string& path, const ParamList& params) {
+std::string save_problem(const std::string& path) {
+  Target target;
+  std::string problem = inspect_target(path, target);
+  if (!problem.empty()) return problem;
+  std::string tmp;
+  int fd = create_temporary(target, tmp);
+  if (fd < 0) return fmt::format("cannot create a temporary file in '{}': {}", target.dir, std::strerror(errno));
+  ::unlink(tmp.c_str());
+  ::close(fd);
+  return "";
+}
+
+std::string describe_non_finite(const NDArray& array) {
+  if (!array.defined() || !is_float(array.dtype())) return "";
+  NDArray a = array.is_contiguous() ? array : array.copy();
+  int64_t nan = 0, inf = 0, first = -1;
+  double first_value = 0;
+  auto scan = [&](const auto* p) {
+    for (int64_t i = 0, n = a.size(); i < n; ++i) {
+      double v = double(p[i]);
+      if (std::isnan(v)) ++nan;
+      else if (std::isinf(v)) ++inf;
+      else continue;
+      if (first < 0) first = i, first_value = v;
+    }
+  };
+  if (a.dtype() == DType::Float32) scan(a.data<float>());
+  else scan(a.data<double>());
+  if (first < 0) return "";
+  std::string index;
+  for (int d = a.ndim() - 1, rest = 0; d >= 0; --d, ++rest) {
+    index = fmt::format("{}{}", first % a.shape(d), rest ? ", " + index : std::string(a.ndim() == 1 ? "," : ""));
+    first /= a.shape(d);
+  }
+  return fmt::format("{} at index ({}) ({} NaN, {} Inf)", std::isnan(first_value) ? "NaN" : first_value > 0 ? "inf" : "-inf", index, nan, inf);
+}
+
+void load(const std::string& path, const ParamList& params, const LoadOptions& options) {
   std::vector<NamedArray> arrays = read_checkpoint(path);
   const auto& vars = params.entries();
   auto fail = [&](const std::string& what) { throw std::runtime_error("load: " + path + ": " + what); };
@@ -380,6 +556,7 @@ void load(const std::string& path, const ParamList& params) {
       fail(fmt::format("entry {} ({}) has shape {} but the variable's value has shape {}", i, show_name(name), got.shape().str(),
                        cur.shape().str()));
   }
+  check_finite(path, arrays, options);
   for (size_t i = 0; i < vars.size(); ++i) SharedVariable(vars[i].second).set_value(arrays[i].value, /*borrow=*/true);
 }
 

@@ -1,6 +1,7 @@
 // numpy.random.RandomState, legacy MT19937 path (numpy 1.17+ mtrand.pyx / _bounded_integers.pyx /
 // distributions.c / legacy-distributions.c), reproduced draw for draw.
 #include <cmath>
+#include <fmt/format.h>
 #include <stdexcept>
 #include <vector>
 
@@ -65,7 +66,8 @@ NDArray RandomState::rand(const Dims& shape) {
 namespace {
 double checked_range(double low, double high) {
   double range = high - low;
-  if (!std::isfinite(range)) throw std::overflow_error("Range exceeds valid bounds");
+  // numpy's OverflowError text, with the bounds that caused it (e.g. +-inf from a 0 fan-in)
+  if (!std::isfinite(range)) throw std::overflow_error(fmt::format("Range exceeds valid bounds: uniform(low={}, high={})", low, high));
   return range;
 }
 }  // namespace

@@ -3,7 +3,9 @@
 // variables; colours, edge labels and the compact mode follow Theano's defaults. Applies built in a
 // NameScope are drawn inside nested `subgraph cluster_<n>` blocks.
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <spawn.h>
@@ -293,8 +295,10 @@ std::string shell_quote(const std::string& s) {
 
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("pydotprint: cannot write " + path + ": " + std::strerror(errno));
   f << text;
-  if (!f.good()) throw std::runtime_error("pydotprint: cannot write " + path);
+  f.close();  // a full disk shows only when the buffer is written out
+  if (!f) throw std::runtime_error("pydotprint: cannot write " + path + ": " + std::strerror(errno));
 }
 
 void write(const detail::PrintGraph& g, const std::string& path, const DotOptions& o) {

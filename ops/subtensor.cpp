@@ -49,9 +49,12 @@ Range slice_range(std::optional<int64_t> start, std::optional<int64_t> stop, std
 
 int64_t scalar_of(const NDArray* a) { return a->item_int64(0); }
 
-int64_t wrap_index(int64_t i, int64_t n, int axis, const Op& op) {
+// op: the op whose kernel asks (named first, as every kernel error is), or nullptr at build time,
+// where make_node's caller already puts the op's name in front of the message.
+int64_t wrap_index(int64_t i, int64_t n, int axis, const Op* op) {
   int64_t j = i < 0 ? i + n : i;
-  if (j < 0 || j >= n) throw OpError(fmt::format("{}: index {} is out of bounds for axis {} with size {}", op.str(), i, axis, n));
+  if (j < 0 || j >= n)
+    throw OpError(fmt::format("{}index {} is out of bounds for axis {} with size {}", op ? op->str() + ": " : std::string(), i, axis, n));
   return j;
 }
 
@@ -64,7 +67,7 @@ NDArray basic_view(const NDArray& x, const std::vector<IndexEntry>& entries, InA
   for (const IndexEntry& e : entries) {
     int64_t n = x.shape(d);
     if (!e.is_slice) {
-      offset += wrap_index(scalar_of(parts[p++]), n, d, op) * x.stride(d);
+      offset += wrap_index(scalar_of(parts[p++]), n, d, &op) * x.stride(d);
     } else {
       std::optional<int64_t> a, b, s;
       if (e.has_start) a = scalar_of(parts[p++]);
@@ -90,7 +93,7 @@ std::optional<int64_t> const_part(const Var& v) {
   return v.node()->constant.item_int64(0);
 }
 
-TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entries, Vars parts, const Op& op) {
+TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entries, Vars parts) {
   if (int(entries.size()) > t.ndim()) throw OpError(fmt::format("too many indices ({}) for a {}-d tensor", entries.size(), t.ndim()));
   for (const Variable& v : parts)
     if (v.ndim() != 0 || !is_integer(v.dtype())) throw OpError(fmt::format("indices must be integer scalars, got {}", v.type().str()));
@@ -101,7 +104,7 @@ TensorType basic_type(const TensorType& t, const std::vector<IndexEntry>& entrie
     int64_t n = t.shape[d];
     if (!e.is_slice) {
       auto c = const_part(parts[p++]);
-      if (c && n >= 0) wrap_index(*c, n, d, op);
+      if (c && n >= 0) wrap_index(*c, n, d, nullptr);
     } else {
       std::optional<int64_t> a, b, s;
       bool known = n >= 0;
@@ -154,7 +157,7 @@ Var slice_length(std::optional<Var> start, std::optional<Var> stop, std::optiona
 
 // ---- Subtensor ----
 std::vector<TensorType> Subtensor::make_types(Vars in) const {
-  return {basic_type(in[0].type(), entries_, in.subspan(1), *this)};
+  return {basic_type(in[0].type(), entries_, in.subspan(1))};
 }
 
 OutShapes Subtensor::infer_shape(Vars in, InShapes shapes) const {
@@ -189,7 +192,7 @@ Cotangents Subtensor::pullback(Vars in, Vars, OutCotangents cot) const {
 
 // ---- IncSubtensor ----
 std::vector<TensorType> IncSubtensor::make_types(Vars in) const {
-  TensorType view = basic_type(in[0].type(), entries_, in.subspan(2), *this);
+  TensorType view = basic_type(in[0].type(), entries_, in.subspan(2));
   const TensorType& y = in[1].type();
   if (y.ndim() != view.ndim()) throw OpError(fmt::format("the increment has {} dims but x[idx] has {}", y.ndim(), view.ndim()));
   if (y.dtype != in[0].dtype()) throw OpError("the increment must have the dtype of x");
@@ -269,7 +272,7 @@ void for_each_gather(const NDArray& x, InArrays idx, const Op& op, F f) {
       throw OpError(fmt::format("{}: index vectors have different lengths {} and {}", op.str(), n, idx[i]->size()));
   for (int64_t r = 0; r < n; ++r) {
     int64_t off = x.offset();
-    for (size_t i = 0; i < idx.size(); ++i) off += wrap_index(idx[i]->item_int64(r), x.shape(int(i)), int(i), op) * x.stride(int(i));
+    for (size_t i = 0; i < idx.size(); ++i) off += wrap_index(idx[i]->item_int64(r), x.shape(int(i)), int(i), &op) * x.stride(int(i));
     f(r, off);
   }
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
+#include <type_traits>
 
 #include "runtime/function_impl.hpp"
 
@@ -97,26 +98,40 @@ Problems find_problems(const NDArray& a) {
 }
 
 // "min -1 max 2", ignoring NaNs (counted separately), or "empty".
+// "min -1 max 2": every value exactly, in the shortest form that reads back as the same value of its
+// dtype (an index 2147483648 cast to float64 reads 2147483648, not 2.14748e+09; float32 0.1 reads 0.1).
 std::string min_max(const NDArray& a) {
   if (a.size() == 0) return "empty";
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  int64_t nans = 0;
-  visit_dtype(a.dtype(), [&](auto t) {
+  return visit_dtype(a.dtype(), [&](auto t) -> std::string {
     using T = decltype(t);
-    for_each<T>(a, [&](T x, int64_t) {
-      double v = double(x);
-      if (std::isnan(v)) {
-        ++nans;
-        return;
-      }
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-    });
+    if constexpr (!std::is_floating_point_v<T>) {
+      bool first = true;
+      T lo{}, hi{};
+      for_each<T>(a, [&](T x, int64_t) {
+        if (first || x < lo) lo = x;
+        if (first || x > hi) hi = x;
+        first = false;
+      });
+      if constexpr (std::is_same_v<T, bool>) return fmt::format("min {} max {}", int(lo), int(hi));
+      else return fmt::format("min {} max {}", int64_t(lo), int64_t(hi));
+    } else {
+      double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+      int64_t nans = 0;
+      for_each<T>(a, [&](T x, int64_t) {
+        double v = double(x);
+        if (std::isnan(v)) {
+          ++nans;
+          return;
+        }
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      });
+      if (nans == a.size()) return fmt::format("all {} NaN", nans);
+      std::string s = fmt::format("min {} max {}", T(lo), T(hi));  // shortest exact form in T: 0.1, -2147483648, 1e+20
+      if (nans) s += fmt::format(" ({} NaN)", nans);
+      return s;
+    }
   });
-  if (nans == a.size()) return fmt::format("all {} NaN", nans);
-  std::string s = fmt::format("min {:g} max {:g}", lo, hi);
-  if (nans) s += fmt::format(" ({} NaN)", nans);
-  return s;
 }
 
 bool is_bad(const NDArray& a) { return a.defined() && visit_dtype(a.dtype(), [&](auto t) { return has_bad<decltype(t)>(a); }); }

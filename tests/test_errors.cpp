@@ -3,8 +3,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <climits>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "../examples/tutorial_flags.hpp"
 #include "test_files.hpp"
@@ -338,6 +341,125 @@ TEST_CASE("errors: THEANO_FLAGS and the tutorials' command-line flags", "[errors
   expect("logistic_sgd: flag '--n_epochs' needs a value", [&] { parse({"--n_epochs"}); });
   expect("logistic_sgd: unexpected argument '5' (known flags: --learning_rate --n_epochs --save --predict --help)", [&] { parse({"5"}); });
   CHECK_NOTHROW(parse({"--n_epochs=3", "--save", "", "--predict"}));
+}
+
+TEST_CASE("errors: tutorial flag values are range-checked and parsed exactly", "[errors]") {
+  // The tutorials' flags with their ranges (examples/*.cpp main()).
+  auto parse = [](std::vector<std::string> args) {
+    double learning_rate = 0.13, L2_reg = 0.0001;
+    int batch_size = 600;
+    std::vector<int> nkerns = {20, 50};
+    bool predict = false;
+    tutorial::Flags flags("convolutional_mlp", "test");
+    flags.add("learning_rate", learning_rate, "learning rate", tutorial::kPositive);
+    flags.add("L2_reg", L2_reg, "L2", tutorial::kNonNegative);
+    flags.add("batch_size", batch_size, "minibatch size", {1, INT_MAX});
+    flags.add("nkerns", nkerns, "kernels", {1, 10000}, 2);
+    flags.add_switch("predict", predict, "predict");
+    args.insert(args.begin(), "convolutional_mlp");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    flags.parse(int(argv.size()), argv.data());
+    return std::tuple{batch_size, nkerns, predict};
+  };
+  expect("flag '--batch_size' must be an integer from 1 to 2147483647, got '4294967297'", [&] { parse({"--batch_size", "4294967297"}); });
+  expect("flag '--batch_size' must be an integer from 1 to 2147483647, got '0'", [&] { parse({"--batch_size=0"}); });
+  expect("flag '--batch_size' expects an integer, got '1e3'", [&] { parse({"--batch_size", "1e3"}); });
+  expect("flag '--learning_rate' must be a finite number > 0, got 'nan'", [&] { parse({"--learning_rate", "nan"}); });
+  expect("flag '--L2_reg' must be a finite number >= 0, got '-1'", [&] { parse({"--L2_reg", "-1"}); });
+  expect("flag '--nkerns' entry 1 of 2 must be an integer from 1 to 10000, got '0'", [&] { parse({"--nkerns", "0,0"}); });
+  expect("flag '--nkerns' entry 2 of 2 expects an integer, got ''", [&] { parse({"--nkerns", "20,"}); });
+  expect("flag '--nkerns' needs 2 comma-separated values, e.g. 20,50, got 3 in '1,2,3'", [&] { parse({"--nkerns", "1,2,3"}); });
+  expect("flag '--predict' is a switch: give it alone or as --predict=true, =false, =1 or =0, got '--predict=yes'",
+         [&] { parse({"--predict=yes"}); });
+  CHECK(std::get<2>(parse({"--predict"})));
+  CHECK(std::get<2>(parse({"--predict=1"})));
+  CHECK(!std::get<2>(parse({"--predict", "--predict=false"})));
+  CHECK(std::get<0>(parse({"--batch_size", "2147483647"})) == INT_MAX);
+  CHECK(std::get<1>(parse({"--nkerns", "4,5"})) == std::vector<int>{4, 5});
+}
+
+TEST_CASE("errors: tutorial outputs and models are checked before the data is loaded", "[errors]") {
+  TempDir dir;
+  std::string d = dir / "adir", ck = dir / "m.ckpt", nan_ck = dir / "nan.ckpt";
+  fs::create_directory(d);
+  expect("--save " + d + ": is a directory, not a regular file: refusing to replace it", [&] { tutorial::check_save("save", d); });
+  expect("--log " + d + ": cannot open for writing: Is a directory", [&] { tutorial::check_writable("log", d); });
+  expect("--plot " + dir / "no/p.svg" + ": cannot open for writing: No such file or directory",
+         [&] { tutorial::check_writable("plot", dir / "no/p.svg"); });
+  tutorial::report.log_path = dir / "r.csv";
+  tutorial::report.plot_path = dir / "./r.csv";
+  expect("--log " + dir / "r.csv" + " and --plot " + dir / "./r.csv" + " name the same file", [&] { tutorial::check_outputs(""); });
+  tutorial::report = {};
+  CHECK(fs::is_empty(dir.path / "adir"));
+  CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);  // the probes left nothing
+
+  SharedVariable W = theano::shared(zeros(DType::Float32, {2, 2}), "W"), b = theano::shared(zeros(DType::Float32, {2}), "b");
+  save(ck, {W, b});
+  NDArray nan_w = zeros(DType::Float32, {2, 2});
+  for (int64_t i = 0; i < 4; ++i) nan_w.set_item(i, std::nan(""));
+  save_arrays(nan_ck, {{"W", nan_w}, {"b", zeros(DType::Float32, {2})}});
+  expect("--resume " + nan_ck + ": entry 0 of 2 ('W') is not finite: NaN at index (0, 0) (4 NaN, 0 Inf)",
+         [&] { tutorial::check_model("resume", nan_ck); });
+  expect("--resume " + dir / "none.ckpt" + ": no such file", [&] { tutorial::check_model("resume", dir / "none.ckpt"); });
+  expect("load: " + nan_ck + ": entry 0 of 2 ('W') is not finite: NaN at index (0, 0) (4 NaN, 0 Inf)",
+         [&] { load(nan_ck, {W, b}, {.finite_only = true}); });
+  std::string before = read_file(ck);
+  W.set_value(nan_w);
+  expect("training diverged: parameter 'W' is not finite: NaN at index (0, 0) (4 NaN, 0 Inf); the model was not saved to " + ck +
+             " (try a smaller --learning_rate)",
+         [&] { tutorial::save_best_model(ck, {W, b}); });
+  CHECK(read_file(ck) == before);
+
+  // after loading: every split holds a minibatch, the iterations fit the tutorials' counters
+  auto split = [](int64_t n) { return theano::shared(zeros(DType::Float32, {n, 2}), "x"); };
+  expect("--dataset d.pkl.gz: the validation set is empty (0 examples)",
+         [&] { tutorial::check_minibatches("d.pkl.gz", 1, 1, {{"training", split(5)}, {"validation", split(0)}}); });
+  expect("--batch_size 600 is larger than the validation set (100 examples): it would have no minibatch",
+         [&] { tutorial::check_minibatches("d.pkl.gz", 600, 1, {{"training", split(1200)}, {"validation", split(100)}}); });
+  expect("--n_epochs 1000000 of 50000 minibatches is 50000000000 iterations, more than the 1073741823 the tutorial counts",
+         [&] { tutorial::check_minibatches("d.pkl.gz", 1, 1000000, {{"training", split(50000)}}); });
+
+  // a write error of --log: reported with the path, not lost
+  if (fs::exists("/dev/full")) {
+    tutorial::report.log_path = "/dev/full";
+    expect("--log /dev/full: write error: No space left on device", [&] { tutorial::TrainingMonitor m("t", 1, 1, 1); });
+    tutorial::report = {};
+  }
+}
+
+TEST_CASE("errors: checkpoint targets that are not regular files and loops of links", "[errors]") {
+  TempDir dir;
+  std::string d = dir / "adir", l = dir / "lnull", loop = dir / "loop";
+  fs::create_directory(d);
+  fs::create_symlink("/dev/null", l);
+  fs::create_symlink("loop", loop);
+  SharedVariable W = theano::shared(zeros(DType::Float32, {2}), "W");
+  expect("save: " + d + ": is a directory, not a regular file: refusing to replace it", [&] { save(d, {W}); });
+  expect("save: /dev/null: is a character device, not a regular file: refusing to replace it", [&] { save("/dev/null", {W}); });
+  expect("save: " + l + ": is a symbolic link to /dev/null, which is a character device, not a regular file: refusing to replace it",
+         [&] { save(l, {W}); });
+  expect("save: " + loop + ": too many levels of symbolic links", [&] { save(loop, {W}); });
+  CHECK(fs::is_symlink(l));
+}
+
+TEST_CASE("errors: messages print integers exactly and name the op once", "[errors]") {
+  // a constant index out of range at build time: the op is named once, in front
+  SharedVariable v3 = theano::shared(zeros(DType::Float64, {3}), "v3");
+  expect("Subtensor{int64}: index 7 is out of bounds for axis 0 with size 3 (inputs: float64 (3,), int64 ()) at " + at(__LINE__ + 1),
+         [&] { v3[7]; });
+  // a negative dimension is shown as given, not as '?'
+  expect("negative dimension -5 in shape (784, -5)", [&] { NDArray::zeros(DType::Float32, Dims{784, -5}); });
+  // RandomState.uniform of an infinite range says which (a filter with 0 inputs: +-sqrt(6 / 0))
+  numpy::RandomState rng(1);
+  expect("Range exceeds valid bounds: uniform(low=-inf, high=inf)", [&] { rng.uniform(-INFINITY, INFINITY, Dims{2}); });
+  // int64 values in messages: exact, not 2.14748e+09 (the NaN guard's input ranges too, here of the int64 x cast to float64)
+  CHECK(NDArray::scalar<int64_t>(int64_t(1) << 53 | 1).str() == "array(9007199254740993, shape=(), dtype=int64)");
+  Var x = T::lvector("x"), dx = T::dvector("dx");
+  Function f = theano::function({x, dx}, x * dx, {.nan_guard = true});
+  CHECK_THAT(first_line(error_of([&] { f(i64(Dims{1}, {-2147483648LL}), arr(DType::Float64, Dims{1}, {NAN})); })),
+             Catch::Matchers::Contains("inputs: #0 float64 (1,) min -2147483648 max -2147483648, #1 float64 (1,) all 1 NaN;"));
+  ++n_cases;
 }
 
 TEST_CASE("errors: missing, truncated and corrupt data files and checkpoints", "[errors]") {

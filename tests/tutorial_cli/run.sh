@@ -5,10 +5,15 @@
 #  - piped, logistic_sgd prints exactly the tutorial's lines, and --log/--plot write the CSV and SVG;
 #  - on a terminal (a pty from script(1)) a progress line is drawn and erased; --no-progress drops it;
 #  - convolutional_mlp --filters writes a PNG of the expected size;
-#  - an unwritable --log/--plot/--filters path fails before training, naming the flag.
+#  - an unwritable --log/--plot/--filters path fails before training, naming the flag;
+#  - a table of bad flag values x the three tutorials (bad_flags below): status 2, the message's first
+#    line, nothing printed (no data was loaded) and nothing written or changed in the directory;
+#  - the errors that need the data (a minibatch larger than a split), write errors of --log and
+#    --plot, a diverging run whose model is not saved, and switches given =true/=false.
 # Usage: run.sh BUILD_DIR
 set -euo pipefail
 bin=$1/examples
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/theano-cli.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
@@ -30,7 +35,7 @@ check_help mlp learning_rate=0.01 L1_reg=0 L2_reg=0.0001 n_epochs=1000 dataset=m
 check_help convolutional_mlp learning_rate=0.1 n_epochs=200 dataset=mnist.pkl.gz nkerns=20,50 batch_size=500 "${report_flags[@]}" 'filters=""'
 
 # Piped: the tutorial's lines and nothing else (the epochs/sec figure varies).
-"$bin/logistic_sgd" --n_epochs 2 --save "" --log run.csv --plot run.svg > out.txt 2> err.txt || { cat err.txt; fail "logistic_sgd run"; }
+"$bin/logistic_sgd" --n_epochs 2 --save best.ckpt --predict=false --no-progress=0 --log run.csv --plot run.svg > out.txt 2> err.txt || { cat err.txt; fail "logistic_sgd run"; }
 cat > expected.txt <<'OUT'
 ... loading data
 ... building the model
@@ -72,4 +77,5 @@ for args in "--log /nonexistent-dir/r.csv" "--plot /nonexistent-dir/r.svg"; do
 done
 set +e; msg=$("$bin/convolutional_mlp" --n_epochs 1 --filters /nonexistent-dir/f.png 2>&1 >/dev/null); status=$?; set -e
 [ $status -eq 2 ] && grep -qF "error: --filters /nonexistent-dir/f.png: cannot open for writing" <<<"$msg" || fail "--filters: status $status, '$msg'"
+. "$here/bad_flags.sh"
 echo "tutorial_cli: all checks passed"
