@@ -488,9 +488,34 @@ std::vector<NamedArray> load_arrays(const std::string& path, const LoadOptions& 
   return arrays;
 }
 
+namespace {
+// The storages of params, sorted for StorageLocks (core/shared_storage.hpp).
+std::vector<SharedStorage*> storages_of(const ParamList& params) {
+  std::vector<SharedStorage*> s;
+  for (const auto& entry : params.entries()) s.push_back(entry.second.node()->shared.get());
+  sort_for_locking(s);
+  return s;
+}
+}  // namespace
+
+// Threads: the values are taken under all the variables' locks at once (no commit of a function is
+// seen in part), written from those handles, and the handles are dropped under the locks again.
 void save(const std::string& path, const ParamList& params) {
+  std::vector<SharedStorage*> storages = storages_of(params);
   std::vector<NamedArray> arrays;
-  for (const auto& [name, v] : params.entries()) arrays.push_back({name, v.node()->shared->value});
+  arrays.reserve(params.entries().size());
+  {
+    StorageLocks lock(storages);
+    for (const auto& [name, v] : params.entries()) arrays.push_back({name, v.node()->shared->locked_value()});
+  }
+  struct Release {
+    std::vector<SharedStorage*>& s;
+    std::vector<NamedArray>& a;
+    ~Release() {
+      StorageLocks lock(s);
+      a.clear();
+    }
+  } release{storages, arrays};
   save_arrays(path, arrays);
 }
 
@@ -542,10 +567,13 @@ void load(const std::string& path, const ParamList& params, const LoadOptions& o
     fail(fmt::format("the checkpoint holds {} arrays ({}) but {} variables were given ({})", arrays.size(), names_of(stored), vars.size(),
                      names_of(wanted)));
   }
-  // Check everything first, so that a mismatch changes no variable.
+  // Check everything first, so that a mismatch changes no variable; then replace every value under
+  // all the variables' locks at once (a call sees the whole checkpoint or none of it).
+  std::vector<SharedStorage*> storages = storages_of(params);
+  StorageLocks lock(storages);
   for (size_t i = 0; i < vars.size(); ++i) {
     const auto& [name, v] = vars[i];
-    const NDArray& cur = v.node()->shared->value;
+    const NDArray& cur = v.node()->shared->locked_value();
     const NDArray& got = arrays[i].value;
     if (arrays[i].name != name)
       fail(fmt::format("entry {} is named {} but variable {} is named {} (entries are matched by position and name)", i,
@@ -557,7 +585,8 @@ void load(const std::string& path, const ParamList& params, const LoadOptions& o
                        cur.shape().str()));
   }
   check_finite(path, arrays, options);
-  for (size_t i = 0; i < vars.size(); ++i) SharedVariable(vars[i].second).set_value(arrays[i].value, /*borrow=*/true);
+  // The old values are dropped after the locks are released (this thread never read them).
+  for (size_t i = 0; i < vars.size(); ++i) std::swap(vars[i].second.node()->shared->locked_value(), arrays[i].value);
 }
 
 }  // namespace theano

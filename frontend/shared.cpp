@@ -20,8 +20,17 @@ void require_shared(const SharedVariable& v, const char* api) {
 
 NDArray SharedVariable::get_value(bool borrow) const {
   require_shared(*this, "SharedVariable::get_value");
-  const NDArray& v = node()->shared->value;
-  return borrow ? v : v.copy();
+  SharedStorage& s = *node()->shared;
+  NDArray v = s.load();
+  if (borrow) return v;
+  // The handle is dropped under the lock (core/shared_storage.hpp): a commit that later writes into
+  // this buffer then comes after the copy's reads.
+  struct Release {
+    SharedStorage& s;
+    NDArray& v;
+    ~Release() { s.release(v); }
+  } release{s, v};
+  return v.copy();
 }
 
 void SharedVariable::set_value(const NDArray& value, bool borrow) {
@@ -38,8 +47,8 @@ void SharedVariable::set_value(const NDArray& value, bool borrow) {
   // Static shapes are hints: a dimension whose size changed becomes unknown for graphs built later.
   for (int d = 0; d < t.ndim(); ++d)
     if (t.shape[d] != value.shape(d)) t.shape[d] = -1;
-  if (value.dtype() == t.dtype) node()->shared->value = borrow ? value : value.copy();
-  else node()->shared->value = value.astype(t.dtype);
+  if (value.dtype() == t.dtype) node()->shared->store(borrow ? value : value.copy());
+  else node()->shared->store(value.astype(t.dtype));
 }
 
 SharedVariable shared(const NDArray& value, const std::string& name, bool borrow, std::source_location loc) {
@@ -51,8 +60,7 @@ SharedVariable shared(const NDArray& value, const std::string& name, bool borrow
   n->name = name;
   n->id = next_node_id();
   n->site = loc;
-  n->shared = std::make_shared<SharedStorage>();
-  n->shared->value = borrow ? value : value.copy();
+  n->shared = std::make_shared<SharedStorage>(borrow ? value : value.copy());
   return SharedVariable(Var(n));
 }
 

@@ -19,7 +19,7 @@ namespace theano {
 
 class Op;
 struct Apply;
-struct SharedStorage;
+class SharedStorage;
 class Variable;
 
 enum class VarKind : uint8_t { Input, Constant, Shared, Result };

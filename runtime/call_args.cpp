@@ -163,7 +163,8 @@ Result collect_outputs(Function::Impl& f) {
 
 void commit_updates(Function::Impl& f) {
   // First make every new value (copies may throw), then write the updates made in place (they cannot
-  // fail, runtime/inplace_updates.hpp), then swap the others in.
+  // fail, runtime/inplace_updates.hpp), then drop the call's handles and swap the others in. The
+  // caller holds the locks of f.commit_storages: readers see every update of the call or none.
   size_t n = f.updates.size();
   f.new_values.resize(n);
   thread_local std::vector<char> moved;
@@ -179,18 +180,25 @@ void commit_updates(Function::Impl& f) {
     moved[i] = own;
   }
   write_inplace_updates(f);
+  clear_transient_slots(f);
   for (size_t i = 0; i < n; ++i) {
     if (f.updates[i].in_place) continue;
-    NDArray old = std::move(f.updates[i].storage->value);
-    f.updates[i].storage->value = std::move(f.new_values[i]);
+    NDArray old = std::exchange(f.updates[i].storage->locked_value(), std::move(f.new_values[i]));
     f.new_values[i] = NDArray();
-    // The previous value's buffer becomes the slot's buffer for the next call.
-    if (moved[i]) f.slots[f.updates[i].slot] = std::move(old);
+    // The previous value's buffer becomes the slot's buffer for the next call, which writes into
+    // it: only if nothing outside this call holds it (a reader's handle, another function's call,
+    // a borrowed value). Under the locks no new holder can appear.
+    if (moved[i]) f.slots[f.updates[i].slot] = sole_holder(old) ? std::move(old) : NDArray();
   }
 }
 
-void release_views(Function::Impl& f) {
+void clear_transient_slots(Function::Impl& f) {
   for (size_t s : f.transient_slots) f.slots[s] = NDArray();
+}
+
+void release_views(Function::Impl& f) {
+  StorageLocks lock(f.read_storages);
+  clear_transient_slots(f);
 }
 
 }  // namespace theano

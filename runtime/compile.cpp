@@ -198,6 +198,11 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
       impl->steps[size_t(at - order.begin())].inplace_update = int(i);
     }
   }
+  for (const auto& binding : impl->shared_slots) impl->read_storages.push_back(binding.second.get());
+  sort_for_locking(impl->read_storages);
+  impl->commit_storages = impl->read_storages;
+  for (const UpdateBinding& u : impl->updates) impl->commit_storages.push_back(u.storage.get());
+  sort_for_locking(impl->commit_storages);
   impl->first_update_step = order.size() - size_t(std::count(update_in_place.begin(), update_in_place.end(), true));
   impl->slot_is_transient.assign(impl->slots.size(), 0);
   for (size_t s : impl->transient_slots) impl->slot_is_transient[s] = 1;

@@ -1,6 +1,7 @@
 #include "runtime/function.hpp"
 
 #include <chrono>
+#include <exception>
 #include <cmath>
 #include <fmt/format.h>
 #include <iostream>
@@ -94,22 +95,11 @@ void run_step(Function::Impl& f, size_t i) {
   }
   if (f.nan_guard) nan_guard_check(f, i);
 }
-}  // namespace
 
-Result Function::call(std::span<const Arg> args) {
-  Impl& f = checked("Function::call");
-  auto t0 = std::chrono::steady_clock::now();
-  bind_arguments(f, args);
-  for (const auto& [slot, storage] : f.shared_slots) f.slots[slot] = storage->value;
-  size_t current = 0;
+// A step threw: drop the call's handles and rethrow, a std::exception with the step's context.
+[[noreturn]] void step_failed(Function::Impl& f, size_t current, std::exception_ptr error) {
   try {
-    for (current = 0; current < f.first_update_step; ++current) run_step(f, current);
-    // The update steps that may write in place (runtime/inplace_updates.hpp): those that cannot this
-    // call compute into their own buffer now, before any shared variable is written.
-    check_inplace_updates(f);
-    for (; current < f.steps.size(); ++current)
-      if (!f.updates[size_t(f.steps[current].inplace_update)].in_place) run_step(f, current);
-    if (f.nan_guard) nan_guard_check_leaves(f);
+    std::rethrow_exception(error);
   } catch (const NanGuardError&) {
     release_views(f);
     throw;
@@ -127,10 +117,64 @@ Result Function::call(std::span<const Arg> args) {
                               site_str(s.apply->site), s.apply->scope.empty() ? "" : " in scope " + s.apply->scope, inputs,
                               f.name.empty() ? "<unnamed>" : f.name,
                               creation_details(s.apply->inputs, s.apply->scope, s.apply->stack.get())));
+  } catch (...) {
+    release_views(f);
+    throw;
   }
-  Result r = collect_outputs(f);
-  commit_updates(f);
-  release_views(f);
+}
+}  // namespace
+
+// Threads (docs/errors.md "Threads"): a call holds its function's call_mutex throughout; it takes
+// the values of its shared variables under their locks at once (one consistent snapshot), and its
+// commit holds the locks of every storage it reads or writes, so that a reader sees all of the
+// commit's updates or none of them.
+Result Function::call(std::span<const Arg> args) {
+  Impl& f = checked("Function::call");
+  std::lock_guard call_lock(f.call_mutex);
+  auto t0 = std::chrono::steady_clock::now();
+  bind_arguments(f, args);
+  {
+    StorageLocks lock(f.read_storages);
+    for (const auto& [slot, storage] : f.shared_slots) f.slots[slot] = storage->locked_value();
+  }
+  size_t current = 0;
+  try {
+    for (current = 0; current < f.first_update_step; ++current) run_step(f, current);
+  } catch (...) {
+    step_failed(f, current, std::current_exception());
+  }
+  // The outputs never read the update steps that follow (runtime/inplace_updates.hpp).
+  Result r;
+  try {
+    r = collect_outputs(f);
+  } catch (...) {
+    release_views(f);
+    throw;
+  }
+  std::exception_ptr error;
+  {
+    StorageLocks lock(f.commit_storages);
+    // The update steps that may write in place: those that cannot this call compute into their own
+    // buffer now, before any shared variable is written. Under the locks, so that no reader takes a
+    // handle between the check and the write.
+    check_inplace_updates(f);
+    try {
+      for (; current < f.steps.size(); ++current)
+        if (!f.updates[size_t(f.steps[current].inplace_update)].in_place) run_step(f, current);
+      if (f.nan_guard) nan_guard_check_leaves(f);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    if (!error) {
+      try {
+        commit_updates(f);
+      } catch (...) {
+        clear_transient_slots(f);
+        throw;
+      }
+    }
+  }
+  if (error) step_failed(f, current, error);
   if (f.profiler) f.profiler->record_call(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return r;
 }

@@ -2,6 +2,7 @@
 // call_args.cpp (which run it). Not part of the public API.
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,8 @@ struct UpdateBinding {
 };
 
 struct FunctionImpl {
+  // Calls run one at a time (docs/errors.md "Threads"): Function::call holds this for the whole call.
+  std::mutex call_mutex;
   std::string name;
   std::unique_ptr<FunctionGraph> fgraph;
   std::vector<NDArray> slots;                // one per variable of the graph
@@ -63,6 +66,10 @@ struct FunctionImpl {
   std::vector<size_t> transient_slots;       // views, inputs and shared bindings: cleared after a call
   std::vector<char> slot_is_transient;       // transient slots and constants: updates copy, never take, their buffer
   std::vector<NDArray> new_values;           // scratch for commit_updates (reused)
+  // Sorted for StorageLocks (core/shared_storage.hpp): the storages the call reads (its snapshot is
+  // taken and its handles dropped under their locks), and those plus the updated ones (the commit).
+  std::vector<SharedStorage*> read_storages;
+  std::vector<SharedStorage*> commit_storages;
   MemoryPlan memory_plan;                    // which intermediate results share a buffer; the steps' handoffs follow it
   double compile_ms = 0;
   bool nan_guard = false;                    // check every step's outputs (runtime/nan_guard.hpp)
@@ -74,8 +81,12 @@ struct FunctionImpl {
 
 void bind_arguments(Function::Impl& f, std::span<const Arg> args);
 Result collect_outputs(Function::Impl& f);
+// With f.commit_storages locked: writes the updates and drops the call's handles (the transient slots).
 void commit_updates(Function::Impl& f);
+// Drops the call's handles (views, arguments, shared values) under f.read_storages' locks.
 void release_views(Function::Impl& f);
+// The same with the locks already held.
+void clear_transient_slots(Function::Impl& f);
 void take_buffers(Step& s);
 
 }  // namespace theano

@@ -40,14 +40,15 @@ namespace {
 // Whether step s may write its update u straight into the shared variable's storage this call.
 bool may_write_in_place(const FunctionImpl& f, const Step& s, const UpdateBinding& u) {
   const NDArray& w = *s.in[0];
-  const NDArray& stored = u.storage->value;
+  const NDArray& stored = u.storage->locked_value();  // the caller holds the storage's lock
   if (!w.defined() || !w.shares_memory(stored) || w.offset() != stored.offset() || !(w.shape() == stored.shape())) return false;
   if (!s.op->fits_in_place(0, 0, s.in)) return false;
   // Every holder of the buffer is the shared variable or a slot of this call: no borrowed value, no
-  // other shared variable, no argument the caller keeps.
-  long holders = 1;
+  // other shared variable, no argument the caller keeps, no reader on another thread (a handle is
+  // taken only under the storage's lock, which the caller holds until the write is done).
+  long holders = 0;
   for (const NDArray& a : f.slots) holders += a.shares_memory(w);
-  if (w.buffer().use_count() != holders) return false;
+  if (!sole_holder(stored, holders)) return false;
   // No update takes this buffer for its value (an update W2 := W, or a view of W).
   for (const UpdateBinding& v : f.updates)
     if (f.slots[v.slot].shares_memory(w)) return false;
@@ -78,7 +79,7 @@ void write_inplace_updates(FunctionImpl& f) {
     UpdateBinding& u = f.updates[size_t(s.inplace_update)];
     if (!u.in_place) continue;
     // Input 0 and the output are the storage's value itself: the kernel then writes into it.
-    NDArray* target = &u.storage->value;
+    NDArray* target = &u.storage->locked_value();  // the commit holds the storage's lock
     std::array<const NDArray*, kMaxUpdateInputs> in{};
     std::copy(s.in.begin(), s.in.end(), in.begin());
     in[0] = target;

@@ -13,6 +13,9 @@
 // (a value borrowed with get_value(borrow=true), another shared variable, an argument), is W whole
 // (no view), fits dot(X, Y), and no operand of any in-place step nor any other update's value shares
 // a buffer being written. The price of running last: X and Y stay live to the end of the call.
+// Threads: the checks and the writes run under the locks of the call's commit (core/shared_storage.hpp),
+// so a reader on another thread either took its handle before (then it counts as a holder and the
+// update is computed out of place) or waits for the commit to end and sees the whole new value.
 #pragma once
 #include <cstddef>
 #include <span>
