@@ -1,9 +1,10 @@
 // Deep graphs (docs/errors.md, "Deep graphs"): every walk over a graph is iterative, so chains of
 // 200,000 applies of several shapes build, differentiate, compile (FAST_RUN, FAST_COMPILE, the NaN
 // guard), run, print (debugprint, DOT), save their shared variables and are destroyed, in a thread
-// with a 256 KB stack, where a walk recursing once per node overflows after a few thousand nodes,
-// and on the main thread's default stack. Every phase is timed (run with -s to see the times) and
-// must take a few seconds at most: at 200,000 nodes a phase that is quadratic takes minutes.
+// with a 256 KB stack, where a walk recursing once per node overflows after a few thousand nodes.
+// Every phase is timed (run with -s to see the times) and must stay under a bound far above its
+// time here (a guard against quadratic walks, which take many minutes at 200,000 nodes, not a
+// speed measurement: bench/ measures speed).
 #include <pthread.h>
 
 #include <chrono>
@@ -28,10 +29,10 @@ constexpr int kNodes = 200000;
 // ASan's frames are several times larger and its calls slower: the stack stays small enough that
 // one frame per node would overflow within 20,000 nodes, and the time bound is three times larger.
 constexpr size_t kSmallStack = 1024 * 1024;
-constexpr double kPhaseSeconds = 45;
+constexpr double kPhaseSeconds = 180;
 #else
 constexpr size_t kSmallStack = 256 * 1024;
-constexpr double kPhaseSeconds = 15;
+constexpr double kPhaseSeconds = 60;
 #endif
 
 // Runs f in a thread whose stack has `bytes` bytes; rethrows what f threw (Catch's assertion
@@ -234,7 +235,10 @@ void check_debugprint(const std::string& text, size_t applies) {
 }
 
 // Everything a user does with a graph, in order, each phase timed.
-void exercise(const std::function<Chain()>& make, const std::string& name) {
+// modes: the compile modes to go through; the NaN guard's walks are the same for every chain shape,
+// so two chains take it.
+void exercise(const std::function<Chain()>& make, const std::string& name,
+              std::vector<const char*> modes = {"FAST_RUN", "FAST_COMPILE"}) {
   Timer time;
   // Declared first, destroyed last: times the teardown of everything below.
   struct Teardown {
@@ -253,7 +257,7 @@ void exercise(const std::function<Chain()>& make, const std::string& name) {
     CHECK(std::max(applies, n_applies(c.cost)) >= size_t(kNodes) - 5);
     Var g = time("grad", [&] { return T::grad(c.cost, c.wrt); });
     std::vector<Arg> args(c.args.begin(), c.args.end());
-    for (const char* mode : {"FAST_RUN", "FAST_COMPILE", "nan_guard"}) {
+    for (const char* mode : modes) {
       FunctionOptions o;
       o.mode = std::string(mode) == "nan_guard" ? "FAST_RUN" : mode;
       o.nan_guard = std::string(mode) == "nan_guard";
@@ -290,11 +294,11 @@ void exercise(const std::function<Chain()>& make, const std::string& name) {
 }  // namespace
 
 TEST_CASE("deep graphs: a 200000-node elementwise float chain on a small stack", "[deep]") {
-  on_stack(kSmallStack, [] { exercise(float_chain, "float chain"); });
+  on_stack(kSmallStack, [] { exercise(float_chain, "float chain", {"FAST_RUN", "FAST_COMPILE", "nan_guard"}); });
 }
 
 TEST_CASE("deep graphs: a 200000-node integer label expression in the tutorial cost on a small stack", "[deep]") {
-  on_stack(kSmallStack, [] { exercise(label_chain, "label chain"); });
+  on_stack(kSmallStack, [] { exercise(label_chain, "label chain", {"FAST_RUN", "FAST_COMPILE", "nan_guard"}); });
 }
 
 TEST_CASE("deep graphs: a 200000-node chain of reshapes and dimshuffles on a small stack", "[deep]") {
@@ -307,9 +311,4 @@ TEST_CASE("deep graphs: a 200000-node chain of subtensors on a small stack", "[d
 
 TEST_CASE("deep graphs: a sum of 50000 terms on a small stack", "[deep]") {
   on_stack(kSmallStack, [] { exercise(long_sum, "long sum"); });
-}
-
-TEST_CASE("deep graphs: the float chain and the label expression on the main thread", "[deep]") {
-  exercise(float_chain, "float chain");
-  exercise(label_chain, "label chain");
 }
