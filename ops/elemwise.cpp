@@ -11,7 +11,7 @@
 namespace theano::ops {
 
 namespace {
-enum class Cat { SAME, FLOAT, BOOL };
+using Cat = ScalarCategory;
 struct KindInfo {
   std::string_view name;
   int arity;
@@ -49,6 +49,7 @@ void check_integer_exponents(const NDArray& e, const Op& op) {
 std::string_view scalar_kind_name(ScalarKind k) { return info(k).name; }
 int scalar_kind_arity(ScalarKind k) { return info(k).arity; }
 bool scalar_kind_differentiable(ScalarKind k) { return info(k).differentiable; }
+ScalarCategory scalar_kind_category(ScalarKind k) { return info(k).cat; }
 
 DType upgrade_to_float(DType d) {
   if (is_float(d)) return d;

@@ -19,9 +19,15 @@ enum class ScalarKind : uint8_t {
   Count
 };
 
+// The category column of elemwise_ops.def: how the result's dtype follows from the inputs' (upcast)
+// dtype. SAME: that dtype; FLOAT: that dtype made float (upgrade_to_float); BOOL: bool. Cast is SAME
+// in the table (its dtype is its cast_to).
+enum class ScalarCategory : uint8_t { SAME, FLOAT, BOOL };
+
 std::string_view scalar_kind_name(ScalarKind k);
 int scalar_kind_arity(ScalarKind k);
 bool scalar_kind_differentiable(ScalarKind k);
+ScalarCategory scalar_kind_category(ScalarKind k);
 
 class Elemwise : public OpOf<Elemwise> {
  public:

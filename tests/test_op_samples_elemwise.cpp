@@ -1,0 +1,314 @@
+// Op table rows (tests/op_table.hpp): the elementwise ops (ops::Elemwise over ops/elemwise_ops.def),
+// Cast and Composite. One row per kind in every numeric dtype, broadcasting on each dim and over
+// transposed and strided operands, gradient points away from ties, and fixed values where the
+// semantics are the point (floor division, NaN, casts).
+#include <cmath>
+#include <limits>
+
+#include "op_naive.hpp"
+#include "ops/composite.hpp"
+#include "ops/elemwise.hpp"
+
+using namespace theano;
+using namespace op_table;
+namespace T = theano::tensor;
+using ops::ScalarKind;
+using V = const std::vector<Var>&;
+using A = const Arrays&;
+
+namespace {
+
+Var elem(ScalarKind k, std::vector<Var> in) { return ops::elemwise(k, as_variables(in)); }
+
+std::vector<DType> dtypes_of(A in) {
+  std::vector<DType> d;
+  for (const NDArray& a : in) d.push_back(a.dtype());
+  return d;
+}
+// The naive result of kind k over the inputs, in the dtype the kind's category gives.
+NDArray naive_elem(ScalarKind k, A in, const naive::Scalar3& f) { return naive::map(in, naive::elemwise_dtype(k, dtypes_of(in)), f); }
+
+double floordiv(double a, double b) { return b == 0 ? 0 : std::floor(a / b); }
+double sigmoid(double a) { return 1 / (1 + std::exp(-a)); }
+
+// Per kind: the float and the integer input ranges, and the scalar function.
+struct Kind {
+  ScalarKind kind;
+  double lo, hi;
+  int64_t ilo, ihi;
+  naive::Scalar3 f;
+};
+const std::vector<Kind>& kinds() {
+  static const std::vector<Kind> k = {
+      {ScalarKind::Identity, -3, 3, -9, 10, [](double a, double, double) { return a; }},
+      {ScalarKind::Neg, -3, 3, -9, 10, [](double a, double, double) { return -a; }},
+      {ScalarKind::Abs, -3, 3, -9, 10, [](double a, double, double) { return std::fabs(a); }},
+      {ScalarKind::Sgn, -3, 3, -9, 10, [](double a, double, double) { return double((a > 0) - (a < 0)); }},
+      {ScalarKind::Sqr, -3, 3, -9, 10, [](double a, double, double) { return a * a; }},
+      {ScalarKind::Sqrt, 0.1, 3, 0, 10, [](double a, double, double) { return std::sqrt(a); }},
+      {ScalarKind::Exp, -3, 3, -3, 4, [](double a, double, double) { return std::exp(a); }},
+      {ScalarKind::Log, 0.1, 3, 1, 10, [](double a, double, double) { return std::log(a); }},
+      {ScalarKind::Log1p, -0.5, 3, 0, 10, [](double a, double, double) { return std::log1p(a); }},
+      {ScalarKind::Tanh, -3, 3, -3, 4, [](double a, double, double) { return std::tanh(a); }},
+      {ScalarKind::Sigmoid, -5, 5, -5, 6, [](double a, double, double) { return sigmoid(a); }},
+      {ScalarKind::Softplus, -5, 5, -5, 6, [](double a, double, double) { return std::log(1 + std::exp(a)); }},
+      {ScalarKind::Add, -3, 3, -9, 10, [](double a, double b, double) { return a + b; }},
+      {ScalarKind::Sub, -3, 3, -9, 10, [](double a, double b, double) { return a - b; }},
+      {ScalarKind::Mul, -3, 3, -9, 10, [](double a, double b, double) { return a * b; }},
+      {ScalarKind::TrueDiv, 0.5, 3, 1, 10, [](double a, double b, double) { return a / b; }},
+      {ScalarKind::IntDiv, -3, 3, -9, 10, [](double a, double b, double) { return floordiv(a, b); }},
+      {ScalarKind::Pow, 0.5, 2, 0, 4, [](double a, double b, double) { return std::pow(a, b); }},
+      {ScalarKind::Maximum, -3, 3, -9, 10, [](double a, double b, double) { return a > b ? a : b; }},
+      {ScalarKind::Minimum, -3, 3, -9, 10, [](double a, double b, double) { return a < b ? a : b; }},
+      {ScalarKind::Second, -3, 3, -9, 10, [](double, double b, double) { return b; }},
+      {ScalarKind::EQ, -3, 3, -9, 10, [](double a, double b, double) { return double(a == b); }},
+      {ScalarKind::NEQ, -3, 3, -9, 10, [](double a, double b, double) { return double(a != b); }},
+      {ScalarKind::LT, -3, 3, -9, 10, [](double a, double b, double) { return double(a < b); }},
+      {ScalarKind::LE, -3, 3, -9, 10, [](double a, double b, double) { return double(a <= b); }},
+      {ScalarKind::GT, -3, 3, -9, 10, [](double a, double b, double) { return double(a > b); }},
+      {ScalarKind::GE, -3, 3, -9, 10, [](double a, double b, double) { return double(a >= b); }},
+      {ScalarKind::Switch, -3, 3, -9, 10, [](double a, double b, double c) { return a != 0 ? b : c; }},
+  };
+  return k;
+}
+const Kind& kind(ScalarKind k) {
+  for (const Kind& c : kinds())
+    if (c.kind == k) return c;
+  throw std::logic_error("no scalar function for this kind");
+}
+// The naive reference of `k` straight over the inputs.
+Naive ref(ScalarKind k) {
+  return [k](A in) { return naive_elem(k, in, kind(k).f); };
+}
+
+Rows elemwise_rows() {
+  Rows s;
+  const Dims t3{3, 5, 7}, m{3, 5};
+  // ---- every kind in every numeric dtype, with ties between the first two inputs ----
+  for (const Kind& k : kinds()) {
+    int arity = ops::scalar_kind_arity(k.kind);
+    In u = U(t3, k.lo, k.hi, k.ilo, k.ihi);
+    std::vector<In> in{k.kind == ScalarKind::Switch ? zero_one(t3) : u};  // a condition of zeros and ones
+    for (int i = 1; i < arity; ++i) in.push_back(i == 1 ? ties_with(0, u) : u);
+    // Ties are kinks of maximum and minimum; the condition's zeros are steps of switch.
+    bool kinks = k.kind == ScalarKind::Maximum || k.kind == ScalarKind::Minimum || k.kind == ScalarKind::Switch;
+    s.push_back({.name = std::string(ops::scalar_kind_name(k.kind)) + " on 3x5x7 in every numeric dtype",
+                 .build = [kk = k.kind](V x) { return elem(kk, x); },
+                 .inputs = Inputs::each({in}),
+                 .dtypes = kNumeric,
+                 .naive = ref(k.kind),
+                 .no_grad = kinks ? "kinks on purpose; the rows 'maximum' 'minimum' and 'switch ...' check the gradient away from them" : ""});
+  }
+  // ---- broadcasting on each dim, a transposed and a strided operand ----
+  const ScalarKind layout_kinds[] = {ScalarKind::Add, ScalarKind::Sub, ScalarKind::Mul, ScalarKind::Maximum, ScalarKind::Switch};
+  const char* layout_names[] = {"operand 1 broadcast on dim 0", "operand 1 broadcast on dim 1", "operand 1 broadcast on dim 2",
+                                "operand 0 transposed", "operand 0 a reversed strided view"};
+  for (ScalarKind k : layout_kinds)
+    for (int layout = 0; layout < 5; ++layout) {
+      Dims s0 = layout == 3 ? Dims{7, 5, 3} : layout == 4 ? Dims{6, 5, 7} : t3, s1 = t3;
+      if (layout < 3) s1[layout] = 1;
+      std::vector<In> in{U(s0, -4, 5, -4, 5), U(s1, -4, 5, -4, 5)};
+      if (ops::scalar_kind_arity(k) == 3) in.push_back(U(t3, -4, 5, -4, 5));
+      auto view = [layout](const Var& x) {
+        return layout == 3 ? x.dimshuffle({2, 1, 0}) : layout == 4 ? x[T::slice(std::nullopt, std::nullopt, -2)] : x;
+      };
+      auto naive_view = [layout](const NDArray& x) {
+        if (layout == 3) return naive::dimshuffle(x, {2, 1, 0});
+        if (layout == 4) return naive::gather(x, naive::select(x.shape(), {naive::Idx::slice({}, {}, -2)}));
+        return x;
+      };
+      s.push_back({.name = std::string(ops::scalar_kind_name(k)) + " with " + layout_names[layout],
+                   .build = [k, view](V x) {
+                     std::vector<Var> in = x;
+                     in[0] = view(x[0]);
+                     return elem(k, in);
+                   },
+                   .inputs = Inputs::each({in}),
+                   .dtypes = {DType::Float32, DType::Float64, DType::Int32},
+                   .naive = [k, naive_view](A x) {
+                     Arrays in = x;
+                     in[0] = naive_view(x[0]);
+                     return naive_elem(k, in, kind(k).f);
+                   }});
+    }
+  s.push_back({.name = "a (1, 9) row times a (3, 9) matrix plus the row",
+               .build = [](V x) { return std::vector<Var>{x[0] * x[1] + x[0], T::exp(x[0])}; },
+               .inputs = {U(Dims{1, 9}), U(Dims{3, 9})},
+               .naive = [](A x) {
+                 return Arrays{naive::map(x, DType::Float64, [](double a, double b, double) { return a * b + a; }),
+                               naive::map({x[0]}, DType::Float64, [](double a, double, double) { return std::exp(a); })};
+               }});
+  s.push_back({.name = "row + matrix via dimshuffle",
+               .build = [](V x) { return x[0].dimshuffle({'x', 0}) + x[1]; },
+               .inputs = {U(Dims{7}), U(Dims{5, 7})},
+               .naive = ref(ScalarKind::Add)});
+  s.push_back({.name = "col * matrix via dimshuffle",
+               .build = [](V x) { return x[0].dimshuffle({0, 'x'}) * x[1]; },
+               .inputs = {U(Dims{5}), U(Dims{5, 7})},
+               .naive = [](A x) { return naive_elem(ScalarKind::Mul, {naive::dimshuffle(x[0], {0, -1}), x[1]}, kind(ScalarKind::Mul).f); }});
+  s.push_back({.name = "3-d * vector (numpy left padding)",
+               .build = [](V x) { return x[0] * x[1]; },
+               .inputs = {U(t3), U(Dims{7})},
+               .naive = ref(ScalarKind::Mul)});
+  // Non-broadcastable dims of size 1 at run time broadcast too (numpy's rule), on either side.
+  s.push_back({.name = "add of (3, 1) and (1, 5) declared non-broadcastable",
+               .build = [](V x) { return x[0] + x[1]; },
+               .inputs = {U(Dims{3, 1}), U(Dims{1, 5})},
+               .naive = ref(ScalarKind::Add),
+               .bcast = {{false, false}, {false, false}}});
+  s.push_back({.name = "mul of (1, 1) and (4, 7) declared non-broadcastable",
+               .build = [](V x) { return x[0] * x[1]; },
+               .inputs = {U(Dims{1, 1}), U(Dims{4, 7})},
+               .naive = ref(ScalarKind::Mul),
+               .bcast = {{false, false}, {false, false}}});
+  s.push_back({.name = "matrix - vector",
+               .build = [](V x) { return x[0] - x[1]; },
+               .inputs = {U(m), U(Dims{5})},
+               .naive = ref(ScalarKind::Sub)});
+  // ---- gradients where the kind's own row cannot check them, and fixed points ----
+  s.push_back({.name = "maximum",
+               .build = [](V x) { return T::maximum(x[0], x[1]); },
+               .inputs = {U(m), apart_from(0)},
+               .naive = ref(ScalarKind::Maximum)});
+  s.push_back({.name = "minimum",
+               .build = [](V x) { return T::minimum(x[0], x[1]); },
+               .inputs = {U(m), apart_from(0)},
+               .naive = ref(ScalarKind::Minimum)});
+  s.push_back({.name = "pow by the literals 2 and 1 (run as sqr and identity) and 3",
+               .build = [](V x) { return std::vector<Var>{T::pow(x[0], 2), T::pow(x[0], 1), T::pow(x[0], 3)}; },
+               .inputs = {U(m)},
+               .dtypes = kFloats,
+               .naive = [](A x) {
+                 DType d = x[0].dtype();
+                 Arrays r;
+                 for (double e : {2.0, 1.0, 3.0}) r.push_back(naive::map(x, d, [e](double a, double, double) { return std::pow(a, e); }));
+                 return r;
+               }});
+  s.push_back({.name = "second (grad wrt the broadcast value)",
+               .build = [](V x) { return elem(ScalarKind::Second, {x[0], x[1]}); },
+               .inputs = {U(m), U(Dims{5})},
+               .naive = ref(ScalarKind::Second)});
+  const NDArray cond = test_util::arr(DType::Bool, m, {1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1});
+  s.push_back({.name = "switch on a constant condition (grad wrt both branches)",
+               .build = [cond](V x) { return T::switch_(T::constant(cond), x[0], x[1]); },
+               .inputs = {U(m), U(m)},
+               .naive = [cond](A x) { return naive_elem(ScalarKind::Switch, {cond, x[0], x[1]}, kind(ScalarKind::Switch).f); }});
+  s.push_back({.name = "switch on a comparison of its branch",
+               .build = [](V x) { return T::switch_(x[0] > 0.0, x[0], x[1] * 2.0); },
+               .inputs = {nonzero(m), U(m)},
+               .naive = [](A x) { return naive::map(x, DType::Float64, [](double a, double b, double) { return a > 0 ? a : 2 * b; }); }});
+  s.push_back({.name = "switch of a float condition against a broadcastable row",
+               .build = [](V x) { return T::switch_(x[0] > 0.0, x[0], x[1]); },
+               .inputs = {U(m), U(Dims{1, 5})},
+               .naive = [](A x) { return naive::map(x, DType::Float64, [](double a, double b, double) { return a > 0 ? a : b; }); }});
+  s.push_back({.name = "float32 input (float32 tolerances)",
+               .build = [](V x) { return T::tanh(x[0]) * x[0]; },
+               .inputs = {U(m)},
+               .dtypes = {DType::Float32},
+               .naive = [](A x) { return naive::map(x, DType::Float32, [](double a, double, double) { return std::tanh(float(a)) * a; }); }});
+  const std::vector<double> floor_args_a = {7, -7, 7, -7, 0, -1}, floor_args_b = {2, 2, -2, -2, 3, 3};
+  s.push_back({.name = "int_div is floor division on negative integers",
+               .build = [](V x) { return T::int_div(x[0], x[1]); },
+               .inputs = {vals(Dims{6}, floor_args_a), vals(Dims{6}, floor_args_b)},
+               .dtypes = {DType::Int64, DType::Int8, DType::Int16, DType::Int32},
+               .naive = [](A x) { return naive::expect(x[0].dtype(), Dims{6}, {3, -4, -4, 3, 0, -1}); }});
+  s.push_back({.name = "int_div of floats floors",
+               .build = [](V x) { return T::int_div(x[0], x[1]); },
+               .inputs = {vals(Dims{3}, {-7.5, 7.5, -0.5}), vals(Dims{3}, {2, -2, 3})},
+               .naive = [](A) { return naive::expect(DType::Float64, Dims{3}, {-4, -4, -1}); }});
+  s.push_back({.name = "lt gives bool",
+               .build = [](V x) { return x[0] < x[1]; },
+               .inputs = {vals(Dims{3}, {1, 2, 3}), vals(Dims{3}, {2, 2, 2})},
+               .naive = [](A) { return naive::expect(DType::Bool, Dims{3}, {1, 0, 0}); }});
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  s.push_back({.name = "maximum and minimum propagate NaN",
+               .build = [](V x) { return std::vector<Var>{T::maximum(x[0], x[1]), T::minimum(x[0], x[1])}; },
+               .inputs = {vals(Dims{4}, {nan, 1, nan, -2}), vals(Dims{4}, {1, nan, nan, -3})},
+               .naive = [nan](A) {
+                 return Arrays{naive::expect(DType::Float64, Dims{4}, {nan, nan, nan, -2}),
+                               naive::expect(DType::Float64, Dims{4}, {nan, nan, nan, -3})};
+               },
+               .no_grad = "NaN inputs"});
+  // ---- Cast ----
+  // The float32 round trip quantises x to ~1e-7 relative, so eps=1e-7 would measure rounding noise;
+  // eps=1e-2 keeps the rounding error ~1e-5 relative, under the default tolerances.
+  s.push_back({.name = "cast float64 -> float32 -> float64",
+               .build = [](V x) { return T::cast(T::cast(x[0], "float32"), "float64"); },
+               .inputs = {U(m, 1.0, 2.0)},
+               .naive = [](A x) { return naive::cast(naive::cast(x[0], DType::Float32), DType::Float64); },
+               .grad = {.eps = 1e-2}});
+  const std::vector<double> to_int = {-2.7, -0.5, 0.0, 0.5, 2.7, 100.9, -100.9};
+  s.push_back({.name = "cast float64 to every integer dtype truncates and to bool tests nonzero",
+               .build = [](V x) {
+                 return std::vector<Var>{T::cast(x[0], DType::Int8), T::cast(x[0], DType::Int16), T::cast(x[0], DType::Int32),
+                                         T::cast(x[0], DType::Int64), T::cast(x[0], "bool")};
+               },
+               .inputs = {vals(Dims{7}, to_int)},
+               .naive = [](A) {
+                 Arrays r;
+                 for (DType d : {DType::Int8, DType::Int16, DType::Int32, DType::Int64}) r.push_back(naive::expect(d, Dims{7}, {-2, 0, 0, 0, 2, 100, -100}));
+                 r.push_back(naive::expect(DType::Bool, Dims{7}, {1, 1, 0, 1, 1, 1, 1}));
+                 return r;
+               }});
+  s.push_back({.name = "cast float64 to float32 rounds and overflows to inf",
+               .build = [](V x) { return T::cast(x[0], "float32"); },
+               .inputs = {vals(Dims{2}, {0.1, 1e40})},
+               .naive = [](A) { return naive::expect(DType::Float32, Dims{2}, {double(0.1f), INFINITY}); },
+               .no_grad = "the cast overflows to inf"});
+  s.push_back({.name = "cast int32 to float32 rounds to even",
+               .build = [](V x) { return T::cast(x[0], DType::Float32); },
+               .inputs = {vals(Dims{3}, {-3, 16777217, 5})},
+               .dtypes = {DType::Int32},
+               .naive = [](A) { return naive::expect(DType::Float32, Dims{3}, {-3, 16777216, 5}); }});
+  s.push_back({.name = "cast to int32 of a matrix",
+               .build = [](V x) { return T::cast(x[0], "int32"); },
+               .inputs = {U(m, -9, 9)},
+               .naive = [](A x) { return naive::cast(x[0], DType::Int32); }});
+  return s;
+}
+OP_TABLE_ROWS(elemwise_rows);
+
+// ---- Composite, the fused elementwise op (built directly; the fusion pass makes it in FAST_RUN) ----
+Var composite(int n_inputs, std::vector<ops::CompositeInstr> program, V x) {
+  return make_apply1(std::make_shared<ops::Composite>(n_inputs, std::move(program)), as_variables(x));
+}
+
+Rows composite_rows() {
+  Rows s;
+  auto tanh_of_mul = [](V x) { return composite(2, {{ScalarKind::Mul, {0, 1}}, {ScalarKind::Tanh, {2}}}, x); };
+  auto tanh_of_mul_ref = [](A x) { return naive::map(x, x[0].dtype(), [](double a, double b, double) { return std::tanh(a * b); }); };
+  s.push_back({.name = "Composite tanh(a * b) broadcasting a size-1 dim at run time",
+               .build = tanh_of_mul,
+               .inputs = {U(Dims{5, 1}), U(Dims{5, 3})},
+               .dtypes = kFloats,
+               .naive = tanh_of_mul_ref,
+               .bcast = {{false, false}, {false, false}}});
+  s.push_back({.name = "Composite tanh(a * b) with a broadcastable row",
+               .build = tanh_of_mul,
+               .inputs = {U(Dims{2, 3}), U(Dims{1, 3})},
+               .dtypes = kFloats,
+               .naive = tanh_of_mul_ref});
+  // (i0 - i1) * sigmoid(i2) / (sqr(i0) + exp(i1)) over more elements than one 512-element chunk.
+  s.push_back({.name = "Composite of sub mul sigmoid sqr exp and true_div over several chunks",
+               .build = [](V x) {
+                 return composite(3,
+                                  {{ScalarKind::Sub, {0, 1}},
+                                   {ScalarKind::Sigmoid, {2}},
+                                   {ScalarKind::Mul, {3, 4}},
+                                   {ScalarKind::Sqr, {0}},
+                                   {ScalarKind::Exp, {1}},
+                                   {ScalarKind::Add, {6, 7}},
+                                   {ScalarKind::TrueDiv, {5, 8}}},
+                                  x);
+               },
+               .inputs = {U(Dims{9, 11, 13}), U(Dims{9, 11, 13}), U(Dims{1, 11, 1})},
+               .dtypes = kFloats,
+               .naive = [](A x) {
+                 return naive::map(x, x[0].dtype(), [](double a, double b, double c) { return (a - b) * sigmoid(c) / (a * a + std::exp(b)); });
+               },
+               .tol = [](DType d) { return d == DType::Float32 ? Tol{1e-5, 1e-6} : default_tol(d); }});
+  return s;
+}
+OP_TABLE_ROWS(composite_rows);
+
+}  // namespace
