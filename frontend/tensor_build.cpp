@@ -7,6 +7,7 @@
 #include "ops/blas.hpp"
 #include "ops/elemwise.hpp"
 #include "ops/graph_math.hpp"
+#include "ops/extra_ops.hpp"
 #include "ops/reduce.hpp"
 #include "ops/shape.hpp"
 #include "ops/subtensor.hpp"
@@ -65,6 +66,16 @@ Var argmax(const Var& x, std::optional<int> axis, Loc loc) {
   SiteScope s(loc);
   require_defined(x, "T::argmax", "x");
   return ops::reduce(ops::ReduceKind::Argmax, x, axis);
+}
+Var cumsum(const Var& x, std::optional<int> axis, Loc loc) {
+  SiteScope s(loc);
+  require_defined(x, "T::cumsum", "x");
+  return ops::cumulative(x, axis, ops::CumMode::Add);
+}
+Var cumprod(const Var& x, std::optional<int> axis, Loc loc) {
+  SiteScope s(loc);
+  require_defined(x, "T::cumprod", "x");
+  return ops::cumulative(x, axis, ops::CumMode::Mul);
 }
 Var mean(const Var& x, std::optional<int> axis, Loc loc) {
   SiteScope s(loc);

@@ -125,6 +125,7 @@ Var softmax(const Var& x, Loc loc) {
 }
 Var sigmoid(const Operand& x, Loc loc) { return unary("T::nnet::sigmoid", ScalarKind::Sigmoid, x, loc); }
 Var softplus(const Operand& x, Loc loc) { return unary("T::nnet::softplus", ScalarKind::Softplus, x, loc); }
+Var softsign(const Operand& x, Loc loc) { return unary("T::nnet::softsign", ScalarKind::Softsign, x, loc); }
 }  // namespace nnet
 
 }  // namespace tensor

@@ -86,7 +86,7 @@ bool equal(const T& a, const T& b) {
   }
 }
 
-// Python's spelling of a prop value for the default printed name: True, 3, 'valid', (1, 2).
+// Python's spelling of a prop value for the default printed name: True, 3, 'valid', (1, 2), None.
 std::string str_of(bool v);
 std::string str_of(int64_t v);
 std::string str_of(double v);
@@ -102,6 +102,8 @@ std::string str_of(const T& v) {
     return str_of(double(v));
   } else if constexpr (HasProps<T>) {
     return str_of(v.props());
+  } else if constexpr (requires { v.has_value(); *v; }) {
+    return v.has_value() ? str_of(*v) : "None";
   } else if constexpr (TupleLike<T>) {
     std::string s;
     std::apply([&](const auto&... e) { ((s += (s.empty() ? "" : ", ") + str_of(e)), ...); }, v);

@@ -48,6 +48,8 @@ template <class T> T tanh_of(T a) {
 template <class T> T softplus_of(T x) {
   return x < T(-30) ? T(0) : x > T(30) ? x : T(std::log1p(std::exp(x)));
 }
+// Theano's ScalarSoftsign: x / (1 + |x|), in the compute type.
+template <class T> T softsign_of(T x) { return x / (T(1) + (x < T(0) ? -x : x)); }
 // numpy's maximum/minimum (and Theano's C code): a NaN in either input gives NaN.
 template <class T> T max_of(T a, T b) {
   if constexpr (std::is_floating_point_v<T>)

@@ -36,6 +36,7 @@ Var transpose(const Var& x) {
 Var sum(const Var& x, const std::vector<int>& axes) { return reduce_axes(ReduceKind::Sum, x, axes); }
 Var switch_(const Var& c, const Var& a, const Var& b) { return elemwise(ScalarKind::Switch, {c, a, b}); }
 Var sgn(const Var& x) { return elemwise(ScalarKind::Sgn, {x}); }
+Var abs(const Var& x) { return elemwise(ScalarKind::Abs, {x}); }
 Var sigmoid(const Var& x) { return elemwise(ScalarKind::Sigmoid, {x}); }
 Var log(const Var& x) { return elemwise(ScalarKind::Log, {x}); }
 Var pow(const Var& x, const Var& y) { return elemwise(ScalarKind::Pow, {x, y}); }

@@ -20,6 +20,7 @@ Var transpose(const Var& x);
 Var sum(const Var& x, const std::vector<int>& axes);
 Var switch_(const Var& c, const Var& a, const Var& b);
 Var sgn(const Var& x);
+Var abs(const Var& x);
 Var sigmoid(const Var& x);
 Var log(const Var& x);
 Var pow(const Var& x, const Var& y);

@@ -52,6 +52,7 @@ const std::vector<Kind>& kinds() {
       {ScalarKind::Tanh, -3, 3, -3, 4, [](double a, double, double) { return std::tanh(a); }},
       {ScalarKind::Sigmoid, -5, 5, -5, 6, [](double a, double, double) { return sigmoid(a); }},
       {ScalarKind::Softplus, -5, 5, -5, 6, [](double a, double, double) { return std::log(1 + std::exp(a)); }},
+      {ScalarKind::Softsign, -5, 5, -9, 10, [](double a, double, double) { return a / (1 + std::fabs(a)); }},
       {ScalarKind::Add, -3, 3, -9, 10, [](double a, double b, double) { return a + b; }},
       {ScalarKind::Sub, -3, 3, -9, 10, [](double a, double b, double) { return a - b; }},
       {ScalarKind::Mul, -3, 3, -9, 10, [](double a, double b, double) { return a * b; }},

@@ -106,6 +106,10 @@ Var mean(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::cu
 Var max(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
 Var argmax(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
 
+// ---- running sums and products (theano.tensor.extra_ops; axis nullopt = over the flattened input) ----
+Var cumsum(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
+Var cumprod(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
+
 // ---- linear algebra, shapes, indexing helpers ----
 Var dot(const Var& x, const Var& y, Loc loc = Loc::current());
 Var arange(const IntOrVar& stop, Loc loc = Loc::current());
@@ -129,7 +133,14 @@ namespace nnet {
 Var softmax(const Var& x, Loc loc = Loc::current());
 Var sigmoid(const Operand& x, Loc loc = Loc::current());
 Var softplus(const Operand& x, Loc loc = Loc::current());
+Var softsign(const Operand& x, Loc loc = Loc::current());  // x / (1 + |x|)
 }  // namespace nnet
+
+// theano.tensor.extra_ops.cumsum is theano.tensor.cumsum.
+namespace extra_ops {
+using tensor::cumprod;
+using tensor::cumsum;
+}  // namespace extra_ops
 
 }  // namespace tensor
 }  // namespace theano
