@@ -76,7 +76,7 @@ size_t count_op(const Function& f, const std::string& str) {
 
 // ---- infrastructure ----
 
-TEST_CASE("FunctionGraph keeps its clients map through replace: new applies come in, readerless ones go", "[rewrite]") {
+TEST_CASE("FunctionGraph keeps its clients map through replace: new applies come in and readerless ones go", "[rewrite]") {
   Var x = T::dvector("x"), y = T::dvector("y");
   Var a = x + y;
   Var d = T::exp(a) * a - x;
@@ -223,7 +223,7 @@ const R::LocalRewrite ping{"test_ping", &typeid(ops::Elemwise), exp_to_sqrt};
 const R::LocalRewrite pong{"test_pong", &typeid(ops::Elemwise), sqrt_to_exp};
 }  // namespace
 
-TEST_CASE("a rewrite that throws or returns a wrong type is skipped with one line, the graph intact", "[rewrite]") {
+TEST_CASE("a rewrite that throws or returns a wrong type is skipped with one line and the graph intact", "[rewrite]") {
   Var x = T::dvector("x");
   Var y = T::neg(T::neg(x)) * 1.0;
   R::LocalPhase p = phase_of({&throwing_rewrite, &wrong_type_rewrite, &RW::local_neg_neg, &RW::local_mul_one});
@@ -308,7 +308,7 @@ TEST_CASE("merge: x*y + x*y computes one mul and equal constants collapse", "[re
                "merge_constants");
 }
 
-TEST_CASE("merge leaves different applies alone: x*y + y*x, x*2 + x*3", "[rewrite][merge]") {
+TEST_CASE("merge leaves different applies alone: x*y + y*x and x*2 + x*3", "[rewrite][merge]") {
   Var x = T::dvector("x"), y = T::dvector("y");
   auto r = rewritten({x, y}, {x * y + y * x}, R::MergePass());
   CHECK(r->after == r->before);
@@ -318,7 +318,7 @@ TEST_CASE("merge leaves different applies alone: x*y + y*x, x*2 + x*3", "[rewrit
 
 // ---- constant folding ----
 
-TEST_CASE("constant folding evaluates applies of constants, never of shared variables", "[rewrite][canonicalize]") {
+TEST_CASE("constant folding evaluates applies of constants but never of shared variables", "[rewrite][canonicalize]") {
   Var x = T::dvector("x");
   SharedVariable s = theano::shared(f64(Dims{2}, {1, 2}), "s");
   Var c = T::constant(f64(Dims{2}, {0, 1}), "c");
@@ -344,7 +344,7 @@ TEST_CASE("constant folding evaluates applies of constants, never of shared vari
 
 // ---- canonicalize ----
 
-TEST_CASE("canonicalize: x*1, x+0, -(-x), DimShuffle chains and identities", "[rewrite][canonicalize]") {
+TEST_CASE("canonicalize: x*1 and x+0 and -(-x) and DimShuffle chains and identities", "[rewrite][canonicalize]") {
   Var x = T::dmatrix("x"), v = T::dvector("v");
   R::LocalPhase p = phase_of({&R::constant_folding, &RW::local_mul_one, &RW::local_add_zero, &RW::local_neg_neg,
                               &RW::local_useless_dimshuffle, &RW::local_dimshuffle_chain});
@@ -379,7 +379,7 @@ TEST_CASE("canonicalize: x*1, x+0, -(-x), DimShuffle chains and identities", "[r
   CHECK(r->ctx.applied["local_add_zero"] == 1);
 }
 
-TEST_CASE("canonicalize leaves x*2, x*ones(3,1) and a transposing DimShuffle alone", "[rewrite][canonicalize]") {
+TEST_CASE("canonicalize leaves x*2 and x times a 3x1 array of ones and a transposing DimShuffle alone", "[rewrite][canonicalize]") {
   Var x = T::dmatrix("x");
   R::LocalPhase p = phase_of({&RW::local_mul_one, &RW::local_add_zero, &RW::local_neg_neg, &RW::local_useless_dimshuffle,
                               &RW::local_dimshuffle_chain});
@@ -389,7 +389,8 @@ TEST_CASE("canonicalize leaves x*2, x*ones(3,1) and a transposing DimShuffle alo
   CHECK(r->after == r->before);
 }
 
-TEST_CASE("canonicalize: Reshape chains, shapes of constant reshapes, and slicing lifted through a cast", "[rewrite][canonicalize]") {
+TEST_CASE("canonicalize: Reshape chains and shapes of constant reshapes and slicing lifted through a cast",
+          "[rewrite][canonicalize]") {
   // The tutorials' labels: y = cast(shared_y, int32)[i*bs : (i+1)*bs] casts only the minibatch.
   SharedVariable shared_y = theano::shared(NDArray::zeros(DType::Float32, {50}), "shared_y");
   Var i = T::lscalar("i");
@@ -457,7 +458,7 @@ TEST_CASE("canonicalize: the gradient of a Reshape chain keeps its types when it
   CHECK(values(f2(f64(Dims{2, 3}, {1, 2, 3, 4, 5, 6})).array(0)) == std::vector<double>{0, 1, 2, 3, 4, 5});
 }
 
-TEST_CASE("canonicalize keeps a cast whose result is also read whole, and shapes of symbolic reshapes", "[rewrite][canonicalize]") {
+TEST_CASE("canonicalize keeps a cast whose result is also read whole and shapes of symbolic reshapes", "[rewrite][canonicalize]") {
   SharedVariable shared_y = theano::shared(NDArray::zeros(DType::Float32, {50}), "shared_y");
   Var i = T::lscalar("i"), n = T::lscalar("n");
   Var cy = T::cast(shared_y, "int32");
@@ -559,7 +560,7 @@ TEST_CASE("canonicalize: the sizes of a conv and a pool of a constant reshape fo
         std::vector<double>{double(want_w.shape(0)), double(want_w.shape(1)), double(want_w.shape(2)), double(want_w.shape(3))});
 }
 
-TEST_CASE("canonicalize leaves shapes of inputs, of ops without a rule and of symbolic slices alone", "[rewrite][canonicalize]") {
+TEST_CASE("canonicalize leaves shapes of inputs and of ops without a rule and of symbolic slices alone", "[rewrite][canonicalize]") {
   Var x = T::dmatrix("x"), i = T::lscalar("i");
   Var opaque = make_apply1(std::make_shared<NoShapeRule>(), {T::exp(x)});
   auto r = rewritten({x, i}, {x.shape()[1], opaque.shape()[0], T::shape(opaque), T::exp(x)[T::slice(i, i + 2)].shape()[0]}, shape_phase());
@@ -571,7 +572,7 @@ TEST_CASE("canonicalize leaves shapes of inputs, of ops without a rule and of sy
 
 // ---- stabilize ----
 
-TEST_CASE("stabilize: log(1+x), log(sigmoid(x)), log(softmax(x))", "[rewrite][stabilize]") {
+TEST_CASE("stabilize: log(1+x) and log(sigmoid(x)) and log(softmax(x))", "[rewrite][stabilize]") {
   Var x = T::dmatrix("x");
   R::LocalPhase p = phase_of({&R::constant_folding, &RW::local_log1p, &RW::local_log_sigmoid, &RW::local_log_softmax});
   auto r = rewritten({x}, {T::log(1.0 + x), T::log(T::nnet::sigmoid(x)), T::log(T::nnet::softmax(x))}, p);
@@ -606,7 +607,8 @@ TEST_CASE("stabilize: log(1+x), log(sigmoid(x)), log(softmax(x))", "[rewrite][st
   CHECK(plain(f64(Dims{1, 2}, {1e-20, -800})).array(0).item(0) == 0);
 }
 
-TEST_CASE("stabilize leaves log(2+x), log(exp(x)) and log(softmax(x)) indexed by rows and y with other rows alone", "[rewrite][stabilize]") {
+TEST_CASE("stabilize leaves log(2+x) and log(exp(x)) and log(softmax(x)) indexed by rows and y with other rows alone",
+          "[rewrite][stabilize]") {
   Var x = T::dmatrix("x");
   Var y = T::lvector("y"), z = T::lvector("z");
   R::LocalPhase p = phase_of({&R::constant_folding, &RW::local_log1p, &RW::local_log_sigmoid, &RW::local_crossentropy_onehot,
@@ -633,7 +635,7 @@ struct Logistic {
 };
 }  // namespace
 
-TEST_CASE("stabilize: the tutorials' cost becomes CrossentropySoftmaxArgmax1HotWithBias, its gradient ...1HotWithBiasDx",
+TEST_CASE("stabilize: the tutorials' cost becomes CrossentropySoftmaxArgmax1HotWithBias and its gradient CrossentropySoftmax1HotWithBiasDx",
           "[rewrite][stabilize]") {
   Logistic m;
   R::LocalPhase p("stabilize");
@@ -725,7 +727,7 @@ TEST_CASE("stabilize: the tutorials' cost becomes CrossentropySoftmaxArgmax1HotW
 
 // ---- specialize ----
 
-TEST_CASE("specialize: the SGD step W - lr * dot(a.T, g) becomes Gemm", "[rewrite][specialize]") {
+TEST_CASE("specialize: the SGD step W - lr * a.T.dot(g) becomes Gemm", "[rewrite][specialize]") {
   SharedVariable W = theano::shared(NDArray::zeros(DType::Float64, {3, 2}), "W");
   Var a = T::dmatrix("a"), g = T::dmatrix("g"), lr = T::dscalar("lr");
   R::LocalPhase p = phase_of({&R::constant_folding, &RW::local_gemm});
@@ -780,7 +782,7 @@ TEST_CASE("specialize: the SGD step W - lr * dot(a.T, g) becomes Gemm", "[rewrit
   CHECK(r->ctx.applied["local_gemm"] == 3);
 }
 
-TEST_CASE("specialize: dot(a, g) + b with a bias row or column becomes Gemm with the bias as Z", "[rewrite][specialize]") {
+TEST_CASE("specialize: a.dot(g) + b with a bias row or column becomes Gemm with the bias as Z", "[rewrite][specialize]") {
   Var a = T::dmatrix("a"), g = T::dmatrix("g");
   Var row = T::tensor(DType::Float64, {true, false}, "row"), col = T::tensor(DType::Float64, {false, true}, "col");
   R::LocalPhase p = phase_of({&RW::local_gemm});
@@ -821,7 +823,7 @@ TEST_CASE("specialize: dot(a, g) + b with a bias row or column becomes Gemm with
   }
 }
 
-TEST_CASE("specialize leaves a dot that is read twice, and a bias add an elementwise op or a softmax reads, alone",
+TEST_CASE("specialize leaves alone a dot that is read twice and a bias add that an elementwise op or a softmax reads",
           "[rewrite][specialize]") {
   // Fusion folds the bias add into tanh's loop for free, and the tutorials' softmax(dot + b) keeps its
   // add (its cost becomes CrossentropySoftmaxArgmax1HotWithBias(dot, b, y) in stabilize).
@@ -833,7 +835,7 @@ TEST_CASE("specialize leaves a dot that is read twice, and a bias add an element
   CHECK(r->after == r->before);
 }
 
-TEST_CASE("specialize: x**2 -> sqr(x), x**1 -> x, x**0.5 -> sqrt(x)", "[rewrite][specialize]") {
+TEST_CASE("specialize: x**2 -> sqr(x) and x**1 -> x and x**0.5 -> sqrt(x)", "[rewrite][specialize]") {
   Var x = T::dmatrix("x");
   auto r = rewritten({x}, {T::pow(x, 2.0), T::pow(x, 1.0) + x, T::pow(x, 0.5)}, phase_of({&RW::local_pow_specialize}));
   check_golden(r->before, "Elemwise{pow,no_inplace} [id A] ''   \n"
@@ -867,7 +869,8 @@ TEST_CASE("specialize: x**2 -> sqr(x), x**1 -> x, x**0.5 -> sqrt(x)", "[rewrite]
   CHECK(values(out.array(1)) == std::vector<double>{3, 0.5});
 }
 
-TEST_CASE("specialize leaves x**3, x**y, an exponent of several elements and one that broadcasts x alone", "[rewrite][specialize]") {
+TEST_CASE("specialize leaves alone x**3 and x**y and an exponent of several elements and one that broadcasts x",
+          "[rewrite][specialize]") {
   Var x = T::dmatrix("x"), y = T::dmatrix("y"), row = T::tensor(DType::Float64, {true, false}, "row");
   Var twos = T::constant(f64(Dims{2}, {2, 2}));
   Var col_of_twos = T::constant(f64(Dims{3, 1}, {2, 2, 2}));
@@ -901,7 +904,7 @@ TEST_CASE("fusion: an elementwise chain becomes one Composite", "[rewrite][fusio
                "fusion_after");
 }
 
-TEST_CASE("fusion leaves a result read by two applies, and a different broadcast pattern, outside", "[rewrite][fusion]") {
+TEST_CASE("fusion leaves outside a result read by two applies and a different broadcast pattern", "[rewrite][fusion]") {
   Var x = T::dmatrix("x"), row = T::tensor(DType::Float64, {true, false}, "row");
   Var t = T::tanh(x);
   auto r = rewritten({x, row}, {t * x + t, T::exp(row) * x}, RW::ElemwiseFusion());
@@ -917,7 +920,7 @@ TEST_CASE("fusion leaves a result read by two applies, and a different broadcast
                "fusion_negative_after");
 }
 
-TEST_CASE("fusion: a Composite computes what the chain computes, bit for bit, on broadcast and strided inputs", "[rewrite][fusion]") {
+TEST_CASE("fusion: a Composite computes what the chain computes bit for bit on broadcast and strided inputs", "[rewrite][fusion]") {
   theano::numpy::RandomState rng(42);
   for (DType dt : {DType::Float32, DType::Float64}) {
     // 7 x 300: chunks of 512 cross rows; a row, a column, a scalar and a transposed view as inputs.
@@ -953,7 +956,7 @@ TEST_CASE("fusion: a Composite computes what the chain computes, bit for bit, on
 
 // ---- the compiled functions ----
 
-TEST_CASE("rewritten outputs and updates may be inputs, shared variables or constants", "[rewrite]") {
+TEST_CASE("rewritten outputs and updates may be inputs or shared variables or constants", "[rewrite]") {
   Var x = T::dvector("x");
   SharedVariable W = theano::shared(f64(Dims{2}, {1, 2}), "W"), n = theano::shared(0.0, "n");
   Var c = T::constant(f64(Dims{2}, {0, 1}));
@@ -969,7 +972,7 @@ TEST_CASE("rewritten outputs and updates may be inputs, shared variables or cons
   CHECK(n.get_value().item() == 2);
 }
 
-TEST_CASE("the logistic regression's training function, rewritten", "[rewrite]") {
+TEST_CASE("the logistic regression's training function after rewriting", "[rewrite]") {
   // tests/test_printing.cpp's LogisticTraining (its golden there is the graph without rewrites).
   Logistic m;
   Var index = T::lscalar();
