@@ -110,7 +110,7 @@ NDArray counting(DType dtype, const Dims& shape) {
 
 }  // namespace
 
-TEST_CASE("checkpoint: round trip of every dtype and rank, including 0-d, empty and strided arrays", "[checkpoint]") {
+TEST_CASE("checkpoint: round trip of every dtype and rank including 0-d and empty and strided arrays", "[checkpoint]") {
   TempDir dir;
   std::vector<NamedArray> arrays;
   const DType dtypes[] = {DType::Bool, DType::Int8, DType::Int16, DType::Int32, DType::Int64, DType::UInt8, DType::Float32, DType::Float64};
@@ -143,7 +143,7 @@ TEST_CASE("checkpoint: round trip of every dtype and rank, including 0-d, empty 
   CHECK(read_file(dir / "a.ckpt").size() == 16);
 }
 
-TEST_CASE("checkpoint: save and load shared variables, matched by position and name", "[checkpoint]") {
+TEST_CASE("checkpoint: save and load shared variables matched by position and name", "[checkpoint]") {
   TempDir dir;
   std::string p = dir / "m.ckpt";
   SharedVariable W = theano::shared(counting(DType::Float32, Dims{4, 3}), "W");
@@ -176,7 +176,7 @@ TEST_CASE("checkpoint: save and load shared variables, matched by position and n
   CHECK(double(f()) == double(g()));
 }
 
-TEST_CASE("checkpoint: mismatched count, name, dtype or shape is an error that changes nothing", "[checkpoint]") {
+TEST_CASE("checkpoint: a mismatched count or name or dtype or shape is an error that changes nothing", "[checkpoint]") {
   TempDir dir;
   std::string p = dir / "m.ckpt";
   SharedVariable W = theano::shared(counting(DType::Float32, Dims{4, 3}), "W");
@@ -205,7 +205,7 @@ TEST_CASE("checkpoint: mismatched count, name, dtype or shape is an error that c
   CHECK(load_arrays(p).size() == 2);  // the failed save touched nothing
 }
 
-TEST_CASE("checkpoint: every truncation and every byte flip is an error, never a crash", "[checkpoint]") {
+TEST_CASE("checkpoint: every truncation and every byte flip is an error and never a crash", "[checkpoint]") {
   TempDir dir;
   std::string good = dir / "good.ckpt", p = dir / "bad.ckpt";
   save_arrays(good, {{"W", counting(DType::Float32, Dims{3, 2})}, {"b", counting(DType::Float64, Dims{2})}, {"s", counting(DType::Int64, Dims{})}});
@@ -255,7 +255,7 @@ TEST_CASE("checkpoint: every truncation and every byte flip is an error, never a
   CHECK(cases > 1000);
 }
 
-TEST_CASE("checkpoint: bad magic, other versions, corrupt zlib data and absurd sizes behind valid CRCs", "[checkpoint]") {
+TEST_CASE("checkpoint: bad magic - other versions - corrupt zlib data - absurd sizes behind valid CRCs", "[checkpoint]") {
   TempDir dir;
   std::string p = dir / "c.ckpt";
   auto error_for = [&](const std::string& bytes) {

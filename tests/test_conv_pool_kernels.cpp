@@ -299,7 +299,7 @@ TEMPLATE_TEST_CASE("pool2d kernels match Theano's Pool", "[kernels]", float, dou
   }
 }
 
-TEMPLATE_TEST_CASE("max_pool2d_bias_act matches max pooling, then the bias, then the activation", "[kernels]", float, double) {
+TEMPLATE_TEST_CASE("max_pool2d_bias_act matches max pooling then the bias then the activation", "[kernels]", float, double) {
   using T = TestType;
   struct Case { int64_t wh, ww, sh, sw, ph, pw; bool ib; };
   const Case cases[] = {

@@ -153,7 +153,7 @@ TEST_CASE("errors: shape mismatches at build time (static shapes) and at call ti
   }
 }
 
-TEST_CASE("errors: dtype problems, argument checks and indices", "[errors]") {
+TEST_CASE("errors: dtype problems and argument checks and indices", "[errors]") {
   SharedVariable w32 = theano::shared(zeros(DType::Float32, {2}), "w32");
   Var lr = T::dscalar("lr");
   // updates
@@ -247,7 +247,7 @@ TEST_CASE("errors: a negative label means what numpy's index means in FAST_RUN a
   for (size_t i = 0; i < results[0].size(); ++i) CHECK(results[0][i] == Approx(results[1][i]).epsilon(1e-12));
 }
 
-TEST_CASE("errors: a minibatch past the end of the data is shorter, as in Python, and fails downstream", "[errors]") {
+TEST_CASE("errors: a minibatch past the end of the data is shorter as in Python and fails downstream", "[errors]") {
   // 1100 rows, batches of 500: batch 2 is data[1000:1500], 100 rows (Python's slice clamps), batch 3 is empty.
   SharedVariable data = theano::shared(zeros(config().floatX, {1100, 784}), "data");
   Var index = T::lscalar("index"), x = T::matrix("x");
@@ -462,7 +462,7 @@ TEST_CASE("errors: messages print integers exactly and name the op once", "[erro
   ++n_cases;
 }
 
-TEST_CASE("errors: missing, truncated and corrupt data files and checkpoints", "[errors]") {
+TEST_CASE("errors: missing or truncated or corrupt data files and checkpoints", "[errors]") {
   // More cases, every truncation and random corruption: tests/test_io.cpp ([io]) and tests/test_checkpoint.cpp ([checkpoint]).
   TempDir dir;
   std::string p = dir / "f";

@@ -268,7 +268,7 @@ TEST_CASE("T::grad errors and options", "[function]") {
   CHECK(T::grad(named, x).name() == "(dcost/dx)");
 }
 
-TEST_CASE("shape errors name the op, both shapes and the user's file and line", "[function]") {
+TEST_CASE("shape errors name the op and both shapes and the user's file and line", "[function]") {
   SharedVariable a = theano::shared(NDArray::zeros(DType::Float64, Dims{500, 800}), "a");
   SharedVariable b = theano::shared(NDArray::zeros(DType::Float64, Dims{500, 10}), "b");
   std::string msg = error_of([&] { T::dot(a, b); }); const int line = __LINE__;

@@ -55,7 +55,7 @@ NDArray copying_step(const NDArray& w0, const NDArray& x, const NDArray& g) {
 
 }  // namespace
 
-TEST_CASE("Gemm{inplace}: the SGD step writes into its shared variable, bit for bit as the copying step", "[inplace]") {
+TEST_CASE("Gemm{inplace}: the SGD step writes into its shared variable bit for bit as the copying step", "[inplace]") {
   RandomState rng(7);
   auto [a, c, d] = matrices();
   NDArray w0 = random(rng, DType::Float64, Dims{3, 2}, -1, 1);
@@ -128,7 +128,7 @@ TEST_CASE("a call that throws with Gemm{inplace} steps leaves every shared varia
   CHECK(same_bits(w2.get_value(), want2));
 }
 
-TEST_CASE("outputs are computed before updates: W and a view of it, returned, are W before its Gemm{inplace}", "[inplace]") {
+TEST_CASE("outputs are computed before updates: W and a view of it are returned as W before its Gemm{inplace}", "[inplace]") {
   RandomState rng(9);
   auto [a, c, d] = matrices();
   NDArray w0 = random(rng, DType::Float64, Dims{3, 2}, -1, 1);

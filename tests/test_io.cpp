@@ -183,7 +183,7 @@ bool reads_or_fails_cleanly(F&& read, const std::string& prefix) {
 
 }  // namespace
 
-TEST_CASE("read_idx: round trip of every type code, plain and gzip'd", "[io]") {
+TEST_CASE("read_idx: round trip of every type code - plain and gzip'd", "[io]") {
   TempDir dir;
   const std::vector<double> values = {0, 1, 127, -128, 100, -7};
   const std::vector<std::pair<uint8_t, DType>> types = {{0x08, DType::UInt8}, {0x09, DType::Int8},   {0x0B, DType::Int16},
@@ -213,7 +213,7 @@ TEST_CASE("read_idx: round trip of every type code, plain and gzip'd", "[io]") {
   REQUIRE(io::read_idx(dir / "r3").shape() == Dims{0, 28, 28});
 }
 
-TEST_CASE("read_idx: every truncation is an error, plain and gzip'd", "[io]") {
+TEST_CASE("read_idx: every truncation is an error - plain and gzip'd", "[io]") {
   TempDir dir;
   const std::string file = make_idx(0x0B, {2, 3}, {1, 2, 3, 4, 5, 6});
   const std::string gz = gzip(file);
@@ -236,7 +236,7 @@ TEST_CASE("read_idx: every truncation is an error, plain and gzip'd", "[io]") {
   REQUIRE_THROWS_WITH(io::read_idx(p), Contains("file has more"));
 }
 
-TEST_CASE("read_idx: bad magic, unknown type, missing file, corrupt gzip, absurd header", "[io]") {
+TEST_CASE("read_idx: bad magic - unknown type - missing file - corrupt gzip - absurd header", "[io]") {
   TempDir dir;
   std::string p = dir / "f";
   REQUIRE_THROWS_WITH(io::read_idx(dir / "missing"), StartsWith("read_idx: " + dir / "missing") && Contains("no such file"));
@@ -289,7 +289,7 @@ TEST_CASE("read_mnist_pickle: numpy protocol-2 pickles round trip", "[io]") {
   }
 }
 
-TEST_CASE("read_mnist_pickle: every truncation and corruption is an error, never a crash", "[io]") {
+TEST_CASE("read_mnist_pickle: every truncation and corruption is an error and never a crash", "[io]") {
   TempDir dir;
   std::string p = dir / "m.pkl.gz";
   for (bool py3 : {false, true}) {
@@ -335,7 +335,7 @@ TEST_CASE("read_mnist_pickle: refuses other globals and other structures", "[io]
   REQUIRE_THROWS_WITH(io::read_mnist_pickle(p), Contains("wrong structure"));
 }
 
-TEST_CASE("load_mnist: pickle path, missing data, wrong IDX shapes", "[io]") {
+TEST_CASE("load_mnist: pickle path - missing data - wrong IDX shapes", "[io]") {
   TempDir dir;
   const char* old = std::getenv("THEANO_CPP_DATA");
   std::string saved = old ? old : "";

@@ -29,7 +29,7 @@ bool same_bits(const NDArray& a, const NDArray& b) {
 }
 }  // namespace
 
-TEST_CASE("nan guard: NaN, Inf and big values name the node, the line, the shape and the inputs' ranges", "[nanguard]") {
+TEST_CASE("nan guard: NaN or Inf or big values name the node and line and shape and the inputs' ranges", "[nanguard]") {
   Var x = T::dvector("x");
   Var y = T::log(x); const int log_line = __LINE__;
   Function guarded = theano::function({x}, y * 2, {.name = "logs", .nan_guard = true});

@@ -186,7 +186,7 @@ TEST_CASE("permutation and shuffle", "[numpy]") {
   CHECK(list == std::vector<int>{20, 50, 30, 10, 40});
 }
 
-TEST_CASE("zeros, asarray, prod, inf", "[numpy]") {
+TEST_CASE("numpy helpers: zeros - asarray - prod - inf", "[numpy]") {
   NDArray z = np::zeros(Dims{2, 3});
   CHECK(z.dtype() == DType::Float64);
   CHECK(z.shape() == Dims({2, 3}));

@@ -77,7 +77,7 @@ size_t count(const std::string& s, const std::string& what) {
 
 }  // namespace
 
-TEST_CASE("plots: tile_raster_images scales each tile to 0..255 with black spacing, and the PNG decodes back", "[plots]") {
+TEST_CASE("plots: tile_raster_images scales each tile to 0..255 with black spacing and the PNG decodes back", "[plots]") {
   // Three 2x3 images on a 2x2 grid: a ramp, a constant image, a negative ramp; the fourth cell is empty.
   std::vector<float> v = {0, 1, 2, 3, 4, 5, 7, 7, 7, 7, 7, 7, -1, -2, -3, -4, -5, -6};
   NDArray X = NDArray::from_vector(v, {3, 1, 2, 3});
@@ -122,7 +122,7 @@ TEST_CASE("plots: bad shapes and unwritable paths are errors that name them", "[
                     "write_svg: /nonexistent-dir/c.svg: cannot open for writing: No such file or directory");
 }
 
-TEST_CASE("plots: the training curve SVG is well-formed XML with axes, ticks, labels and a legend", "[plots]") {
+TEST_CASE("plots: the training curve SVG is well-formed XML with axes and ticks and labels and a legend", "[plots]") {
   plots::Chart chart{.title = "errors <train & test>", .x_label = "epoch", .y_label = "error (%)"};
   chart.series.push_back({.label = "validation", .points = {{1, 9.23}, {2, 4.91}, {3, 3.51}, {4, 2.84}}});
   chart.series.push_back({.label = "test", .points = {{1, 9.52}, {2, 5.14}, {4, 2.97}}});

@@ -66,7 +66,7 @@ Layer layer(DType dt, const std::function<Var(const Var&)>& act = [](const Var& 
 
 }  // namespace
 
-TEST_CASE("pool rewrites: tanh(pool_max(x) + b) and its MaxPoolGrad, compiled with and without them", "[rewrite][pool]") {
+TEST_CASE("pool rewrites: tanh(pool_max(x) + b) and its MaxPoolGrad compiled with and without them", "[rewrite][pool]") {
   Layer l = layer(DType::Float64);
   std::vector<Var> in{l.x, l.b, l.gy}, out{l.out, l.gx};
   check_golden(P::debugprint_str(compile(in, out, false)),
@@ -98,7 +98,8 @@ TEST_CASE("pool rewrites: tanh(pool_max(x) + b) and its MaxPoolGrad, compiled wi
                "pool_fusion_after");
 }
 
-TEST_CASE("pool rewrites leave a pooled array read elsewhere, average pooling, other activations and biases alone", "[rewrite][pool]") {
+TEST_CASE("pool rewrites leave alone a pooled array read elsewhere - average pooling - other activations and biases",
+          "[rewrite][pool]") {
   Var x = T::dtensor4("x"), b = T::dvector("b"), b4 = T::dtensor4("b4");
   Var pooled = max_pool(x);
   Var avg = pool::pool_2d(x, {.ws = std::pair{2, 2}, .ignore_border = true, .mode = "average_exc_pad"});
@@ -116,7 +117,8 @@ TEST_CASE("pool rewrites leave a pooled array read elsewhere, average pooling, o
   }
 }
 
-TEST_CASE("pool rewrites: sigmoid and an (N, 1, 1, 1) bias are fused too, and MaxPoolGrad is recomputed without fusion", "[rewrite][pool]") {
+TEST_CASE("pool rewrites: sigmoid and an N x 1 x 1 x 1 bias are fused too and MaxPoolGrad is recomputed without fusion",
+          "[rewrite][pool]") {
   Var x = T::dtensor4("x"), bn = T::tensor(DType::Float64, {false, true, true, true}, "bn");
   Function f = compile({x, bn}, {T::nnet::sigmoid(max_pool(x) + bn)}, true);
   CHECK(count_op(f, "MaxPoolBiasActivation") == 1);
@@ -129,7 +131,7 @@ TEST_CASE("pool rewrites: sigmoid and an (N, 1, 1, 1) bias are fused too, and Ma
   CHECK(count_op(g, "Pool") == 1);
 }
 
-TEST_CASE("pool rewrites compute what the unfused graph computes, bit for bit, float32 and float64", "[rewrite][pool]") {
+TEST_CASE("pool rewrites compute what the unfused graph computes bit for bit in float32 and float64", "[rewrite][pool]") {
   numpy::RandomState rng(5);
   for (DType dt : {DType::Float32, DType::Float64})
     // (3, 5, 72, 70) is large enough for the ops to split it over the kernel threads.

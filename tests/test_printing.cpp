@@ -92,7 +92,7 @@ class TwoOutputs : public OpOf<TwoOutputs> {
 
 }  // namespace
 
-TEST_CASE("debugprint: Theano's line format, ids and prefixes", "[printing]") {
+TEST_CASE("debugprint: Theano's line format and ids and prefixes", "[printing]") {
   auto x = T::dvector("x");
   auto y = T::exp(x) + x;
   check_golden(P::debugprint_str(y),
@@ -133,7 +133,7 @@ TEST_CASE("debugprint: Theano's line format, ids and prefixes", "[printing]") {
   CHECK_THROWS_WITH(P::debugprint_str(y, {.ids = "hex"}), Catch::Contains("ids must be"));
 }
 
-TEST_CASE("debugprint: a shared node is expanded once, names, constants, the last-child prefix", "[printing]") {
+TEST_CASE("debugprint: a shared node is expanded once - names - constants - the last-child prefix", "[printing]") {
   auto x = T::dmatrix("x");
   auto w = T::dvector();  // unnamed input
   auto h = T::tanh(x * w);
@@ -201,7 +201,7 @@ TEST_CASE("debugprint: constants print as Theano's TensorConstant", "[printing]"
   CHECK(c(arr(DType::Float64, {6}, {0.25, 1.5, 2.75, 3.125, 4.5, 5.0625})) == "TensorConstant{[0.25   1...   5.0625]}");
 }
 
-TEST_CASE("debugprint: ids run A..Z, then BA, BB as Theano's base 26", "[printing]") {
+TEST_CASE("debugprint: ids run A..Z then BA and BB as Theano's base 26", "[printing]") {
   // 14 named inputs summed left to right: 13 applies and 14 leaves, 27 ids (A..Z, BA).
   std::vector<Var> xs;
   for (int i = 0; i < 14; ++i) xs.push_back(T::dscalar(fmt::format("x{}", i)));
@@ -254,7 +254,7 @@ TEST_CASE("debugprint: a multi-output apply prints .N and shares one id", "[prin
                "multi_output");
 }
 
-TEST_CASE("debugprint: a compiled function prints outputs, then updates, with toposort indices", "[printing]") {
+TEST_CASE("debugprint: a compiled function prints outputs then updates with toposort indices", "[printing]") {
   auto x = T::dvector("x");
   auto s = theano::shared(NDArray::zeros(DType::Float64, {3}), "s");
   auto acc = theano::shared(0.0);  // unnamed shared scalar
@@ -409,7 +409,7 @@ TEST_CASE("debugprint: scopes and sites", "[printing]") {
   CHECK(verbose.find("<TensorType(float64, vector)> ''    scope=layer0/sub at test_printing.cpp:") != std::string::npos);
 }
 
-TEST_CASE("debugprint: a 200,000-node chain prints without recursion in linear size", "[printing]") {
+TEST_CASE("debugprint: a 200000-node chain prints without recursion in linear size", "[printing]") {
   const int n = 200000;
   auto x = T::dvector("x");
   Var y = x;
@@ -436,7 +436,7 @@ TEST_CASE("debugprint: a 200,000-node chain prints without recursion in linear s
   CHECK(seconds < 10);
 }
 
-TEST_CASE("pydotprint: the logistic training function renders, with Theano's colours and UPDATE edges", "[printing]") {
+TEST_CASE("pydotprint: the logistic training function renders with Theano's colours and UPDATE edges", "[printing]") {
   LogisticTraining lr;
   Function train = lr.train_model();
   std::string dot = P::dot_str(train);
@@ -472,7 +472,7 @@ TEST_CASE("pydotprint: the logistic training function renders, with Theano's col
   }
 }
 
-TEST_CASE("pydotprint: gradient graphs, plain DOT paths, unused outputs, options", "[printing]") {
+TEST_CASE("pydotprint: gradient graphs - plain DOT paths - unused outputs - options", "[printing]") {
   LogisticTraining lr;
   fs::path p = tmp_dir() / "grads.dot";
   std::ostringstream log;
@@ -538,7 +538,7 @@ TEST_CASE("pydotprint: labels are escaped for DOT", "[printing]") {
   CHECK(dot.find("[label=\"name=say \\\"hi\\\" {x} \\\\ back\\nslash TensorType(float64, vector)\"") != std::string::npos);
 }
 
-TEST_CASE("pydotprint: without graphviz, the .dot file and the command to render it", "[printing]") {
+TEST_CASE("pydotprint without graphviz: the .dot file and the command to render it", "[printing]") {
   auto x = T::dvector("x");
   fs::path svg = tmp_dir() / "nodot.svg";
   fs::remove(svg);

@@ -53,7 +53,7 @@ TEST_CASE("profiler: per-node times add up to the call time of a LeNet training 
   CHECK(nodes >= 0.9 * wall);
 }
 
-TEST_CASE("profiler: the summary has Theano's sections, op names, dtypes and shapes", "[profiler]") {
+TEST_CASE("profiler: the summary has Theano's sections and op names and dtypes and shapes", "[profiler]") {
   test_lenet::LeNet net(10, {2, 3}, 2, /*profile=*/true);
   Function& f = net.train_model;
   f(0);
@@ -102,7 +102,7 @@ TEST_CASE("profiler: the summary has Theano's sections, op names, dtypes and sha
   CHECK(m.vm_rss_bytes > 0);
 }
 
-TEST_CASE("profiler: every apply is listed when n_apply allows, with its inputs", "[profiler]") {
+TEST_CASE("profiler: every apply is listed with its inputs when n_apply allows", "[profiler]") {
   auto x = T::dmatrix("x");
   auto y = T::ivector("y");
   auto out = T::sum(T::exp(x)) + T::cast(y, "float64").sum();
@@ -173,7 +173,7 @@ TEST_CASE("profiler exit child: functions profiled under THEANO_FLAGS=profile=Tr
   std::fprintf(stderr, "END OF TEST BODY\n");
 }
 
-TEST_CASE("profiler: THEANO_FLAGS=profile=True prints every profiled function once, at destruction or exit", "[profiler]") {
+TEST_CASE("profiler: THEANO_FLAGS=profile=True prints every profiled function once at destruction or exit", "[profiler]") {
   std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
   std::string err = test_util::run_command("THEANO_FLAGS='" + test_util::flags_with("profile=True") + "' '" + exe + "' '[.profiler_exit_child]' 2>&1 1>/dev/null");
   INFO(err);

@@ -97,7 +97,7 @@ void compare(const Builder& build, int n_in, int batch_size, double learning_rat
 
 }  // namespace
 
-TEST_CASE("rewrites keep the logistic regression's training: costs, weights and errors", "[rewrite][differential]") {
+TEST_CASE("rewrites keep the logistic regression's training: costs and weights and errors", "[rewrite][differential]") {
   compare(
       [](const Var& x, const Var& y) {
         auto c = std::make_shared<LogisticRegression>(x, 28 * 28, 10);
@@ -106,7 +106,7 @@ TEST_CASE("rewrites keep the logistic regression's training: costs, weights and 
       28 * 28, 20, 0.13, 6);
 }
 
-TEST_CASE("rewrites keep the MLP's training, L1 and L2 terms included", "[rewrite][differential]") {
+TEST_CASE("rewrites keep the MLP's training with its L1 and L2 terms", "[rewrite][differential]") {
   compare(
       [](const Var& x, const Var& y) {
         RandomState rng(1234);
@@ -126,7 +126,7 @@ Model lenet(const Var& x, const Var& y) {
 }
 }  // namespace
 
-TEST_CASE("rewrites keep LeNet's training (nkerns 2, 3, batch 10)", "[rewrite][differential]") {
+TEST_CASE("rewrites keep LeNet's training (nkerns 2 and 3 with batch 10)", "[rewrite][differential]") {
   compare(lenet, 28 * 28, 10, 0.1, 6);
 }
 

@@ -13,7 +13,7 @@ namespace T = theano::tensor;
 using theano::parallel_for;
 using theano::parallel_ranges;
 
-TEST_CASE("thread pool: every task runs exactly once, also when tasks outnumber threads", "[threads]") {
+TEST_CASE("thread pool: every task runs exactly once even when tasks outnumber threads", "[threads]") {
   for (int64_t n : {1, 2, 3, 7, 1000}) {
     std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
     parallel_for(n, [&](int64_t i) { hits[size_t(i)].fetch_add(1); });
@@ -25,7 +25,7 @@ TEST_CASE("thread pool: every task runs exactly once, also when tasks outnumber 
   parallel_for(0, [](int64_t) { FAIL("no task expected"); });
 }
 
-TEST_CASE("thread pool: ranges cover 0..n once, in pieces of at least the grain", "[threads]") {
+TEST_CASE("thread pool: ranges cover 0..n once in pieces of at least the grain", "[threads]") {
   for (int64_t n : {1, 5, 64, 1001}) {
     std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
     std::atomic<int64_t> smallest{n};
@@ -84,7 +84,7 @@ std::vector<double> reference_dot(const NDArray& a, const NDArray& b) {
 }
 }  // namespace
 
-TEST_CASE("dot: products large enough to split over threads equal a float64 reference (rows, columns, transposes)",
+TEST_CASE("dot: products large enough to split over threads by rows or by columns and from transposes equal a float64 reference",
           "[threads][kernels]") {
   theano::numpy::RandomState rng(7);
   struct Case {

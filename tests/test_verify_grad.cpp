@@ -47,7 +47,7 @@ class ScaledOp : public OpOf<ScaledOp> {
 Var scaled(const Var& x, double c, double delta) { return make_apply1(std::make_shared<ScaledOp>(c, delta), {x}); }
 }  // namespace
 
-TEST_CASE("verify_grad reports a wrong gradient with the input, position and both values", "[grad]") {
+TEST_CASE("verify_grad reports a wrong gradient with the input and position and both values", "[grad]") {
   np::RandomState rng(7);
   NDArray x = U(Dims{3, 5});
   auto wrong = [](const std::vector<Var>& in) { return in[1] * scaled(in[0], 1.0, 0.5); };
