@@ -78,6 +78,11 @@ class Op {
   // Whether a gradient rule exists: OpOf says whether the class defines pullback; ops whose rule
   // depends on an attribute (Elemwise's kind) refine it.
   virtual bool differentiable() const = 0;
+  // Elementwise ops: their inputs' dims broadcast against each other only where the input types say
+  // so (broadcastable dims, of size 1); on the other dims the executor requires equal sizes before
+  // the kernel runs, raising Theano's "Input dimension mis-match" (a (1, 3) matrix whose first dim is
+  // not broadcastable does not stretch to (2, 3)).
+  virtual bool broadcasts_by_type() const { return false; }
 };
 
 }  // namespace theano

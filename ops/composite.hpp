@@ -27,6 +27,7 @@ class Composite : public OpOf<Composite> {
   // The class Theano's profiler groups it under (its Composite is the scalar op of an Elemwise).
   std::string name() const override { return "Elemwise"; }
   std::string str() const override { return str_; }  // Elemwise{Composite{(i0 - (i1 * i2))}}
+  bool broadcasts_by_type() const override { return true; }
   std::vector<TensorType> make_types(Vars inputs) const override;
   OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
   void perform(InArrays in, OutArrays out) const override;

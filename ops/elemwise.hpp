@@ -38,6 +38,7 @@ class Elemwise : public OpOf<Elemwise> {
   DType cast_to() const { return cast_to_; }
   auto props() const { return std::tie(kind_, cast_to_); }
   std::string str() const override;
+  bool broadcasts_by_type() const override { return true; }
   std::vector<TensorType> make_types(Vars inputs) const override;
   OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
   void perform(InArrays in, OutArrays out) const override;

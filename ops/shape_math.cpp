@@ -130,7 +130,9 @@ Var broadcast(const Var& a, const Var& b) {
   if (same(a, b)) return a;
   if (va) return a;  // a known size other than 1: b is that size or 1
   if (vb) return b;
-  return switch_(eq(a, constant(1)), b, a);
+  // Neither dim is broadcastable: the executor requires the sizes to be equal (Theano's strict
+  // broadcasting), so either one is the output's.
+  return a;
 }
 
 std::vector<Variable> broadcast_shapes(InShapes shapes) {

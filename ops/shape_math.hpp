@@ -26,8 +26,9 @@ Var floor_div(const Var& a, const Var& b);  // Python's //
 Var maximum(const Var& a, const Var& b);
 Var minimum(const Var& a, const Var& b);
 Var product(const std::vector<Variable>& ds);  // 1 for none
-// The broadcast of two sizes of one dimension, as the elementwise kernels do it: a size 1 takes the
-// other's size (numpy's rule; the sizes are equal or one of them is 1).
+// The size of one output dimension of an elementwise op from two inputs' sizes: a size 1 (a
+// broadcastable dim) takes the other's; two other sizes are equal when the op runs (the executor
+// checks it), so the simpler one is taken: no run-time test of the sizes.
 Var broadcast(const Var& a, const Var& b);
 // The output shape of an elementwise op over inputs of these shapes (all of one ndim).
 std::vector<Variable> broadcast_shapes(InShapes shapes);

@@ -166,6 +166,16 @@ void commit_updates(Function::Impl& f) {
   // fail, runtime/inplace_updates.hpp), then drop the call's handles and swap the others in. The
   // caller holds the locks of f.commit_storages: readers see every update of the call or none.
   size_t n = f.updates.size();
+  if (!f.update_shapes_may_change)
+    for (size_t i = 0; i < n; ++i) {
+      const Dims& now = f.updates[i].storage->locked_value().shape();
+      const Dims& next = f.slots[f.updates[i].slot].shape();
+      if (!f.updates[i].in_place && !(next == now))
+        throw std::invalid_argument(fmt::format(
+            "function '{}': the update of shared variable {} has shape {} but the variable has shape {}; no update was applied "
+            "(FunctionOptions{{.update_shapes_may_change = true}} allows it)",
+            f.name.empty() ? "<unnamed>" : f.name, f.update_targets[i].describe(), next.str(), now.str()));
+    }
   f.new_values.resize(n);
   thread_local std::vector<char> moved;
   moved.assign(n, 0);

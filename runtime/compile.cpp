@@ -97,6 +97,7 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   auto impl = std::make_shared<Function::Impl>();
   impl->name = options.name;
   impl->nan_guard = options.nan_guard || config().mode == "NanGuardMode";
+  impl->update_shapes_may_change = options.update_shapes_may_change;
   std::vector<Variable> all(outputs.begin(), outputs.end());
   for (const auto& u : options.updates) all.push_back(u.second);
   std::vector<std::pair<Variable, Variable>> givens(options.givens.begin(), options.givens.end());
@@ -180,6 +181,12 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
     for (const Variable& v : a->inputs) st.in.push_back(&impl->slots[slot(v.node())]);
     for (auto& o : a->outputs) st.out.push_back(&impl->slots[slot(o.get())]);
     st.is_view = a->op->view_of(0).has_value();
+    if (a->op->broadcasts_by_type())
+      for (const Variable& v : a->inputs) {
+        uint32_t bits = 0;
+        for (int d = 0; d < v.ndim(); ++d) bits |= uint32_t(v.type().broadcastable(d)) << d;
+        st.broadcastable_dims.push_back(bits);
+      }
     if (st.is_view)
       for (auto& o : a->outputs) impl->transient_slots.push_back(slot(o.get()));
     impl->steps.push_back(std::move(st));

@@ -82,9 +82,27 @@ void take_buffers(Step& s) {
 }
 
 namespace {
+// Theano's Elemwise check: on a dim no input type declares broadcastable, every input of the
+// output's rank has the same size (a size 1 there is not stretched).
+void check_broadcast(const Step& s) {
+  int nd = s.apply->outputs[0]->type.ndim();
+  for (int d = 0; d < nd; ++d) {
+    int first = -1;
+    for (size_t k = 0; k < s.in.size(); ++k) {
+      const NDArray& x = *s.in[k];
+      if (x.ndim() != nd || (s.broadcastable_dims[k] >> d & 1u)) continue;
+      if (first < 0) first = int(k);
+      else if (x.shape(d) != s.in[size_t(first)]->shape(d))
+        throw OpError(fmt::format("{}: Input dimension mis-match. (input[{}].shape[{}] = {}, input[{}].shape[{}] = {})", s.op->str(),
+                                  first, d, s.in[size_t(first)]->shape(d), k, d, x.shape(d)));
+    }
+  }
+}
+
 void run_step(Function::Impl& f, size_t i) {
   Step& s = f.steps[i];
   if (!s.handoffs.empty()) take_buffers(s);
+  if (!s.broadcastable_dims.empty()) check_broadcast(s);
   if (f.profiler) {
     auto a = std::chrono::steady_clock::now();
     s.op->perform(s.in, s.out);

@@ -35,6 +35,10 @@ struct FunctionOptions {
   std::string mode;
   std::vector<std::string> optimizer_excluding;
   bool verify_rewrites = false;
+  // An update whose new value has another shape than its shared variable's is an error (no update
+  // is applied) unless this is set: a silently resized parameter is almost always a broadcasting
+  // mistake. The dtype and broadcastable pattern are fixed by the variable's type either way.
+  bool update_shapes_may_change = false;
 };
 
 struct FunctionImpl;

@@ -35,6 +35,8 @@ struct Step {
   bool is_view = false;
   std::vector<Handoff> handoffs;  // run before the kernel
   int inplace_update = -1;        // Gemm{inplace}: the update it may write in place (runtime/inplace_updates.hpp)
+  // Op::broadcasts_by_type ops: bit d of entry k is set when input k's dim d is broadcastable.
+  std::vector<uint32_t> broadcastable_dims;
 };
 
 struct InputBinding {
@@ -73,6 +75,7 @@ struct FunctionImpl {
   MemoryPlan memory_plan;                    // which intermediate results share a buffer; the steps' handoffs follow it
   double compile_ms = 0;
   bool nan_guard = false;                    // check every step's outputs (runtime/nan_guard.hpp)
+  bool update_shapes_may_change = false;     // FunctionOptions::update_shapes_may_change
   std::vector<std::pair<size_t, std::string>> guarded_leaves;  // under the guard: leaf slots and what they are
   std::unique_ptr<Profiler> profiler;
   // Prints the profile of a function registered by THEANO_FLAGS=profile=True (runtime/profiler.cpp).

@@ -65,9 +65,13 @@ TEST_CASE("errors: shape mismatches at build time (static shapes) and at call ti
          [&] { a3 + a4; });
   Var uv = u + v; const int uv_line = __LINE__;
   Function add = theano::function({u, v}, uv);
-  expect("Elemwise{add,no_inplace}: input shapes (3,), (4,) do not broadcast (dimension 0)" +
+  expect("Elemwise{add,no_inplace}: Input dimension mis-match. (input[0].shape[0] = 3, input[1].shape[0] = 4)" +
              in_call("Elemwise{add,no_inplace}", uv_line, "float64 (3,), float64 (4,)"),
          [&] { add(zeros(DType::Float64, {3}), zeros(DType::Float64, {4})); });
+  // A size 1 on a dim the type does not declare broadcastable is not stretched (Theano's rule).
+  expect("Elemwise{add,no_inplace}: Input dimension mis-match. (input[0].shape[0] = 1, input[1].shape[0] = 4)" +
+             in_call("Elemwise{add,no_inplace}", uv_line, "float64 (1,), float64 (4,)"),
+         [&] { add(zeros(DType::Float64, {1}), zeros(DType::Float64, {4})); });
   Var row = T::tensor(DType::Float64, {true, false}, "row");
   Function add_row = theano::function({row, A}, row + A);
   expect("Bad input argument to theano function with name \"<unnamed>\" at index 0 (0-based) (row). Dimension 0 is broadcastable and "

@@ -151,17 +151,21 @@ Rows elemwise_rows() {
                .build = [](V x) { return x[0] * x[1]; },
                .inputs = {U(t3), U(Dims{7})},
                .naive = ref(ScalarKind::Mul)});
-  // Non-broadcastable dims of size 1 at run time broadcast too (numpy's rule), on either side.
-  s.push_back({.name = "add of (3, 1) and (1, 5) declared non-broadcastable",
+  // Size-1 dims broadcast where the types say so; on a dim declared non-broadcastable a size 1 is an
+  // error, as Theano's "Input dimension mis-match" (numpy would stretch it).
+  s.push_back({.name = "add of (3, 1) and (1, 5) declared broadcastable",
                .build = [](V x) { return x[0] + x[1]; },
                .inputs = {U(Dims{3, 1}), U(Dims{1, 5})},
-               .naive = ref(ScalarKind::Add),
-               .bcast = {{false, false}, {false, false}}});
-  s.push_back({.name = "mul of (1, 1) and (4, 7) declared non-broadcastable",
-               .build = [](V x) { return x[0] * x[1]; },
-               .inputs = {U(Dims{1, 1}), U(Dims{4, 7})},
-               .naive = ref(ScalarKind::Mul),
-               .bcast = {{false, false}, {false, false}}});
+               .naive = ref(ScalarKind::Add)});
+  s.push_back({.name = "add and mul of matrices declared non-broadcastable refuse a size-1 dim",
+               .build = [](V x) { return std::vector<Var>{x[0] + x[1], x[0] * x[1]}; },
+               .inputs = {U(Dims{4, 7}), U(Dims{4, 7})},
+               .naive = [](A x) { return Arrays{ref(ScalarKind::Add)(x)[0], ref(ScalarKind::Mul)(x)[0]}; },
+               .bcast = {{false, false}, {false, false}},
+               .errors = {{.args = {U(Dims{3, 1}), U(Dims{1, 5})},
+                           .contains = {"Elemwise{add,no_inplace}: Input dimension mis-match. (input[0].shape[0] = 3, input[1].shape[0] = 1)"}},
+                          {.args = {U(Dims{1, 7}), U(Dims{4, 7})},
+                           .contains = {"Input dimension mis-match. (input[0].shape[0] = 1, input[1].shape[0] = 4)"}}}});
   s.push_back({.name = "matrix - vector",
                .build = [](V x) { return x[0] - x[1]; },
                .inputs = {U(m), U(Dims{5})},
@@ -278,12 +282,14 @@ Rows composite_rows() {
   Rows s;
   auto tanh_of_mul = [](V x) { return composite(2, {{ScalarKind::Mul, {0, 1}}, {ScalarKind::Tanh, {2}}}, x); };
   auto tanh_of_mul_ref = [](A x) { return naive::map(x, x[0].dtype(), [](double a, double b, double) { return std::tanh(a * b); }); };
-  s.push_back({.name = "Composite tanh(a * b) broadcasting a size-1 dim at run time",
+  s.push_back({.name = "Composite tanh(a * b) refuses a size-1 dim declared non-broadcastable",
                .build = tanh_of_mul,
-               .inputs = {U(Dims{5, 1}), U(Dims{5, 3})},
+               .inputs = {U(Dims{5, 3}), U(Dims{5, 3})},
                .dtypes = kFloats,
                .naive = tanh_of_mul_ref,
-               .bcast = {{false, false}, {false, false}}});
+               .bcast = {{false, false}, {false, false}},
+               .errors = {{.args = {U(Dims{5, 1}), U(Dims{5, 3})},
+                           .contains = {"Elemwise{Composite{tanh((i0 * i1))}}: Input dimension mis-match. (input[0].shape[1] = 1, input[1].shape[1] = 3)"}}}});
   s.push_back({.name = "Composite tanh(a * b) with a broadcastable row",
                .build = tanh_of_mul,
                .inputs = {U(Dims{2, 3}), U(Dims{1, 3})},

@@ -248,7 +248,8 @@ TEST_CASE("sizes: conv2d output sizes that do not fit are refused", "[sizes]") {
 
 TEST_CASE("sizes: broadcasting two empty arrays into a shape too large is refused", "[sizes]") {
   const int64_t two40 = int64_t(1) << 40;
-  Var x = T::dtensor3("x"), y = T::dtensor3("y");
+  // Broadcastable where the arrays have size 1 (a size 1 elsewhere would be a dimension mis-match).
+  Var x = T::tensor(DType::Float64, {false, false, true}, "x"), y = T::tensor(DType::Float64, {false, true, false}, "y");
   Var sum = x + y; const int sum_line = __LINE__;
   Function f = theano::function({x, y}, sum);
   NDArray a = numpy::zeros({0, two40, 1}), b = numpy::zeros({0, 1, two40});  // each is fine: 0 bytes
