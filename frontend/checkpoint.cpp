@@ -568,8 +568,11 @@ void load(const std::string& path, const ParamList& params, const LoadOptions& o
                      names_of(wanted)));
   }
   // Check everything first, so that a mismatch changes no variable; then replace every value under
-  // all the variables' locks at once (a call sees the whole checkpoint or none of it).
+  // all the variables' locks at once (a call sees the whole checkpoint or none of it). The update
+  // locks order the load between the calls that update these variables: none of them commits over
+  // the loaded values a result computed from the previous ones.
   std::vector<SharedStorage*> storages = storages_of(params);
+  UpdateLocks update_locks(storages);
   StorageLocks lock(storages);
   for (size_t i = 0; i < vars.size(); ++i) {
     const auto& [name, v] = vars[i];

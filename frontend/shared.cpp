@@ -44,11 +44,14 @@ void SharedVariable::set_value(const NDArray& value, bool borrow) {
   if (value.dtype() != t.dtype && !can_cast_safely(value.dtype(), t.dtype))
     throw std::invalid_argument(fmt::format("set_value of {}: {} cannot store a value of dtype {} without risking loss of precision",
                                             describe(), t.str(), dtype_name(value.dtype())));
+  NDArray v = value.dtype() != t.dtype ? value.astype(t.dtype) : borrow ? value : value.copy();
+  // The update lock orders the replacement between the calls that update this variable: none
+  // commits over it a result computed from the previous value (core/shared_storage.hpp).
+  std::unique_lock update_lock(node()->shared->update_mutex());
   // Static shapes are hints: a dimension whose size changed becomes unknown for graphs built later.
   for (int d = 0; d < t.ndim(); ++d)
-    if (t.shape[d] != value.shape(d)) t.shape[d] = -1;
-  if (value.dtype() == t.dtype) node()->shared->store(borrow ? value : value.copy());
-  else node()->shared->store(value.astype(t.dtype));
+    if (t.shape[d] != v.shape(d)) t.shape[d] = -1;
+  node()->shared->store(std::move(v));
 }
 
 SharedVariable shared(const NDArray& value, const std::string& name, bool borrow, std::source_location loc) {

@@ -210,6 +210,9 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   impl->commit_storages = impl->read_storages;
   for (const UpdateBinding& u : impl->updates) impl->commit_storages.push_back(u.storage.get());
   sort_for_locking(impl->commit_storages);
+  for (SharedStorage* st : impl->commit_storages)
+    impl->commit_exclusive.push_back(
+        std::any_of(impl->updates.begin(), impl->updates.end(), [&](const UpdateBinding& u) { return u.storage.get() == st; }));
   impl->first_update_step = order.size() - size_t(std::count(update_in_place.begin(), update_in_place.end(), true));
   impl->slot_is_transient.assign(impl->slots.size(), 0);
   for (size_t s : impl->transient_slots) impl->slot_is_transient[s] = 1;

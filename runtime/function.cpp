@@ -142,13 +142,16 @@ void run_step(Function::Impl& f, size_t i) {
 }
 }  // namespace
 
-// Threads (docs/errors.md "Threads"): a call holds its function's call_mutex throughout; it takes
-// the values of its shared variables under their locks at once (one consistent snapshot), and its
-// commit holds the locks of every storage it reads or writes, so that a reader sees all of the
-// commit's updates or none of them.
+// Threads (docs/errors.md "Threads"): a call holds its function's call_mutex throughout, and the
+// update locks of its shared variables (core/shared_storage.hpp): exclusive for those it updates, so
+// no other call, set_value or load replaces them between its snapshot and its commit. It takes the
+// values under their value locks at once (one consistent snapshot), and its commit holds the value
+// locks of every storage it reads or writes, so that a reader sees all of the commit's updates or
+// none of them.
 Result Function::call(std::span<const Arg> args) {
   Impl& f = checked("Function::call");
   std::lock_guard call_lock(f.call_mutex);
+  UpdateLocks update_locks(f.commit_storages, f.commit_exclusive);
   auto t0 = std::chrono::steady_clock::now();
   bind_arguments(f, args);
   {

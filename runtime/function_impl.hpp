@@ -72,6 +72,9 @@ struct FunctionImpl {
   // taken and its handles dropped under their locks), and those plus the updated ones (the commit).
   std::vector<SharedStorage*> read_storages;
   std::vector<SharedStorage*> commit_storages;
+  // Per commit_storages entry: 1 if the call replaces it (its update lock is taken exclusive), 0 if
+  // it only reads it (shared).
+  std::vector<char> commit_exclusive;
   MemoryPlan memory_plan;                    // which intermediate results share a buffer; the steps' handoffs follow it
   double compile_ms = 0;
   bool nan_guard = false;                    // check every step's outputs (runtime/nan_guard.hpp)
