@@ -2,11 +2,11 @@
 
 namespace theano {
 
-Function function(const std::vector<Var>& inputs, const Var& output, const FunctionOptions& options) {
-  return compile_function(inputs, {output}, options);
+Function function(const FunctionInputs& inputs, const Var& output, const FunctionOptions& options) {
+  return compile_function(inputs, FunctionOutputs{Out(output)}, options);
 }
 
-Function function(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const FunctionOptions& options) {
+Function function(const FunctionInputs& inputs, const FunctionOutputs& outputs, const FunctionOptions& options) {
   return compile_function(inputs, outputs, options);
 }
 

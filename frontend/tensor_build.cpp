@@ -131,11 +131,15 @@ Var transpose(const Var& x, Loc loc) {
 // ---- gradients ----
 std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, const GradArgs& args, Loc loc) {
   SiteScope s(loc);
-  require_defined(cost, "T::grad", "cost");
+  if (args.known_grads.empty()) require_defined(cost, "T::grad", "cost");
   require_defined(wrt, "T::grad", "wrt");
   require_defined(args.consider_constant, "T::grad", "consider_constant");
   GradOptions o;
   o.consider_constant = as_variables(args.consider_constant);
+  for (const auto& [v, g] : args.known_grads) o.known_grads.push_back({v, g});
+  if (args.return_disconnected == "zero") o.return_disconnected = ReturnDisconnected::Zero;
+  else if (args.return_disconnected == "None" || args.return_disconnected == "Disconnected") o.return_disconnected = ReturnDisconnected::None;
+  else throw std::invalid_argument("grad: return_disconnected must be zero, None or Disconnected, got '" + args.return_disconnected + "'");
   if (args.disconnected_inputs == "raise") o.disconnected_inputs = Disconnected::Raise;
   else if (args.disconnected_inputs == "warn") o.disconnected_inputs = Disconnected::Warn;
   else if (args.disconnected_inputs == "ignore") o.disconnected_inputs = Disconnected::Ignore;
@@ -145,7 +149,7 @@ std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, const GradAr
 Var grad(const Var& cost, const Var& wrt, const GradArgs& args, Loc loc) {
   {
     SiteScope s(loc);
-    require_defined(cost, "T::grad", "cost");
+    if (args.known_grads.empty()) require_defined(cost, "T::grad", "cost");
     require_defined(wrt, "T::grad", "wrt");
   }
   return grad(cost, std::vector<Var>{wrt}, args, loc)[0];

@@ -37,10 +37,22 @@ Var fit_to(const Var& g, const Var& target) {
 }  // namespace
 
 std::vector<Variable> grad(const Var& cost, const std::vector<Variable>& wrt, const GradOptions& options) {
-  require_defined(cost, "grad", "cost");
+  if (options.known_grads.empty()) require_defined(cost, "grad", "cost");
   require_defined(wrt, "grad", "wrt");
   require_defined(options.consider_constant, "grad", "consider_constant");
-  if (cost.ndim() != 0)
+  for (size_t i = 0; i < options.known_grads.size(); ++i) {
+    const auto& [v, g] = options.known_grads[i];
+    require_defined(v, "grad", fmt::format("known_grads[{}].first", i));
+    require_defined(g, "grad", fmt::format("known_grads[{}].second", i));
+    if (g.ndim() != v.ndim())
+      throw std::invalid_argument(fmt::format("grad: known_grads[{}]: the gradient {} of {} has {} dims, the variable {} (at {})", i, g.describe(),
+                                              v.describe(), g.ndim(), v.ndim(), SiteScope::current_str()));
+    if (!is_float(g.dtype()))
+      throw std::invalid_argument(fmt::format("grad: known_grads[{}]: the gradient {} of {} has the integer type {} (at {})", i,
+                                              g.describe(), v.describe(), g.type().str(), SiteScope::current_str()));
+  }
+  bool has_cost = cost.defined();
+  if (has_cost && cost.ndim() != 0)
     throw std::invalid_argument(fmt::format("grad: cost must be a scalar, but {} is {}-d ({}) at {}", cost.describe(), cost.ndim(),
                                             cost.type().str(), SiteScope::current_str()));
   for (const Variable& w : wrt) {
@@ -52,7 +64,10 @@ std::vector<Variable> grad(const Var& cost, const std::vector<Variable>& wrt, co
   for (const Variable& c : options.consider_constant) constant.insert(c.node());
 
   // Nodes that depend on some wrt (forward) and lead to the cost (the toposort of the cost graph).
-  std::vector<Apply*> order = toposort({cost});
+  std::vector<Variable> roots;
+  if (has_cost) roots.push_back(cost);
+  for (const auto& [v, g] : options.known_grads) roots.push_back(v);
+  std::vector<Apply*> order = toposort(roots);
   std::unordered_set<VarNode*> wrt_set, depends;
   for (const Variable& w : wrt) wrt_set.insert(w.node());
   depends = wrt_set;
@@ -65,7 +80,8 @@ std::vector<Variable> grad(const Var& cost, const std::vector<Variable>& wrt, co
 
   // Cotangent contributions per variable, summed in client order when the variable is reached.
   std::unordered_map<VarNode*, std::vector<Variable>> contrib;
-  contrib[cost.node()].push_back(ops::scalar_constant(1.0, is_float(cost.dtype()) ? cost.dtype() : DType::Float64));
+  if (has_cost) contrib[cost.node()].push_back(ops::scalar_constant(1.0, is_float(cost.dtype()) ? cost.dtype() : DType::Float64));
+  for (const auto& [v, g] : options.known_grads) contrib[v.node()].push_back(fit_to(g, v));
   auto total = [&](VarNode* n, const Var& like) -> std::optional<Var> {
     auto it = contrib.find(n);
     if (it == contrib.end() || it->second.empty()) return std::nullopt;
@@ -106,12 +122,17 @@ std::vector<Variable> grad(const Var& cost, const std::vector<Variable>& wrt, co
       std::string msg = fmt::format(
           "grad method was asked to compute the gradient with respect to a variable that is not part of the computational graph "
           "of the cost, or is used only by a non-differentiable operator: {} (type {}, created at {}); cost {} (at {})",
-          w.describe(), w.type().str(), site_str(w.node()->site), cost.describe(), SiteScope::current_str());
+          w.describe(), w.type().str(), site_str(w.node()->site), has_cost ? cost.describe() : "(known_grads only)",
+          SiteScope::current_str());
       if (options.disconnected_inputs == Disconnected::Raise) throw DisconnectedInputError(msg);
       if (options.disconnected_inputs == Disconnected::Warn) std::cerr << "WARNING: " << msg << "\n";
+      if (options.return_disconnected == ReturnDisconnected::None) {
+        result.push_back(Variable());
+        continue;
+      }
       g = ops::zeros_like(w);
     }
-    if (!cost.name().empty() && !w.name().empty()) g->set_name("(d" + cost.name() + "/d" + w.name() + ")");
+    if (has_cost && !cost.name().empty() && !w.name().empty()) g->set_name("(d" + cost.name() + "/d" + w.name() + ")");
     result.push_back(*g);
   }
   return result;

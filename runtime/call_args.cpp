@@ -1,5 +1,6 @@
 // Binding call arguments to a compiled function's inputs (Theano's filter rules), returning its
 // outputs, and committing its updates all at once.
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -9,6 +10,7 @@
 #include "graph/op.hpp"
 #include "runtime/function_impl.hpp"
 #include "runtime/inplace_updates.hpp"
+#include "core/config.hpp"
 
 namespace theano {
 
@@ -53,47 +55,89 @@ const char* int_misfit(I v, DType d) {
   });
 }
 
-InputBinding& scalar_input(Function::Impl& f, size_t i) {
-  InputBinding& b = f.inputs[i];
+// Where a filtered argument goes: the call's slot (an array of the right dtype is bound as it is,
+// anything else converted into the binding's scratch), or a default value owned by the binding.
+struct Target {
+  NDArray& scratch;
+  NDArray& slot;
+  bool own;  // a default value: never alias the caller's array
+};
+
+// Whether the input takes this argument with a cast, as Theano's TensorType.filter decides.
+bool downcast_allowed(const InputBinding& b, const Function::Impl& f) {
+  return b.allow_downcast.value_or(f.options.allow_input_downcast.value_or(false));
+}
+bool downcast_unset(const InputBinding& b, const Function::Impl& f) {
+  return !b.allow_downcast.has_value() && !f.options.allow_input_downcast.has_value();
+}
+
+const InputBinding& scalar_input(const Function::Impl& f, size_t i) {
+  const InputBinding& b = f.inputs[i];
+  if (b.strict)
+    throw std::invalid_argument(bad_input(f, i, fmt::format("{} expected an array of dtype {} (strict input), got a scalar.", b.type.str(),
+                                                            dtype_name(b.type.dtype))));
   if (b.type.ndim() != 0)
     throw std::invalid_argument(bad_input(f, i, fmt::format("Expected a {}-d array, got a scalar.", b.type.ndim())));
   return b;
 }
 
 template <class V>
-[[noreturn]] void misfit(Function::Impl& f, size_t i, V v, const char* why) {
+[[noreturn]] void misfit(const Function::Impl& f, size_t i, V v, const char* why) {
   const InputBinding& b = f.inputs[i];
-  throw std::invalid_argument(bad_input(f, i, fmt::format("{} cannot store the value {} without loss: it is {} {} {}.", b.type.str(), v, why,
+  bool range = std::string_view(why) == "out of range";  // allow_input_downcast never wraps a value around
+  throw std::invalid_argument(bad_input(f, i, fmt::format("{} cannot store the value {} without loss: it is {} {} {}.{}", b.type.str(), v, why,
                                                           std::string_view(why) == "not exactly representable" ? "in" : "for",
-                                                          dtype_name(b.type.dtype))));
+                                                          dtype_name(b.type.dtype),
+                                                          range ? "" : " If you do not mind this loss, compile with allow_input_downcast = true.")));
 }
 
-void bind_float(Function::Impl& f, size_t i, double v) {
-  InputBinding& b = scalar_input(f, i);
-  if (!is_float(b.type.dtype))
-    if (const char* why = float_misfit(v, b.type.dtype)) misfit(f, i, v, why);
-  b.scratch.ensure(b.type.dtype, Dims{});
-  b.scratch.set_item(0, v);  // a double may always go down to float32 (Theano's allow_input_downcast=None)
-  f.slots[b.slot] = b.scratch;
+// A float cast into an integer dtype (allow_input_downcast): truncated toward zero as numpy does,
+// but never out of the dtype's range (that would be undefined behaviour, not a value).
+void cast_float_to_int(const Function::Impl& f, size_t i, double v) {
+  double t = std::trunc(v);
+  if (std::isnan(v) || float_misfit(t, f.inputs[i].type.dtype)) misfit(f, i, v, "out of range");
+}
+
+void bind_float(const Function::Impl& f, size_t i, double v, Target t) {
+  const InputBinding& b = scalar_input(f, i);
+  DType d = b.type.dtype;
+  if (!is_float(d)) {
+    if (downcast_allowed(b, f)) cast_float_to_int(f, i, v);
+    else if (const char* why = float_misfit(v, d)) misfit(f, i, v, why);
+    v = std::trunc(v);
+  } else if (d == DType::Float32 && !downcast_allowed(b, f) && !(downcast_unset(b, f) && config().floatX == DType::Float32)) {
+    // Theano's filter lets a Python float go down to float32 only when float32 is floatX and no
+    // allow_downcast was given; otherwise the value must survive the conversion (NaN does).
+    if (!std::isnan(v) && double(float(v)) != v && std::isfinite(v)) misfit(f, i, v, "not exactly representable");
+  }
+  t.scratch.ensure(d, Dims{});
+  t.scratch.set_item(0, v);
+  t.slot = t.scratch;
 }
 
 template <class I>
-void bind_int(Function::Impl& f, size_t i, I v) {
-  InputBinding& b = scalar_input(f, i);
-  if (const char* why = int_misfit(v, b.type.dtype)) misfit(f, i, v, why);
-  b.scratch.ensure(b.type.dtype, Dims{});
+void bind_int(const Function::Impl& f, size_t i, I v, Target t) {
+  const InputBinding& b = scalar_input(f, i);
+  bool cast = downcast_allowed(b, f);
+  if (const char* why = int_misfit(v, b.type.dtype)) {
+    // allow_input_downcast casts an integer into a float dtype (rounding) but never wraps one
+    // around an integer dtype's range.
+    if (!(cast && is_float(b.type.dtype))) misfit(f, i, v, why);
+  }
+  t.scratch.ensure(b.type.dtype, Dims{});
   if constexpr (std::is_unsigned_v<I>)
-    if (v > uint64_t(INT64_MAX)) {  // then the input is a float one, and the value exact in it
-      b.scratch.set_item(0, double(v));
-      f.slots[b.slot] = b.scratch;
+    if (v > uint64_t(INT64_MAX)) {  // then the input is a float one
+      t.scratch.set_item(0, double(v));
+      t.slot = t.scratch;
       return;
     }
-  b.scratch.set_int(0, int64_t(v));
-  f.slots[b.slot] = b.scratch;
+  if (is_float(b.type.dtype)) t.scratch.set_item(0, double(v));
+  else t.scratch.set_int(0, int64_t(v));
+  t.slot = t.scratch;
 }
 
-void bind_array(Function::Impl& f, size_t i, const NDArray& a) {
-  InputBinding& b = f.inputs[i];
+void bind_array(const Function::Impl& f, size_t i, const NDArray& a, Target t) {
+  const InputBinding& b = f.inputs[i];
   if (!a.defined()) throw std::invalid_argument(bad_input(f, i, "The argument is an undefined NDArray (default-constructed: it holds no data)."));
   if (a.ndim() != b.type.ndim())
     throw std::invalid_argument(bad_input(f, i, fmt::format("Wrong number of dimensions: expected {}, got {} with shape {}.", b.type.ndim(),
@@ -106,40 +150,106 @@ void bind_array(Function::Impl& f, size_t i, const NDArray& a) {
       throw std::invalid_argument(bad_input(f, i, fmt::format("Expected shape {}, got {}.", b.type.shape_str(), a.shape().str())));
   }
   if (a.dtype() == b.type.dtype) {
-    f.slots[b.slot] = a;
+    t.slot = t.own ? a.copy() : a;
     return;
   }
-  if (!can_cast_safely(a.dtype(), b.type.dtype))
+  if (b.strict)
+    throw std::invalid_argument(bad_input(f, i, fmt::format("{} expected an array of dtype {} (strict input), got {}.", b.type.str(),
+                                                            dtype_name(b.type.dtype), dtype_name(a.dtype()))));
+  // Theano's rule: without allow_input_downcast, the array converts when upcasting its dtype with
+  // the input's gives the input's (int64 into float64 does, int64 into float32 does not).
+  if (!downcast_allowed(b, f) && upcast(a.dtype(), b.type.dtype) != b.type.dtype)
     throw std::invalid_argument(bad_input(
         f, i,
         fmt::format("{} cannot store a value of dtype {} without risking loss of precision. If you do not mind this loss, you can: "
-                    "1) explicitly cast your data to {}, or 2) set \"allow_input_downcast=True\" when calling \"function\".",
+                    "1) explicitly cast your data to {}, or 2) compile with allow_input_downcast = true "
+                    "(FunctionOptions{{.allow_input_downcast = true}} or theano::In(x, {{.allow_downcast = true}})).",
                     b.type.str(), dtype_name(a.dtype()), dtype_name(b.type.dtype))));
-  b.scratch.ensure(b.type.dtype, a.shape());
-  b.scratch.copy_from(a);
-  f.slots[b.slot] = b.scratch;
+  if (!is_float(b.type.dtype) && is_float(a.dtype()))  // a downcast float array: no NaN or out-of-range value (UB)
+    for (int64_t k = 0; k < a.size(); ++k) {
+      double v = a.item(k);
+      if (std::isnan(v) || float_misfit(std::trunc(v), b.type.dtype))
+        throw std::invalid_argument(bad_input(f, i, fmt::format("{} cannot store the value {} of the {} argument: it is out of range.",
+                                                                b.type.str(), v, dtype_name(a.dtype()))));
+    }
+  t.scratch.ensure(b.type.dtype, a.shape());
+  t.scratch.copy_from(a);
+  t.slot = t.scratch;
+}
+
+void bind_one(const Function::Impl& f, size_t i, const Arg& arg, Target t) {
+  const auto& v = arg.value();
+  if (auto* n = std::get_if<int64_t>(&v)) bind_int(f, i, *n, t);
+  else if (auto* u = std::get_if<uint64_t>(&v)) bind_int(f, i, *u, t);
+  else if (auto* d = std::get_if<double>(&v)) bind_float(f, i, *d, t);
+  else bind_array(f, i, std::get<NDArray>(v), t);
+}
+
+std::string input_names(const Function::Impl& f) {
+  std::string names;
+  for (size_t i = 0; i < f.inputs.size(); ++i)
+    names += (i ? ", " : "") + (f.inputs[i].keyword.empty() ? f.inputs[i].type.str() : f.inputs[i].keyword);
+  return names;
+}
+
+// Matches positional and keyword arguments to inputs (Python's rules) into f.bound_args.
+void match_arguments(Function::Impl& f, std::span<const Arg> args) {
+  size_t n = f.inputs.size(), required = 0, positional = 0;
+  for (const InputBinding& b : f.inputs) required += !b.default_value.defined();
+  bool keywords = false;
+  for (const Arg& a : args) {
+    if (a.keyword().empty() && keywords)
+      throw std::invalid_argument(fmt::format("theano function \"{}\": positional argument follows keyword argument", fn_name(f)));
+    keywords |= !a.keyword().empty();
+    positional += a.keyword().empty();
+  }
+  if (positional > n || (!keywords && positional < required)) {
+    std::string expected = required == n ? fmt::format("{}", n) : fmt::format("between {} and {}", required, n);
+    throw std::invalid_argument(
+        fmt::format("theano function \"{}\" expects {} argument(s) ({}), got {}", fn_name(f), expected, input_names(f), positional));
+  }
+  std::fill(f.bound_args.begin(), f.bound_args.end(), nullptr);
+  for (size_t i = 0; i < positional; ++i) f.bound_args[i] = &args[i];
+  for (size_t k = positional; k < args.size(); ++k) {
+    std::string_view key = args[k].keyword();
+    size_t i = 0;
+    while (i < n && f.inputs[i].keyword != key) ++i;
+    if (i == n)
+      throw std::invalid_argument(fmt::format("theano function \"{}\" got an unexpected keyword argument '{}' (its inputs: {})", fn_name(f),
+                                              key, input_names(f)));
+    if (f.bound_args[i])
+      throw std::invalid_argument(fmt::format("theano function \"{}\" got multiple values for argument '{}'", fn_name(f), key));
+    f.bound_args[i] = &args[k];
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (!f.bound_args[i] && !f.inputs[i].default_value.defined())
+      throw std::invalid_argument(fmt::format("theano function \"{}\": missing required input {} ({})", fn_name(f), i,
+                                              f.inputs[i].keyword.empty() ? f.inputs[i].type.str() : f.inputs[i].keyword));
 }
 }  // namespace
 
 void bind_arguments(Function::Impl& f, std::span<const Arg> args) {
-  if (args.size() != f.inputs.size()) {
-    std::string names;
-    for (size_t i = 0; i < f.inputs.size(); ++i)
-      names += (i ? ", " : "") + (f.inputs[i].name.empty() ? f.inputs[i].type.str() : f.inputs[i].name);
-    throw std::invalid_argument(fmt::format("theano function \"{}\" expects {} argument(s) ({}), got {}", fn_name(f), f.inputs.size(),
-                                            names, args.size()));
-  }
+  match_arguments(f, args);
   try {
-    for (size_t i = 0; i < args.size(); ++i) {
-      const auto& v = args[i].value();
-      if (auto* n = std::get_if<int64_t>(&v)) bind_int(f, i, *n);
-      else if (auto* u = std::get_if<uint64_t>(&v)) bind_int(f, i, *u);
-      else if (auto* d = std::get_if<double>(&v)) bind_float(f, i, *d);
-      else bind_array(f, i, std::get<NDArray>(v));
+    for (size_t i = 0; i < f.inputs.size(); ++i) {
+      InputBinding& b = f.inputs[i];
+      if (f.bound_args[i]) bind_one(f, i, *f.bound_args[i], Target{b.scratch, f.slots[b.slot], false});
+      else f.slots[b.slot] = b.default_value;
     }
   } catch (...) {
     release_views(f);
     throw;
+  }
+}
+
+void bind_default_value(Function::Impl& f, size_t i, const Arg& value) {
+  InputBinding& b = f.inputs[i];
+  NDArray scratch;
+  try {
+    bind_one(f, i, value, Target{scratch, b.default_value, true});
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("function: the default value of input {} ({}) does not fit: {}", i,
+                                            b.keyword.empty() ? b.type.str() : b.keyword, e.what()));
   }
 }
 
@@ -155,7 +265,7 @@ Result collect_outputs(Function::Impl& f) {
       else r.ints_[i] = v.item_int64(0);  // exact: integers never go through double
       r.scalar_dtypes_[i] = v.dtype();
     } else {
-      r.arrays_.push_back(v.copy());
+      r.arrays_.push_back(f.output_borrowed[i] ? v : v.copy());
     }
   }
   return r;

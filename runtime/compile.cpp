@@ -35,6 +35,19 @@ void check_inputs(const std::vector<Var>& inputs) {
   }
 }
 
+// Two inputs answering to one keyword would make keyword calls ambiguous.
+void check_keywords(const FunctionInputs& specs) {
+  std::unordered_map<std::string, size_t> seen;
+  for (size_t i = 0; i < specs.items.size(); ++i) {
+    const In& in = specs.items[i];
+    std::string key = in.options.name.empty() ? in.variable.name() : in.options.name;
+    if (key.empty()) continue;
+    auto [at, fresh] = seen.emplace(key, i);
+    if (!fresh && !in.options.name.empty())
+      throw std::invalid_argument(fmt::format("function: inputs {} and {} are both named '{}' (a keyword must name one input)", at->second, i, key));
+  }
+}
+
 // Every pair of updates and givens holds two defined Vars.
 void check_pairs(const std::vector<std::pair<Var, Var>>& pairs, const char* what, const char* first, const char* second) {
   for (size_t i = 0; i < pairs.size(); ++i) {
@@ -85,8 +98,11 @@ void bind_memory_plan(Function::Impl& impl, SlotOf slot) {
 }
 }  // namespace
 
-Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const FunctionOptions& options) {
+Function compile_function(const FunctionInputs& input_specs, const FunctionOutputs& output_specs, const FunctionOptions& options) {
   auto t0 = std::chrono::steady_clock::now();
+  std::vector<Var> inputs, outputs;
+  for (const In& in : input_specs.items) inputs.push_back(in.variable);
+  for (const Out& out : output_specs.items) outputs.push_back(out.variable);
   kernel_threads();  // settles the thread policy (and OpenBLAS's thread count) before any kernel runs
   check_inputs(inputs);
   check_updates(options.updates);
@@ -94,7 +110,11 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
   if (!options.mode.empty() && options.mode != "FAST_RUN" && options.mode != "FAST_COMPILE")
     throw std::invalid_argument(fmt::format("function: mode must be FAST_RUN or FAST_COMPILE, got '{}'", options.mode));
   require_defined(outputs, "function", "outputs");
+  check_keywords(input_specs);
   auto impl = std::make_shared<Function::Impl>();
+  impl->input_specs = input_specs;
+  impl->output_specs = output_specs;
+  impl->options = options;
   impl->name = options.name;
   impl->nan_guard = options.nan_guard || config().mode == "NanGuardMode";
   impl->update_shapes_may_change = options.update_shapes_may_change;
@@ -157,11 +177,18 @@ Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>
     auto [it, fresh] = slot_of.emplace(n, slot_of.size());
     return it->second;
   };
-  for (const Variable& v : inputs) {
-    size_t s = slot(v.node());
-    impl->inputs.push_back({s, v.type(), v.name(), NDArray()});
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const In& in = input_specs.items[i];
+    size_t s = slot(inputs[i].node());
+    InputBinding b{s, inputs[i].type(), inputs[i].name(), in.options.name.empty() ? inputs[i].name() : in.options.name};
+    b.strict = in.options.strict;
+    b.allow_downcast = in.options.allow_downcast;
+    impl->inputs.push_back(std::move(b));
+    if (in.options.value) bind_default_value(*impl, i, *in.options.value);
     impl->transient_slots.push_back(s);
   }
+  impl->bound_args.resize(inputs.size());
+  for (const Out& out : output_specs.items) impl->output_borrowed.push_back(out.options.borrow);
   for (const Variable& v : leaves) {
     size_t s = slot(v.node());
     if (impl->nan_guard) {

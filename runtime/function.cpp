@@ -1,5 +1,6 @@
 #include "runtime/function.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <cmath>
@@ -46,6 +47,37 @@ std::vector<std::pair<Var, Var>> Function::updates() const {
 void Function::print_profile(std::FILE* out) const {
   require_defined(*this, "Function::print_profile");
   theano::print_profile(*this, out);
+}
+
+Function Function::copy(const CopyOptions& options) const {
+  const Impl& f = checked("Function::copy");
+  FunctionOptions o = f.options;
+  if (options.name) o.name = *options.name;
+  // Without its updates an input may be unused (the doc's accumulator): Theano's copy accepts that.
+  if (options.delete_updates) {
+    o.updates.clear();
+    o.on_unused_input = "ignore";
+  }
+  for (size_t k = 0; k < options.swap.size(); ++k) {
+    const auto& [old, fresh] = options.swap[k];
+    require_defined(old, "Function::copy", fmt::format("swap[{}].first", k));
+    require_defined(fresh, "Function::copy", fmt::format("swap[{}].second", k));
+    if (!old.is_shared() || !fresh.is_shared())
+      throw std::invalid_argument(fmt::format("Function::copy: swap[{}] must pair two shared variables, got {} and {}", k, old.describe(),
+                                              fresh.describe()));
+    if (!old.type().same_as(fresh.type()))
+      throw std::invalid_argument(fmt::format("Function::copy: swap[{}]: {} has type {} but its replacement {} has type {}", k,
+                                              old.describe(), old.type().str(), fresh.describe(), fresh.type().str()));
+    bool used = std::any_of(f.shared_slots.begin(), f.shared_slots.end(), [&](const auto& b) { return b.second == old.node()->shared; }) ||
+                std::any_of(o.updates.begin(), o.updates.end(), [&](const auto& u) { return u.first.node() == old.node(); });
+    if (!used)
+      throw std::invalid_argument(fmt::format("Function::copy: swap[{}]: {} is not a shared variable of function '{}'", k, old.describe(),
+                                              f.name.empty() ? "<unnamed>" : f.name));
+    for (auto& u : o.updates)
+      if (u.first.node() == old.node()) u.first = fresh;
+    o.givens.push_back({old, fresh});
+  }
+  return compile_function(f.input_specs, f.output_specs, o);
 }
 
 Function::Function(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) { detail::register_profiled(impl_); }

@@ -6,9 +6,12 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -39,6 +42,10 @@ struct FunctionOptions {
   // is applied) unless this is set: a silently resized parameter is almost always a broadcasting
   // mistake. The dtype and broadcastable pattern are fixed by the variable's type either way.
   bool update_shapes_may_change = false;
+  // Theano's allow_input_downcast, for every input without its own In{.allow_downcast}: true casts
+  // any argument to the input's dtype; false refuses a Python-style float for a float32 input
+  // unless it is exact; unset (the default) also lets a float literal go down to floatX.
+  std::optional<bool> allow_input_downcast;
 };
 
 struct FunctionImpl;
@@ -48,6 +55,9 @@ class Profiler;
 // the input's dtype exactly, range-checked (runtime/call_args.cpp), never through double.
 class Arg {
  public:
+  // A keyword argument, as Python's f(33, w_by_name=1): theano::kw("w_by_name", 1), or
+  // "w_by_name"_a = 1 with `using namespace theano::literals;`. The name must outlive the call.
+  Arg(std::string_view keyword, Arg value) : Arg(std::move(value)) { keyword_ = keyword; }
   Arg(int v) : v_(int64_t(v)) {}
   Arg(long v) : v_(int64_t(v)) {}
   Arg(long long v) : v_(int64_t(v)) {}
@@ -59,9 +69,69 @@ class Arg {
   Arg(const NDArray& a) : v_(a) {}
   // uint64_t only for unsigned 64-bit values (any of them, 2**64 - 1 included).
   const std::variant<int64_t, uint64_t, double, NDArray>& value() const { return v_; }
+  std::string_view keyword() const { return keyword_; }  // empty for a positional argument
 
  private:
   std::variant<int64_t, uint64_t, double, NDArray> v_;
+  std::string_view keyword_;
+};
+
+inline Arg kw(std::string_view name, Arg value) { return Arg(name, std::move(value)); }
+namespace literals {
+struct ArgName {
+  std::string_view name;
+  Arg operator=(Arg value) const { return Arg(name, std::move(value)); }
+};
+constexpr ArgName operator""_a(const char* s, size_t n) { return {{s, n}}; }
+}  // namespace literals
+
+// theano.In: an input with a keyword name, a default value (the argument may then be omitted) and
+// its own casting rule. theano::In(y, {.value = 1}), theano::In(w, {.name = "w_by_name", .value = 2}).
+struct InOptions {
+  std::string name;                    // the keyword; empty: the variable's name
+  std::optional<Arg> value;            // the default, converted once at compile time by the input's rules
+  bool strict = false;                 // only arrays of the input's exact dtype (no conversion at all)
+  std::optional<bool> allow_downcast;  // unset: FunctionOptions::allow_input_downcast
+};
+struct In {
+  In(const Var& v) : variable(v) {}
+  In(const Var& v, InOptions o) : variable(v), options(std::move(o)) {}
+  Var variable;
+  InOptions options;
+};
+
+// theano.Out: an output returned without a copy when borrow is set: the array is the function's own
+// buffer. A later call writes into it again only once the caller has let go of it (while held, the
+// call computes into a fresh buffer), so a borrowed array never changes under its holder.
+struct OutOptions {
+  bool borrow = false;
+};
+struct Out {
+  Out(const Var& v) : variable(v) {}
+  Out(const Var& v, OutOptions o) : variable(v), options(o) {}
+  Var variable;
+  OutOptions options;
+};
+
+// The inputs or outputs of theano::function: {x, y}, {x, theano::In(y, {.value = 1})}, or a
+// std::vector<Var>.
+template <class Spec>
+struct SpecList {
+  SpecList() = default;
+  SpecList(std::initializer_list<Spec> specs) : items(specs) {}
+  SpecList(std::vector<Spec> specs) : items(std::move(specs)) {}
+  SpecList(const std::vector<Var>& vars) : items(vars.begin(), vars.end()) {}
+  std::vector<Spec> items;
+};
+using FunctionInputs = SpecList<In>;
+using FunctionOutputs = SpecList<Out>;
+
+// Function::copy's options, as Theano's f.copy(swap=..., delete_updates=..., name=...).
+struct CopyOptions {
+  // (shared variable of this function, its replacement): the copy reads and updates the replacement.
+  std::vector<std::pair<Var, Var>> swap;
+  bool delete_updates = false;
+  std::optional<std::string> name;
 };
 
 // What a call returns: one value per output. 0-d outputs are kept by value (no allocation), integers
@@ -79,7 +149,8 @@ class Result {
   // it holds an integer within int64's range (else std::range_error naming the output and value).
   int64_t integer(size_t i = 0) const;
   DType dtype(size_t i = 0) const;
-  // Output i as an array (a fresh copy, never aliased by later calls).
+  // Output i as an array: a fresh copy, never aliased by later calls, unless the output was
+  // compiled as theano::Out(v, {.borrow = true}) (then the function's own buffer).
   NDArray array(size_t i = 0) const;
   operator NDArray() const { return array(0); }
 
@@ -116,6 +187,9 @@ class Function {
   std::vector<std::pair<Var, Var>> updates() const;
   // theano::print_profile(*this, out): Theano's f.profile.summary().
   void print_profile(std::FILE* out = stderr) const;
+  // Theano's f.copy(): the same graph compiled again, sharing the shared variables' storage (with
+  // swap: other shared variables of the same types in their place).
+  Function copy(const CopyOptions& options = {}) const;
 
   using Impl = FunctionImpl;
   // With THEANO_FLAGS=profile=True, registers the function to print its profile at exit.
@@ -133,6 +207,6 @@ class Function {
 // Throws std::invalid_argument "<api>: the Function is undefined (...)" when f is undefined.
 void require_defined(const Function& f, const char* api);
 
-Function compile_function(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const FunctionOptions& options);
+Function compile_function(const FunctionInputs& inputs, const FunctionOutputs& outputs, const FunctionOptions& options);
 
 }  // namespace theano

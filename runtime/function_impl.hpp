@@ -42,8 +42,12 @@ struct Step {
 struct InputBinding {
   size_t slot;
   TensorType type;
-  std::string name;
-  NDArray scratch;  // reused for scalars and converted arrays, so binding does not allocate
+  std::string name;     // the variable's name (messages)
+  std::string keyword;  // what a keyword argument names it by (In's name, else the variable's)
+  NDArray scratch;      // reused for scalars and converted arrays, so binding does not allocate
+  NDArray default_value;  // In's value, already in the input's dtype; undefined: the argument is required
+  bool strict = false;
+  std::optional<bool> allow_downcast;
 };
 
 struct UpdateBinding {
@@ -61,6 +65,12 @@ struct FunctionImpl {
   std::vector<Step> steps;
   size_t first_update_step = 0;              // steps from here on are Gemm{inplace} update steps
   std::vector<InputBinding> inputs;
+  std::vector<const Arg*> bound_args;        // per input, this call's argument (reused: no allocation)
+  std::vector<char> output_borrowed;         // Out{.borrow}: returned without a copy
+  // What the function was compiled from, for Function::copy.
+  FunctionInputs input_specs;
+  FunctionOutputs output_specs;
+  FunctionOptions options;
   std::vector<std::pair<size_t, std::shared_ptr<SharedStorage>>> shared_slots;
   std::vector<size_t> output_slots;
   std::vector<UpdateBinding> updates;
@@ -85,7 +95,11 @@ struct FunctionImpl {
   ~FunctionImpl();
 };
 
+// Matches positional and keyword arguments to the inputs (omitted ones take their In default) and
+// binds them by Theano's filter rules.
 void bind_arguments(Function::Impl& f, std::span<const Arg> args);
+// At compile time: In's value for input i, converted by the same rules (a misfit is an error now).
+void bind_default_value(Function::Impl& f, size_t i, const Arg& value);
 Result collect_outputs(Function::Impl& f);
 // With f.commit_storages locked: writes the updates and drops the call's handles (the transient slots).
 void commit_updates(Function::Impl& f);

@@ -109,9 +109,9 @@ struct Row {
   size_t calls = 0, applies = 0;
 };
 
-using Out = fmt::memory_buffer;
+using TextOut = fmt::memory_buffer;
 
-void print_rows(Out& out, const char* title, const char* what, std::vector<Row> rows, double total, size_t limit) {
+void print_rows(TextOut& out, const char* title, const char* what, std::vector<Row> rows, double total, size_t limit) {
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.seconds > b.seconds; });
   auto o = std::back_inserter(out);
   fmt::format_to(o, "{}\n---\n<% time> <sum %> <apply time> <time per call> <#call> <#apply> <{} name>\n", title, what);
@@ -158,7 +158,7 @@ size_t output_bytes(const FunctionImpl& f, size_t step) {
 namespace detail {
 
 std::string profile_str(const FunctionImpl& f, const ProfileOptions& opts) {
-  Out buf;
+  TextOut buf;
   auto o = std::back_inserter(buf);
   const std::string name = f.name.empty() ? "<unnamed>" : f.name;
   if (!f.profiler) {

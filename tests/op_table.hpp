@@ -37,40 +37,40 @@ using Rng = theano::numpy::RandomState;
 // ---- inputs ----
 // One input of a sample: its array for the dtype of the variant being run, given the inputs made
 // before it (so an input can be a shifted copy of another).
-using In = std::function<NDArray(DType dtype, Rng& rng, const Arrays& before)>;
+using Input = std::function<NDArray(DType dtype, Rng& rng, const Arrays& before)>;
 
 // A sample's argument sets: usually one; several run one compiled graph on each in turn (shapes a
 // rule must handle, bounds of a slice, a buffer reused with other sizes).
 struct Inputs {
   Inputs() : sets(1) {}
-  Inputs(std::initializer_list<In> one) : sets{std::vector<In>(one)} {}
-  static Inputs each(std::vector<std::vector<In>> sets) {
+  Inputs(std::initializer_list<Input> one) : sets{std::vector<Input>(one)} {}
+  static Inputs each(std::vector<std::vector<Input>> sets) {
     Inputs i;
     i.sets = std::move(sets);
     return i;
   }
-  std::vector<std::vector<In>> sets;
+  std::vector<std::vector<Input>> sets;
 };
 
 // Uniform in [lo, hi) for floats; integers in [ilo, ihi) (uint8 from max(ilo, 0)); bools 0 or 1.
-In U(const Dims& shape, double lo = -1, double hi = 1, int64_t ilo = -9, int64_t ihi = 10);
+Input U(const Dims& shape, double lo = -1, double hi = 1, int64_t ilo = -9, int64_t ihi = 10);
 // Magnitudes in [0.2, 1.5) with random signs (integers: [1, 9] with random signs): away from 0.
-In nonzero(const Dims& shape);
+Input nonzero(const Dims& shape);
 // Input k shifted by +-[0.2, 0.7) per element: maximum and minimum never tie.
-In apart_from(int k);
+Input apart_from(int k);
 // `base`, then every third element set to input k's: ties for comparisons, maximum and minimum.
-In ties_with(int k, In base);
+Input ties_with(int k, Input base);
 // Zeros and ones in the variant's dtype (conditions).
-In zero_one(const Dims& shape);
+Input zero_one(const Dims& shape);
 // These values in the variant's dtype; 0, 1, 2, ... in the variant's dtype.
-In vals(const Dims& shape, std::vector<double> values);
-In iota(const Dims& shape);
+Input vals(const Dims& shape, std::vector<double> values);
+Input iota(const Dims& shape);
 // An input whose dtype does not follow the variant: this array, int64 values, a 0-d int64.
-In fixed(NDArray value);
-In i64s(std::vector<double> values);
-In lscalar(int64_t value);
+Input fixed(NDArray value);
+Input i64s(std::vector<double> values);
+Input lscalar(int64_t value);
 // `in` made in `dtype` whatever the variant.
-In as(DType dtype, In in);
+Input as(DType dtype, Input in);
 
 // ---- graphs and references ----
 std::vector<Var> to_vars(const Var& v);
@@ -111,7 +111,7 @@ Tol default_tol(DType d);
 // An input the graph must refuse: run the sample's graph (its first dtype) on `args`, or run `run`
 // when the error comes from building a graph; the message must hold every string of `contains`.
 struct ErrorCase {
-  std::vector<In> args;
+  std::vector<Input> args;
   std::function<void()> run;
   std::vector<std::string> contains;
 };

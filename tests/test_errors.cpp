@@ -190,10 +190,12 @@ TEST_CASE("errors: dtype problems and argument checks and indices", "[errors]") 
   Function fm = theano::function({m}, m * 2, {.name = "fm"}), fs = theano::function({s}, s + 1), fb = theano::function({b}, b + 1);
   expect("Bad input argument to theano function with name \"fm\" at index 0 (0-based) (m). TensorType(float32, matrix) cannot store a "
          "value of dtype float64 without risking loss of precision. If you do not mind this loss, you can: 1) explicitly cast your data "
-         "to float32, or 2) set \"allow_input_downcast=True\" when calling \"function\".",
+         "to float32, or 2) compile with allow_input_downcast = true (FunctionOptions{.allow_input_downcast = true} or "
+         "theano::In(x, {.allow_downcast = true})).",
          [&] { fm(zeros(DType::Float64, {1, 2})); });
   expect("Bad input argument to theano function with name \"<unnamed>\" at index 0 (0-based) (s). TensorType(int64, scalar) cannot "
-         "store the value 2.5 without loss: it is a float for int64.",
+         "store the value 2.5 without loss: it is a float for int64. If you do not mind this loss, compile with "
+         "allow_input_downcast = true.",
          [&] { fs(2.5); });
   expect("Bad input argument to theano function with name \"<unnamed>\" at index 0 (0-based) (b). TensorType(int8, scalar) cannot "
          "store the value 300 without loss: it is out of range for int8.",

@@ -13,7 +13,7 @@ using namespace theano;
 namespace op_table {
 
 // ---- input makers ----
-In U(const Dims& shape, double lo, double hi, int64_t ilo, int64_t ihi) {
+Input U(const Dims& shape, double lo, double hi, int64_t ilo, int64_t ihi) {
   return [=](DType dt, Rng& rng, const Arrays&) {
     NDArray a = NDArray::empty(dt, shape);
     for (int64_t i = 0; i < a.size(); ++i) {
@@ -25,7 +25,7 @@ In U(const Dims& shape, double lo, double hi, int64_t ilo, int64_t ihi) {
   };
 }
 
-In nonzero(const Dims& shape) {
+Input nonzero(const Dims& shape) {
   return [=](DType dt, Rng& rng, const Arrays&) {
     NDArray a = NDArray::empty(dt, shape);
     for (int64_t i = 0; i < a.size(); ++i) {
@@ -37,7 +37,7 @@ In nonzero(const Dims& shape) {
   };
 }
 
-In apart_from(int k) {
+Input apart_from(int k) {
   return [=](DType, Rng& rng, const Arrays& before) {
     const NDArray& x = before.at(size_t(k));
     NDArray y = x.copy();
@@ -49,7 +49,7 @@ In apart_from(int k) {
   };
 }
 
-In ties_with(int k, In base) {
+Input ties_with(int k, Input base) {
   return [=](DType dt, Rng& rng, const Arrays& before) {
     NDArray a = base(dt, rng, before);
     const NDArray& x = before.at(size_t(k));
@@ -59,7 +59,7 @@ In ties_with(int k, In base) {
   };
 }
 
-In zero_one(const Dims& shape) {
+Input zero_one(const Dims& shape) {
   return [=](DType dt, Rng& rng, const Arrays&) {
     NDArray a = NDArray::empty(dt, shape);
     for (int64_t i = 0; i < a.size(); ++i) a.set_item(i, double(rng.randint(2)));
@@ -67,11 +67,11 @@ In zero_one(const Dims& shape) {
   };
 }
 
-In vals(const Dims& shape, std::vector<double> values) {
+Input vals(const Dims& shape, std::vector<double> values) {
   return [=](DType dt, Rng&, const Arrays&) { return test_util::arr(dt, shape, values); };
 }
 
-In iota(const Dims& shape) {
+Input iota(const Dims& shape) {
   return [=](DType dt, Rng&, const Arrays&) {
     NDArray a = NDArray::empty(dt, shape);
     for (int64_t i = 0; i < a.size(); ++i) a.set_item(i, double(i));
@@ -79,12 +79,12 @@ In iota(const Dims& shape) {
   };
 }
 
-In fixed(NDArray value) {
+Input fixed(NDArray value) {
   return [=](DType, Rng&, const Arrays&) { return value.copy(); };
 }
-In i64s(std::vector<double> values) { return fixed(test_util::i64(Dims{int64_t(values.size())}, values)); }
-In lscalar(int64_t value) { return fixed(NDArray::scalar<int64_t>(value)); }
-In as(DType dtype, In in) {
+Input i64s(std::vector<double> values) { return fixed(test_util::i64(Dims{int64_t(values.size())}, values)); }
+Input lscalar(int64_t value) { return fixed(NDArray::scalar<int64_t>(value)); }
+Input as(DType dtype, Input in) {
   return [=](DType, Rng& rng, const Arrays& before) { return in(dtype, rng, before); };
 }
 

@@ -266,7 +266,7 @@ Rows pool_rows() {
   for (Geometry geo : {Geometry{2, 2, 0, false}, Geometry{3, 2, 0, false}, Geometry{2, 3, 0, false}, Geometry{3, 1, 0, false},
                        Geometry{2, 2, 0, true}, Geometry{3, 2, 1, true}, Geometry{2, 3, 1, true}, Geometry{3, 3, 0, true}}) {
     ops::PoolAttrs at = pool_attrs(geo.ws, geo.ws, geo.stride, geo.stride, geo.pad, 0, geo.ignore_border, PoolMode::Max);
-    std::vector<std::vector<In>> sets;
+    std::vector<std::vector<Input>> sets;
     for (Dims shape : {Dims{2, 7, 5}, Dims{1, 1, 2}, Dims{3, 4, 9}}) sets.push_back({U(shape), U(pooled(at, shape)), U(shape)});
     s.push_back({.name = "pool_2d and its gradients with " + at.str(),
                  .build = [at](V x) {

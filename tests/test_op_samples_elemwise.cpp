@@ -88,8 +88,8 @@ Rows elemwise_rows() {
   // ---- every kind in every numeric dtype, with ties between the first two inputs ----
   for (const Kind& k : kinds()) {
     int arity = ops::scalar_kind_arity(k.kind);
-    In u = U(t3, k.lo, k.hi, k.ilo, k.ihi);
-    std::vector<In> in{k.kind == ScalarKind::Switch ? zero_one(t3) : u};  // a condition of zeros and ones
+    Input u = U(t3, k.lo, k.hi, k.ilo, k.ihi);
+    std::vector<Input> in{k.kind == ScalarKind::Switch ? zero_one(t3) : u};  // a condition of zeros and ones
     for (int i = 1; i < arity; ++i) in.push_back(i == 1 ? ties_with(0, u) : u);
     // Ties are kinks of maximum and minimum; the condition's zeros are steps of switch.
     bool kinks = k.kind == ScalarKind::Maximum || k.kind == ScalarKind::Minimum || k.kind == ScalarKind::Switch;
@@ -108,7 +108,7 @@ Rows elemwise_rows() {
     for (int layout = 0; layout < 5; ++layout) {
       Dims s0 = layout == 3 ? Dims{7, 5, 3} : layout == 4 ? Dims{6, 5, 7} : t3, s1 = t3;
       if (layout < 3) s1[layout] = 1;
-      std::vector<In> in{U(s0, -4, 5, -4, 5), U(s1, -4, 5, -4, 5)};
+      std::vector<Input> in{U(s0, -4, 5, -4, 5), U(s1, -4, 5, -4, 5)};
       if (ops::scalar_kind_arity(k) == 3) in.push_back(U(t3, -4, 5, -4, 5));
       auto view = [layout](const Var& x) {
         return layout == 3 ? x.dimshuffle({2, 1, 0}) : layout == 4 ? x[T::slice(std::nullopt, std::nullopt, -2)] : x;

@@ -53,7 +53,7 @@ Rows cumulative_rows() {
   for (CumMode mode : {CumMode::Add, CumMode::Mul}) {
     const char* name = mode == CumMode::Add ? "cumsum" : "cumprod";
     // Factors away from 0 (the gradient of cumprod divides by x) and below 1.5 in magnitude.
-    In values = mode == CumMode::Add ? U(t3, -2, 2, -9, 10) : nonzero(t3);
+    Input values = mode == CumMode::Add ? U(t3, -2, 2, -9, 10) : nonzero(t3);
     for (std::optional<int> axis : {std::optional<int>{}, std::optional<int>{0}, std::optional<int>{1}, std::optional<int>{2},
                                     std::optional<int>{-1}}) {
       s.push_back({.name = std::string(name) + " over " + axis_str(axis) + " of a 3-d and of a transposed 3-d",

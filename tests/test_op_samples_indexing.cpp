@@ -84,12 +84,12 @@ Rows subtensor_rows() {
   const std::vector<Bound> steps = {std::nullopt, 1, 2, 3, -1, -2, -3};
   for (int pattern = 0; pattern < 8; ++pattern) {
     bool hs = pattern & 1, he = pattern & 2, hp = pattern & 4;
-    std::vector<std::vector<In>> sets;
+    std::vector<std::vector<Input>> sets;
     for (Bound s0 : bounds)
       for (Bound s1 : bounds)
         for (Bound s2 : steps) {
           if (s0.has_value() != hs || s1.has_value() != he || s2.has_value() != hp) continue;
-          std::vector<In> set{iota(Dims{7})};
+          std::vector<Input> set{iota(Dims{7})};
           for (Bound b : {s0, s1, s2})
             if (b) set.push_back(lscalar(*b));
           sets.push_back(set);

@@ -142,7 +142,7 @@ Rows blas_rows() {
   Rows s;
   const std::vector<DType> dts = {DType::Float32, DType::Float64, DType::Int64, DType::Int32};
   auto R = [](const Dims& shape) { return U(shape, -9, 10, -9, 10); };
-  auto dot_row = [&](std::string name, Build build, std::vector<In> in, Naive naive) {
+  auto dot_row = [&](std::string name, Build build, std::vector<Input> in, Naive naive) {
     s.push_back({.name = std::move(name), .build = build, .inputs = Inputs::each({in}), .dtypes = dts, .naive = naive, .tol = dot_tol});
   };
   auto plain = [](A x) { return naive::dot(x[0], x[1]); };

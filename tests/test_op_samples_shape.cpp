@@ -145,7 +145,7 @@ NDArray naive_arange(int64_t start, int64_t stop, int64_t step) {
 
 Rows arange_rows() {
   Rows s;
-  std::vector<std::vector<In>> triples, pairs;
+  std::vector<std::vector<Input>> triples, pairs;
   for (auto [start, stop, step] : {std::tuple{0, 7, 1}, {7, 0, -1}, {-3, 8, 3}, {5, 5, 1}, {5, 2, 1}, {2, 5, -1}, {10, -11, -4}})
     triples.push_back({lscalar(start), lscalar(stop), lscalar(step)});
   s.push_back({.name = "arange of symbolic start stop and step",

@@ -63,12 +63,12 @@ int64_t seed_of(const std::string& name, DType dt) {
   return int64_t(h ^ (uint32_t(dt) * 0x9e3779b9u));
 }
 
-std::vector<Arrays> make_sets(const std::vector<std::vector<In>>& sets, const std::string& name, DType dt) {
+std::vector<Arrays> make_sets(const std::vector<std::vector<Input>>& sets, const std::string& name, DType dt) {
   Rng rng(seed_of(name, dt));
   std::vector<Arrays> out;
-  for (const std::vector<In>& set : sets) {
+  for (const std::vector<Input>& set : sets) {
     Arrays a;
-    for (const In& in : set) a.push_back(in(dt, rng, a));
+    for (const Input& in : set) a.push_back(in(dt, rng, a));
     out.push_back(std::move(a));
   }
   return out;

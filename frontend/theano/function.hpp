@@ -1,4 +1,5 @@
-// theano.function: compile inputs -> outputs with updates and givens.
+// theano.function: compile inputs -> outputs with updates and givens; theano.In and theano.Out
+// (runtime/function.hpp) name inputs, give them defaults and borrow outputs.
 #pragma once
 #include <vector>
 
@@ -6,7 +7,8 @@
 
 namespace theano {
 
-Function function(const std::vector<Var>& inputs, const Var& output, const FunctionOptions& options = {});
-Function function(const std::vector<Var>& inputs, const std::vector<Var>& outputs = {}, const FunctionOptions& options = {});
+// inputs: Vars or theano::In (named, with defaults); outputs: one Var, or Vars and theano::Out.
+Function function(const FunctionInputs& inputs, const Var& output, const FunctionOptions& options = {});
+Function function(const FunctionInputs& inputs, const FunctionOutputs& outputs = {}, const FunctionOptions& options = {});
 
 }  // namespace theano

@@ -125,6 +125,11 @@ using ops::int_scalar;
 struct GradArgs {
   std::vector<Var> consider_constant;
   std::string disconnected_inputs = "raise";  // raise, warn or ignore
+  // (variable, its gradient): Theano's known_grads; the cost may then be an undefined Var (None).
+  std::vector<std::pair<Var, Var>> known_grads;
+  // What a disconnected wrt gets: "zero" (zeros of its type), "None" or "Disconnected" (both an
+  // undefined Var, with disconnected_inputs = "ignore" or "warn").
+  std::string return_disconnected = "zero";
 };
 Var grad(const Var& cost, const Var& wrt, const GradArgs& args = {}, Loc loc = Loc::current());
 std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, const GradArgs& args = {}, Loc loc = Loc::current());
