@@ -14,10 +14,12 @@
 
 namespace theano::ops {
 
-// The clamps are Theano's C implementation's, so saturated values match it.
+// The lower clamps are Theano's C implementation's (beyond them exp(-x) overflows and the result is
+// 0 anyway); there is no upper clamp: Theano's 1 from x > 19 (float64) or x > 15 (float32) loses
+// 1 - sigmoid(x), which the stable gradients (sigmoid(x) sigmoid(-x)) still resolve there.
 template <class T> T sigmoid_of(T x) {
-  if constexpr (std::is_same_v<T, float>) return x < -88.0f ? 0.0f : x > 15.0f ? 1.0f : 1.0f / (1.0f + std::exp(-x));
-  else return x < -709.0 ? 0.0 : x > 19.0 ? 1.0 : 1.0 / (1.0 + std::exp(-x));
+  if constexpr (std::is_same_v<T, float>) return x < -88.0f ? 0.0f : 1.0f / (1.0f + std::exp(-x));
+  else return x < -709.0 ? 0.0 : 1.0 / (1.0 + std::exp(-x));
 }
 // float32 tanh as a rational function of degree 13/6 on [-7.9, 7.9] (beyond, tanh rounds to ±1):
 // within 5 ulp of tanhf everywhere and branch-free, so it vectorizes (tanhf is 20x slower here).
@@ -45,8 +47,11 @@ template <class T> T tanh_of(T a) {
     return T(std::tanh(a));
   }
 }
+// log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)): exp never overflows, and the small side keeps
+// its value (softplus(-50) = exp(-50), not 0; softplus(800) = 800, not inf).
 template <class T> T softplus_of(T x) {
-  return x < T(-30) ? T(0) : x > T(30) ? x : T(std::log1p(std::exp(x)));
+  T ax = x < T(0) ? -x : x;
+  return T((x > T(0) ? x : T(0)) + std::log1p(std::exp(-ax)));
 }
 // Theano's ScalarSoftsign: x / (1 + |x|), in the compute type.
 template <class T> T softsign_of(T x) { return x / (T(1) + (x < T(0) ? -x : x)); }

@@ -8,6 +8,7 @@
 
 #include "graph/fgraph.hpp"
 #include "graph/op.hpp"
+#include "ops/grad_stable.hpp"
 #include "ops/graph_math.hpp"
 
 namespace theano {
@@ -105,6 +106,15 @@ std::vector<Variable> grad(const Var& cost, const std::vector<Variable>& wrt, co
     // Outputs without a cotangent get zeros so that rules can assume every cotangent exists.
     for (size_t i = 0; i < cots.size(); ++i)
       if (!cots[i] && is_float(outs[i].dtype())) cots[i] = ops::zeros_like(outs[i]);
+    // A spelled-out log-sigmoid, softplus or sigmoid: the stable form's gradient (ops/grad_stable.hpp).
+    if (cots.size() == 1) {
+      auto held = [&](const Variable& v) { return constant.count(v.node()) > 0; };
+      if (auto stable = ops::stable_pullback(*a, outs[0], *cots[0], held)) {
+        for (auto& [target, g] : *stable)
+          if (depends.count(target.node()) && !constant.count(target.node())) contrib[target.node()].push_back(fit_to(g, target));
+        continue;
+      }
+    }
     Cotangents g = a->op->pullback(a->inputs, outs, cots);
     if (g.size() != a->inputs.size())
       throw std::logic_error(fmt::format("grad: {} returned {} gradients for {} inputs", a->op->str(), g.size(), a->inputs.size()));

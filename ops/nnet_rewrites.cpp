@@ -121,8 +121,40 @@ Replacement crossentropy_onehot_grad(Apply& node, const FunctionGraph&) {
   }
   return std::nullopt;
 }
+
+// softmax_grad(g / sm, sm) -> g - sum(g, axis=1)[:, None] * sm
+// Log(Softmax(x))'s gradient (g / sm - sum(g / sm * sm, axis=1)[:, None]) * sm without the
+// division, which is inf (and the product nan) where sm underflows to 0. As Theano, not when g is
+// the one-hot of the crossentropy (local_advanced_indexing_crossentropy_onehot_grad's case).
+Replacement logsoftmax_grad(Apply& node, const FunctionGraph&) {
+  if (!is_elemwise(node, ScalarKind::Mul)) return std::nullopt;
+  for (int k : {0, 1}) {
+    const Variable &sm = node.inputs[size_t(k)], &d = node.inputs[size_t(1 - k)];
+    Apply* sub = elemwise_of(d, ScalarKind::Sub);
+    if (!op_of<Softmax>(sm) || !sub) continue;
+    Apply* div = elemwise_of(sub->inputs[0], ScalarKind::TrueDiv);
+    if (!div || div->inputs[1] != sm || op_of<AdvancedIncSubtensor>(div->inputs[0])) continue;
+    const Variable& r = sub->inputs[1];
+    auto* ds = op_of<DimShuffle>(r);
+    if (!ds || ds->pattern() != std::vector<int>{0, -1}) continue;
+    const Var& s = r.owner()->inputs[0];
+    auto* red = op_of<Reduce>(s);
+    if (!red || red->kind() != ReduceKind::Sum || red->axes() != std::vector<int>{1}) continue;
+    Apply* gsm = elemwise_of(s.owner()->inputs[0], ScalarKind::Mul);
+    const Variable& q = sub->inputs[0];
+    if (!gsm || !((gsm->inputs[0] == q && gsm->inputs[1] == sm) || (gsm->inputs[0] == sm && gsm->inputs[1] == q))) continue;
+    const Var& g = div->inputs[0];
+    if (g.ndim() != 2) continue;
+    using namespace math;
+    Var out = g - dimshuffle(sum(g, {1}), {0, -1}) * sm;
+    if (!out.type().same_as(node.outputs[0]->type)) continue;
+    return std::vector<Variable>{out};
+  }
+  return std::nullopt;
+}
 }  // namespace
 
+const LocalRewrite local_logsoftmax_grad{"local_logsoftmax_grad", &typeid(Elemwise), logsoftmax_grad};
 const LocalRewrite local_log_softmax{"local_log_softmax", &typeid(Elemwise), log_softmax_of};
 const LocalRewrite local_crossentropy_onehot{"local_advanced_indexing_crossentropy_onehot", &typeid(AdvancedSubtensor), crossentropy_onehot};
 const LocalRewrite local_log_of_crossentropy_onehot{"local_advanced_indexing_crossentropy_onehot", &typeid(Elemwise),

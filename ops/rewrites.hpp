@@ -16,6 +16,13 @@ extern const LocalRewrite local_log_sigmoid;   // log(sigmoid(x)) -> -softplus(-
 
 extern const LocalRewrite local_pow_specialize;  // x**2 -> sqr(x), x**1 -> x, x**0.5 -> sqrt(x) (specialize)
 
+// ops/sigm_rewrites.cpp (stabilize): Theano's tensor/nnet/sigm.py
+extern const LocalRewrite local_exp_over_1_plus_exp;    // exp(x) / (1 + exp(x)) -> sigmoid(x), c / (1 + exp(x)) -> c * sigmoid(-x)
+extern const LocalRewrite local_sigm_times_exp;         // exp(x) * sigmoid(-x) -> sigmoid(x), exp(-x) * sigmoid(x) -> sigmoid(-x)
+extern const LocalRewrite local_log1msigm_to_softplus;  // log(1 - sigmoid(x)) -> -softplus(x)
+extern const LocalRewrite local_log1pexp_to_softplus;   // log1p(exp(x)) -> softplus(x)
+extern const LocalRewrite local_log1p_neg_sigmoid;      // log1p(-sigmoid(x)) -> -softplus(x)
+
 // ops/shape_rewrites.cpp (canonicalize)
 extern const LocalRewrite local_dimshuffle_chain;    // DimShuffle(DimShuffle(x)) -> DimShuffle(x)
 extern const LocalRewrite local_useless_dimshuffle;  // DimShuffle{0,1,..}(x) -> x
@@ -33,6 +40,7 @@ extern const LocalRewrite local_log_softmax;  // log(softmax(x)) -> LogSoftmax(x
 extern const LocalRewrite local_crossentropy_onehot;
 extern const LocalRewrite local_log_of_crossentropy_onehot;
 extern const LocalRewrite local_crossentropy_onehot_grad;  // softmax_grad(onehot(dy) / sm, sm) -> CrossentropySoftmax1HotWithBiasDx(-dy, sm, y)
+extern const LocalRewrite local_logsoftmax_grad;  // softmax_grad(g / sm, sm) -> g - sum(g, axis=1)[:, None] * sm (specialize)
 
 // ops/blas_rewrites.cpp (specialize)
 extern const LocalRewrite local_gemm;  // Z - a * dot(X, Y) -> Gemm(Z, -a, X, Y, 1)

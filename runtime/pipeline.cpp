@@ -35,7 +35,12 @@ rewrite::Pipeline build() {
 
   auto& stabilize = p.add<LocalPhase>("stabilize");
   stabilize.add(local_log1p)
+      .add(local_exp_over_1_plus_exp)
+      .add(local_sigm_times_exp)
       .add(local_log_sigmoid)
+      .add(local_log1msigm_to_softplus)
+      .add(local_log1pexp_to_softplus)
+      .add(local_log1p_neg_sigmoid)
       .add(local_log_of_crossentropy_onehot)
       .add(local_log_softmax)
       .add(local_crossentropy_onehot)
@@ -45,6 +50,8 @@ rewrite::Pipeline build() {
 
   auto& specialize = p.add<LocalPhase>("specialize");
   specialize.add(rewrite::constant_folding).add(local_pow_specialize).add(local_gemm).add(local_max_pool_grad_recompute);
+  // After stabilize, as Theano: the crossentropy gradient rewrite matches the same product first.
+  specialize.add(local_logsoftmax_grad);
 
   p.add<ElemwiseFusion>("elemwise_fusion");
   p.add<LocalPhase>("pool_fusion").add(local_max_pool_bias_activation).add(local_max_pool_bias_activation_fused);
