@@ -25,7 +25,7 @@ bool has_op(const Function& f, const std::string& name) {
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
-TEST_CASE("mod: the result has the divisor's sign, for integers and floats", "[math]") {
+TEST_CASE("mod: the result has the divisor's sign for integers and floats", "[math]") {
   Var a = T::lvector("a"), b = T::lvector("b");
   NDArray r = run({a, b}, a % b, {i64({6}, {7, -7, 7, -7, 6, 1}), i64({6}, {3, 3, -3, -3, 3, 0})});
   CHECK(r.dtype() == DType::Int64);
@@ -43,7 +43,7 @@ TEST_CASE("mod: the result has the divisor's sign, for integers and floats", "[m
   CHECK((c % 3).dtype() == DType::Int8);
 }
 
-TEST_CASE("round: ties go to the even neighbour by default, away from zero on request", "[math]") {
+TEST_CASE("round: ties go to the even neighbour by default and away from zero on request", "[math]") {
   Var x = T::dvector("x");
   NDArray ties = f64({7}, {-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5});
   check_close(run({x}, T::round(x), {ties}), {-2, -2, 0, 0, 2, 2, 4});
@@ -62,7 +62,7 @@ TEST_CASE("round: ties go to the even neighbour by default, away from zero on re
   check_close(run({x}, T::trunc(x), {f64({4}, {-2.7, -0.2, 0.2, 2.7})}), {-2, 0, 0, 2});
 }
 
-TEST_CASE("true_div of two integers is floatX, with a float operand the upcast rule holds", "[math]") {
+TEST_CASE("true_div of two integers is floatX and with a float operand the upcast rule holds", "[math]") {
   const DType fx = config().floatX;
   CHECK((T::bvector() / T::bvector()).dtype() == fx);
   CHECK((T::ivector() / T::ivector()).dtype() == fx);
@@ -89,7 +89,7 @@ TEST_CASE("int_div floors for integers and floats and keeps the dtype", "[math]"
   check_close(run({x, y}, fq, {f64({3}, {-7.5, 7.5, 0.5}), f64({3}, {2, -2, 3})}), {-4, -4, 0});
 }
 
-TEST_CASE("relu, hard_sigmoid and ultra_fast_sigmoid at their kinks, as Theano's formulas", "[math]") {
+TEST_CASE("relu and hard_sigmoid and ultra_fast_sigmoid at their kinks as Theano's formulas", "[math]") {
   Var x = T::dvector("x");
   NDArray at = f64({5}, {-1, 0, 2, -2.5, 2.5});
   check_close(run({x}, T::nnet::relu(x), {at}), {0, 0, 2, 0, 2.5});
@@ -148,7 +148,7 @@ TEST_CASE("binary_crossentropy: values and gradients against the formula", "[mat
   check_close(r.array(1), d_t, 1e-14);
 }
 
-TEST_CASE("categorical_crossentropy: distributions and integer labels, values and gradients", "[math]") {
+TEST_CASE("categorical_crossentropy: values and gradients for distributions and integer labels", "[math]") {
   Var c = T::dmatrix("c"), t = T::dmatrix("t");
   Var y = T::lvector("y");
   NDArray cv = f64({2, 3}, {0.2, 0.3, 0.5, 0.6, 0.1, 0.3}), tv = f64({2, 3}, {0, 1, 0, 0.5, 0.25, 0.25});
@@ -205,7 +205,7 @@ TEST_CASE("the new elementwise kernels fuse into one Composite", "[math][rewrite
   check_close(f(xv).array(0), want, 1e-15);
 }
 
-TEST_CASE("outer: dot of a column and a row, inputs flattened", "[math]") {
+TEST_CASE("outer: dot of a column and a row of the flattened inputs", "[math]") {
   Var a = T::dvector("a"), b = T::dmatrix("b");
   NDArray r = run({a, b}, T::outer(a, b), {f64({2}, {2, -1}), f64({2, 2}, {1, 2, 3, 4})});
   REQUIRE(r.shape() == Dims{2, 4});
