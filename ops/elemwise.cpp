@@ -64,7 +64,8 @@ DType elemwise_out_dtype(ScalarKind kind, std::span<const DType> in) {
   switch (info(kind).cat) {
     case Cat::BOOL: return DType::Bool;
     case Cat::FLOAT: return upgrade_to_float(d);
-    case Cat::SAME: return d;
+    case Cat::SAME:
+    case Cat::FLOAT_ONLY: return d;
   }
   return d;
 }
@@ -112,6 +113,7 @@ std::vector<TensorType> Elemwise::make_types(Vars inputs) const {
       if (dts[i] != compute)
         throw OpError(fmt::format("input {} has dtype {} but the op computes in {}", i, dtype_name(dts[i]), dtype_name(compute)));
     if (info(kind_).cat == Cat::FLOAT && !is_float(compute)) throw OpError("needs float inputs");
+    if (info(kind_).cat == Cat::FLOAT_ONLY && !is_float(compute)) throw OpError("only float type are supported");
   }
   return {out};
 }
@@ -155,7 +157,11 @@ Cotangents Elemwise::pullback(Vars in, Vars outs,
   std::optional<Var> NONE;
   const Var& x = in[0];
   const Var& y = in.size() > 1 ? in[1] : in[0];
+  const Var& z = in.size() > 2 ? in[2] : in[0];
+  auto unary = [](ScalarKind k, const Var& v) { return elemwise(k, {v}); };
+  auto unary2 = [](ScalarKind k, const Var& a, const Var& b) { return elemwise(k, {a, b}); };
   (void)y;
+  (void)z;
   (void)out;
   if (kind_ == ScalarKind::Cast) {
     if (!is_float(x.dtype())) return {NONE};

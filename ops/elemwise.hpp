@@ -20,9 +20,10 @@ enum class ScalarKind : uint8_t {
 };
 
 // The category column of elemwise_ops.def: how the result's dtype follows from the inputs' (upcast)
-// dtype. SAME: that dtype; FLOAT: that dtype made float (upgrade_to_float); BOOL: bool. Cast is SAME
-// in the table (its dtype is its cast_to).
-enum class ScalarCategory : uint8_t { SAME, FLOAT, BOOL };
+// dtype. SAME: that dtype; FLOAT: that dtype made float (upgrade_to_float); FLOAT_ONLY: that dtype,
+// which must be float (integer inputs are a type error); BOOL: bool. Cast is SAME in the table (its
+// dtype is its cast_to).
+enum class ScalarCategory : uint8_t { SAME, FLOAT, FLOAT_ONLY, BOOL };
 
 std::string_view scalar_kind_name(ScalarKind k);
 int scalar_kind_arity(ScalarKind k);

@@ -11,6 +11,7 @@
 #include "graph/op.hpp"
 #include "ops/tensor_var.hpp"
 #include "ops/elemwise.hpp"
+#include "ops/special_math.hpp"
 
 namespace theano::ops {
 
@@ -80,6 +81,35 @@ template <class T> T pow_of(T a, T b) {
     return T(std::pow(a, b));
   }
 }
+// ---- more elementwise math (theano.tensor) ----
+// Python's modulo, as Theano's C code: the result has the divisor's sign. Integer x % 0 is 0 (numpy's
+// result; int_div does the same), x % -1 is 0 (INT_MIN % -1 would be undefined); float x % 0 is NaN.
+template <class T> T mod_of(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    T r = std::fmod(a, b);
+    if (r != T(0) && ((r < T(0)) != (b < T(0)))) r += b;
+    return r;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return false;
+  } else {
+    if (b == T(0)) return T(0);
+    if constexpr (std::is_signed_v<T>)
+      if (b == T(-1)) return T(0);
+    T r = T(a % b);
+    if (r != T(0) && ((r < T(0)) != (b < T(0)))) r = T(r + b);
+    return r;
+  }
+}
+// Theano's UltraFastScalarSigmoid: 0.5 * (1 + tanh(x / 2)) with tanh piecewise (rational, linear, flat),
+// evaluated as its C code does (double arithmetic, z stored in the output type), NaN branch included.
+template <class T> T ultra_fast_sigmoid_of(T a) {
+  T x = T(0.5 * double(a));
+  auto part = [](T v) {  // 1 + v is in T, as the C code's int + float
+    return v < 1.7 ? 1.5 * double(v) / double(T(1 + v)) : v < 3 ? 0.935409070603099 + 0.0458812946797165 * (double(v) - 1.7) : 0.99505475368673;
+  };
+  T z = x >= 0 ? T(part(x)) : T(-part(T(-x)));
+  return T(0.5 * (double(z) + 1.0));
+}
 
 // numpy's result type over inputs; Switch ignores its condition (input 0).
 inline DType upcast_all(std::span<const DType> dts, bool skip_first) {
@@ -111,7 +141,7 @@ inline Dims broadcast_shape(InArrays in, const Op& op) {
 template <ScalarKind K> struct ScalarFn;
 #define ELEMWISE1(K, N, C, E, G)                                               \
   template <> struct ScalarFn<ScalarKind::K> {                                 \
-    static constexpr bool float_only = std::string_view(#C) == "FLOAT";        \
+    static constexpr bool float_only = std::string_view(#C).starts_with("FLOAT"); \
     template <class T> static auto f(T a, T b = T(), T c = T()) { return E; }  \
   };
 #define ELEMWISE2(K, N, C, E, G1, G2) ELEMWISE1(K, N, C, E, G1)

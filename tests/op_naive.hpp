@@ -21,7 +21,8 @@ int64_t ravel(const Dims& idx, const Dims& shape);
 
 // The dtype Theano's elementwise rules give a kind on inputs of these dtypes, from the kind's
 // category in ops/elemwise_ops.def: SAME keeps the upcast dtype, FLOAT makes it float (int8, int16,
-// uint8 and bool -> float32; int32, int64 -> float64), BOOL is bool. Switch upcasts its branches only.
+// uint8 and bool -> float32; int32, int64 -> float64), FLOAT_ONLY keeps it (floats only), BOOL is bool.
+// Switch upcasts its branches only.
 DType elemwise_dtype(theano::ops::ScalarKind kind, const std::vector<DType>& inputs);
 
 // numpy broadcasting (inputs left-padded with dims of size 1), f of each output element's inputs

@@ -140,7 +140,8 @@ DType elemwise_dtype(ops::ScalarKind kind, const std::vector<DType>& in) {
     case ops::ScalarCategory::FLOAT:
       if (is_float(d)) return d;
       return d == DType::Int32 || d == DType::Int64 ? DType::Float64 : DType::Float32;
-    case ops::ScalarCategory::SAME: return d;
+    case ops::ScalarCategory::SAME:
+    case ops::ScalarCategory::FLOAT_ONLY: return d;
   }
   return d;
 }

@@ -30,6 +30,62 @@ NDArray naive_elem(ScalarKind k, A in, const naive::Scalar3& f) { return naive::
 
 double floordiv(double a, double b) { return b == 0 ? 0 : std::floor(a / b); }
 double sigmoid(double a) { return 1 / (1 + std::exp(-a)); }
+// ---- references of the more elementwise math, from the definitions (not the kernels' algorithms) ----
+constexpr double kPi = 3.14159265358979323846;
+// Python's a % b (the divisor's sign) as a - b * floor(a / b) in long double (exact for these sizes);
+// integer x % 0 is 0, as numpy.
+double pymod(double a, double b) {
+  if (b == 0) return 0;
+  long double q = std::floor((long double)a / b);
+  return double((long double)a - (long double)b * q);
+}
+// numpy.round: ties to the even neighbour; C's round: ties away from zero.
+double half_even(double a) {
+  double f = std::floor(a), d = a - f;
+  if (d != 0.5) return d > 0.5 ? f + 1 : f;
+  return std::fmod(f, 2.0) == 0 ? f : f + 1;
+}
+double half_away(double a) {
+  double t = std::trunc(a);
+  return std::fabs(a - t) >= 0.5 ? t + (a > 0 ? 1 : -1) : t;
+}
+// erfinv and erfcinv by bisection on the libm's erf / erfc (monotone), 200 halvings. Near +-1 (erf) and
+// 0 or 2 (erfc) the values are spaced too coarsely to pin the inverse, so the tails bisect erfc(y)
+// for y >= 0, with erfinv(x) = erfcinv(1 - x) and erfcinv(c) = -erfcinv(2 - c).
+double bisect(double target, double lo, double hi, double (*f)(double), bool increasing) {
+  for (int i = 0; i < 200; ++i) {
+    double mid = 0.5 * (lo + hi);
+    if ((f(mid) < target) == increasing) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+double erfcinv_ref(double c) {
+  if (c > 1) return -erfcinv_ref(2 - c);
+  return bisect(c, 0, 27, [](double v) { return std::erfc(v); }, false);
+}
+double erfinv_ref(double x) {
+  if (std::fabs(x) > 0.5) return std::copysign(erfcinv_ref(1 - std::fabs(x)), x);
+  return bisect(x, -1, 1, [](double v) { return std::erf(v); }, true);
+}
+// psi(x) = psi(x + N) - sum_{k<N} 1 / (x + k), psi(z) from four terms of its series at z >= 2000;
+// psi'(x) likewise from sum 1 / (x + k)^2.
+double digamma_ref(double x) {
+  long double s = 0, z = x;
+  for (int k = 0; k < 2000; ++k, z += 1) s -= 1 / z;
+  return double(s + std::log(z) - 1 / (2 * z) - 1 / (12 * z * z) + 1 / (120 * z * z * z * z));
+}
+double trigamma_ref(double x) {
+  long double s = 0, z = x;
+  for (int k = 0; k < 2000; ++k, z += 1) s += 1 / (z * z);
+  return double(s + 1 / z + 1 / (2 * z * z) + 1 / (6 * z * z * z) - 1 / (30 * z * z * z * z * z));
+}
+// Theano's UltraFastScalarSigmoid.st_impl (the Python definition).
+double ultra_fast_sigmoid(double a) {
+  double x = 0.5 * a, ax = std::fabs(x);
+  double z = ax < 1.7 ? 1.5 * ax / (1 + ax) : ax < 3 ? 0.935409070603099 + 0.0458812946797165 * (ax - 1.7) : 0.99505475368673;
+  return 0.5 * ((x >= 0 ? z : -z) + 1);
+}
 
 // Per kind: the float and the integer input ranges, and the scalar function.
 struct Kind {
@@ -69,6 +125,41 @@ const std::vector<Kind>& kinds() {
       {ScalarKind::GT, -3, 3, -9, 10, [](double a, double b, double) { return double(a > b); }},
       {ScalarKind::GE, -3, 3, -9, 10, [](double a, double b, double) { return double(a >= b); }},
       {ScalarKind::Switch, -3, 3, -9, 10, [](double a, double b, double c) { return a != 0 ? b : c; }},
+      {ScalarKind::Mod, -3, 3, -9, 10, [](double a, double b, double) { return pymod(a, b); }},
+      {ScalarKind::Clip, -3, 3, -9, 10, [](double a, double b, double c) { return a < b ? b : a > c ? c : a; }},
+      {ScalarKind::Floor, -3, 3, -9, 10, [](double a, double, double) { return std::floor(a); }},
+      {ScalarKind::Ceil, -3, 3, -9, 10, [](double a, double, double) { return std::ceil(a); }},
+      {ScalarKind::Trunc, -3, 3, -9, 10, [](double a, double, double) { return std::trunc(a); }},
+      {ScalarKind::RoundHalfToEven, -3, 3, -9, 10, [](double a, double, double) { return half_even(a); }},
+      {ScalarKind::RoundHalfAwayFromZero, -3, 3, -9, 10, [](double a, double, double) { return half_away(a); }},
+      {ScalarKind::Inv, 0.5, 3, 1, 10, [](double a, double, double) { return 1 / a; }},
+      {ScalarKind::Log2, 0.1, 3, 1, 10, [](double a, double, double) { return std::log(a) / std::log(2.0); }},
+      {ScalarKind::Log10, 0.1, 3, 1, 10, [](double a, double, double) { return std::log(a) / std::log(10.0); }},
+      {ScalarKind::Exp2, -3, 3, -3, 4, [](double a, double, double) { return std::pow(2.0, a); }},
+      {ScalarKind::Expm1, -3, 3, -3, 4, [](double a, double, double) { return std::expm1(a); }},
+      {ScalarKind::Deg2Rad, -200, 200, -9, 10, [](double a, double, double) { return a * kPi / 180; }},
+      {ScalarKind::Rad2Deg, -3, 3, -9, 10, [](double a, double, double) { return a * 180 / kPi; }},
+      {ScalarKind::Sin, -3, 3, -9, 10, [](double a, double, double) { return std::sin(a); }},
+      {ScalarKind::Cos, -3, 3, -9, 10, [](double a, double, double) { return std::cos(a); }},
+      {ScalarKind::Tan, -1.2, 1.2, -1, 2, [](double a, double, double) { return std::tan(a); }},
+      {ScalarKind::ArcSin, -0.9, 0.9, -1, 2, [](double a, double, double) { return std::asin(a); }},
+      {ScalarKind::ArcCos, -0.9, 0.9, -1, 2, [](double a, double, double) { return std::acos(a); }},
+      {ScalarKind::ArcTan, -3, 3, -9, 10, [](double a, double, double) { return std::atan(a); }},
+      {ScalarKind::ArcTan2, -3, 3, -9, 10, [](double a, double b, double) { return std::atan2(a, b); }},
+      {ScalarKind::Sinh, -3, 3, -5, 6, [](double a, double, double) { return std::sinh(a); }},
+      {ScalarKind::Cosh, -3, 3, -5, 6, [](double a, double, double) { return std::cosh(a); }},
+      {ScalarKind::ArcSinh, -3, 3, -9, 10, [](double a, double, double) { return std::asinh(a); }},
+      {ScalarKind::ArcCosh, 1.1, 3, 1, 10, [](double a, double, double) { return std::acosh(a); }},
+      {ScalarKind::ArcTanh, -0.9, 0.9, 0, 1, [](double a, double, double) { return std::atanh(a); }},
+      {ScalarKind::Erf, -2, 2, -3, 4, [](double a, double, double) { return std::erf(a); }},
+      {ScalarKind::Erfc, -2, 2, -3, 4, [](double a, double, double) { return std::erfc(a); }},
+      {ScalarKind::Erfinv, -0.95, 0.95, 0, 1, [](double a, double, double) { return erfinv_ref(a); }},
+      {ScalarKind::Erfcinv, 0.05, 1.95, 1, 2, [](double a, double, double) { return erfcinv_ref(a); }},
+      {ScalarKind::Gamma, 0.5, 3, 1, 7, [](double a, double, double) { return std::exp(std::lgamma(a)); }},
+      {ScalarKind::GammaLn, 0.5, 3, 1, 10, [](double a, double, double) { return std::log(std::tgamma(a)); }},
+      {ScalarKind::Psi, 0.5, 3, 1, 10, [](double a, double, double) { return digamma_ref(a); }},
+      {ScalarKind::TriGamma, 0.5, 3, 1, 10, [](double a, double, double) { return trigamma_ref(a); }},
+      {ScalarKind::UltraFastSigmoid, -8, 8, -9, 10, [](double a, double, double) { return ultra_fast_sigmoid(a); }},
   };
   return k;
 }
@@ -91,14 +182,16 @@ Rows elemwise_rows() {
     Input u = U(t3, k.lo, k.hi, k.ilo, k.ihi);
     std::vector<Input> in{k.kind == ScalarKind::Switch ? zero_one(t3) : u};  // a condition of zeros and ones
     for (int i = 1; i < arity; ++i) in.push_back(i == 1 ? ties_with(0, u) : u);
-    // Ties are kinks of maximum and minimum; the condition's zeros are steps of switch.
-    bool kinks = k.kind == ScalarKind::Maximum || k.kind == ScalarKind::Minimum || k.kind == ScalarKind::Switch;
-    s.push_back({.name = std::string(ops::scalar_kind_name(k.kind)) + " on 3x5x7 in every numeric dtype",
+    // Ties are kinks of maximum, minimum and clip and steps of mod; the condition's zeros are steps of switch.
+    bool kinks = k.kind == ScalarKind::Maximum || k.kind == ScalarKind::Minimum || k.kind == ScalarKind::Switch ||
+                 k.kind == ScalarKind::Clip || k.kind == ScalarKind::Mod;
+    bool float_only = ops::scalar_kind_category(k.kind) == ops::ScalarCategory::FLOAT_ONLY;
+    s.push_back({.name = std::string(ops::scalar_kind_name(k.kind)) + (float_only ? " on 3x5x7 in float32 and float64" : " on 3x5x7 in every numeric dtype"),
                  .build = [kk = k.kind](V x) { return elem(kk, x); },
                  .inputs = Inputs::each({in}),
-                 .dtypes = kNumeric,
+                 .dtypes = float_only ? kFloats : kNumeric,
                  .naive = ref(k.kind),
-                 .no_grad = kinks ? "kinks on purpose; the rows 'maximum' 'minimum' and 'switch ...' check the gradient away from them" : ""});
+                 .no_grad = kinks ? "kinks on purpose; the rows 'maximum' 'minimum' 'switch ...' 'clip ...' and 'mod ...' check the gradient away from them" : ""});
   }
   // ---- broadcasting on each dim, a transposed and a strided operand ----
   const ScalarKind layout_kinds[] = {ScalarKind::Add, ScalarKind::Sub, ScalarKind::Mul, ScalarKind::Maximum, ScalarKind::Switch};
@@ -234,6 +327,58 @@ Rows elemwise_rows() {
                                naive::expect(DType::Float64, Dims{4}, {nan, nan, nan, -3})};
                },
                .no_grad = "NaN inputs"});
+  // ---- the more elementwise math where the semantics are the point ----
+  s.push_back({.name = "mod gradient away from its steps (x / y off the integers)",
+               .build = [](V x) { return T::mod(x[0], x[1]); },
+               .inputs = {vals(Dims{2, 3}, {5.3, -5.3, 7.7, -2.2, 0.3, 4.1}), vals(Dims{2, 3}, {2, 2, -3, -3, 0.7, -1.5})},
+               .dtypes = kFloats,
+               .naive = ref(ScalarKind::Mod)});
+  s.push_back({.name = "integer a % b has the sign of b, x % 0 is 0",
+               .build = [](V x) { return x[0] % x[1]; },
+               .inputs = {vals(Dims{7}, {7, -7, 7, -7, 0, 5, -3}), vals(Dims{7}, {3, 3, -3, -3, 3, 0, -1})},
+               .dtypes = {DType::Int8, DType::Int16, DType::Int32, DType::Int64},
+               .naive = [](A x) { return naive::expect(x[0].dtype(), Dims{7}, {1, 2, -2, -1, 0, 0, 0}); }});
+  s.push_back({.name = "clip: gradient to x, min or max (whichever the output is)",
+               .build = [](V x) { return T::clip(x[0], x[1], x[2]); },
+               .inputs = {vals(Dims{6}, {-1.3, -0.2, 0.4, 1.7, 0.9, -0.8}), vals(Dims{6}, {-1, -0.5, -0.3, 0.2, 1.1, -0.6}),
+                          vals(Dims{6}, {1, 0.5, 0.6, 1.2, 1.5, 0.3})},
+               .dtypes = kFloats,
+               .naive = [](A x) { return naive::expect(x[0].dtype(), Dims{6}, {-1, -0.2, 0.4, 1.2, 1.1, -0.6}); }});
+  s.push_back({.name = "clip of a matrix to the literals 0 and 1 keeps its dtype",
+               .build = [](V x) { return T::clip(x[0], 0, 1); },
+               .inputs = {U(m, -2, 2)},
+               .dtypes = kFloats,
+               .naive = [](A x) { return naive::map(x, x[0].dtype(), [](double a, double, double) { return a < 0 ? 0 : a > 1 ? 1 : a; }); }});
+  s.push_back({.name = "round: ties to even by default, or away from zero; integers refused",
+               .build = [](V x) { return std::vector<Var>{T::round(x[0]), T::round(x[0], "half_away_from_zero"), T::iround(x[0])}; },
+               .inputs = {vals(Dims{8}, {-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49999997, -3.7})},
+               .dtypes = kFloats,
+               .naive = [](A x) {
+                 DType d = x[0].dtype();
+                 return Arrays{naive::expect(d, Dims{8}, {-2, -2, 0, 0, 2, 2, 0, -4}), naive::expect(d, Dims{8}, {-3, -2, -1, 1, 2, 3, 0, -4}),
+                               naive::expect(DType::Int64, Dims{8}, {-2, -2, 0, 0, 2, 2, 0, -4})};
+               },
+               .no_grad = "ties are steps",
+               .errors = {{.run = [] { T::round(T::ivector("i")); }, .contains = {"round_half_to_even", "only float type are supported"}},
+                          {.run = [] { T::round(T::dvector("v"), "up"); }, .contains = {"round mode up is not implemented"}}}});
+  const std::vector<double> psi_at = {-0.5, -1.5, -2.25, 0.01, 30, 1e6};
+  s.push_back({.name = "psi at negative non-integers, near 0 and large",
+               .build = [](V x) { return T::psi(x[0]); },
+               .inputs = {vals(Dims{6}, psi_at)},
+               .naive = [](A x) { return naive::map(x, DType::Float64, [](double a, double, double) { return digamma_ref(a); }); }});
+  s.push_back({.name = "tri_gamma at negative non-integers, near 0 and large",
+               .build = [](V x) { return T::tri_gamma(x[0]); },
+               .inputs = {vals(Dims{6}, psi_at)},
+               .naive = [](A x) { return naive::map(x, DType::Float64, [](double a, double, double) { return trigamma_ref(a); }); }});
+  const double inf = std::numeric_limits<double>::infinity();
+  s.push_back({.name = "erfinv and erfcinv at their ends, outside and in the far tails",
+               .build = [](V x) { return std::vector<Var>{T::erfinv(x[0]), T::erfcinv(x[1])}; },
+               .inputs = {vals(Dims{6}, {-1, 1, 1.5, 0, -0.999999, 1e-300}), vals(Dims{6}, {0, 2, -0.5, 1, 1e-300, 1.999999})},
+               .naive = [inf, nan](A) {
+                 return Arrays{naive::expect(DType::Float64, Dims{6}, {-inf, inf, nan, 0, erfinv_ref(-0.999999), 1e-300 * std::sqrt(kPi) / 2}),
+                               naive::expect(DType::Float64, Dims{6}, {inf, -inf, nan, 0, erfcinv_ref(1e-300), erfcinv_ref(1.999999)})};
+               },
+               .no_grad = "infinite and NaN points"});
   // ---- Cast ----
   // The float32 round trip quantises x to ~1e-7 relative, so eps=1e-7 would measure rounding noise;
   // eps=1e-2 keeps the rounding error ~1e-5 relative, under the default tolerances.

@@ -1,6 +1,7 @@
 // Op table rows (tests/op_table.hpp): Softmax and the fused ops the stabilize rewrites put in place of
 // softmax + log + indexing (LogSoftmax, the crossentropy with one-hot labels with and without a bias,
 // and its gradient), against row-wise references in long double.
+#include <algorithm>
 #include <cmath>
 
 #include "op_naive.hpp"
@@ -118,6 +119,74 @@ Rows nnet_rows() {
                .build = [](V x) { return ops::crossentropy_softmax_1hot_dx(x[0], x[1], x[2]); },
                .inputs = {U(Dims{1}), U(m, 0.1, 0.9), i64s({1, 3, 3})},
                .naive = [](A x) { return naive_crossentropy_dx(x[0], x[1], x[2]); }});
+  // ---- activations and cross-entropies built from elementwise graphs, as Theano builds them ----
+  s.push_back({.name = "relu (away from its kink at 0)",
+               .build = [](V x) { return T::nnet::relu(x[0]); },
+               .inputs = {nonzero(m)},
+               .dtypes = kFloats,
+               .naive = [](A x) { return naive::map(x, x[0].dtype(), [](double a, double, double) { return a > 0 ? a : 0; }); }});
+  s.push_back({.name = "leaky relu with alpha 0.25",
+               .build = [](V x) { return T::nnet::relu(x[0], 0.25); },
+               .inputs = {nonzero(m)},
+               .dtypes = kFloats,
+               .naive = [](A x) { return naive::map(x, x[0].dtype(), [](double a, double, double) { return a > 0 ? a : 0.25 * a; }); }});
+  s.push_back({.name = "relu with a learnable slope per column (gradient wrt alpha)",
+               .build = [](V x) { return T::nnet::relu(x[0], x[1]); },
+               .inputs = {nonzero(m), U(Dims{5}, 0, 0.5)},
+               .naive = [](A x) {
+                 return naive::map({x[0], x[1]}, DType::Float64, [](double a, double al, double) { return a > 0 ? a : al * a; });
+               }});
+  s.push_back({.name = "hard_sigmoid: clip(0.2 x + 0.5, 0, 1); integers upgrade to float",
+               .build = [](V x) { return T::nnet::hard_sigmoid(x[0]); },
+               .inputs = {U(Dims{3, 7}, -4, 4, -5, 6)},
+               .dtypes = {DType::Float32, DType::Float64, DType::Int8, DType::Int32},
+               .naive = [](A x) {
+                 DType d = naive::elemwise_dtype(ops::ScalarKind::Sqrt, {x[0].dtype()});  // a FLOAT kind: upgrade_to_float
+                 return naive::map(x, d, [](double a, double, double) { return std::clamp(0.2 * a + 0.5, 0.0, 1.0); });
+               }});
+  s.push_back({.name = "binary_crossentropy",
+               .build = [](V x) { return T::nnet::binary_crossentropy(x[0], x[1]); },
+               .inputs = {U(m, 0.1, 0.9), U(m, 0, 1)},
+               .dtypes = kFloats,
+               .naive = [](A x) {
+                 return naive::map(x, x[0].dtype(), [](double o, double t, double) { return -(t * std::log(o) + (1 - t) * std::log(1 - o)); });
+               }});
+  auto row_xent = [](const NDArray& c, const NDArray& t) {  // -sum(t * log(c)) over the last axis
+    return naive::sum(naive::map({t, c}, c.dtype(), [](double p, double q, double) { return -p * std::log(q); }), {c.ndim() - 1});
+  };
+  s.push_back({.name = "categorical_crossentropy with a distribution matrix",
+               .build = [](V x) { return T::nnet::categorical_crossentropy(x[0], x[1]); },
+               .inputs = {U(m, 0.1, 0.9), U(m, 0, 1)},
+               .dtypes = kFloats,
+               .naive = [row_xent](A x) { return row_xent(x[0], x[1]); }});
+  s.push_back({.name = "categorical_crossentropy of 3-d distributions sums the last axis",
+               .build = [](V x) { return T::nnet::categorical_crossentropy(x[0], x[1]); },
+               .inputs = {U(Dims{2, 3, 5}, 0.1, 0.9), U(Dims{2, 3, 5}, 0, 1)},
+               .naive = [row_xent](A x) { return row_xent(x[0], x[1]); }});
+  auto picked_nll = [](const NDArray& logp, const NDArray& y) {  // -logp[i, y[i]]
+    std::vector<double> v;
+    for (int64_t i = 0; i < y.size(); ++i) v.push_back(-logp.item(i * logp.shape(1) + int64_t(y.item(i))));
+    return naive::expect(logp.dtype(), Dims{y.size()}, v);
+  };
+  s.push_back({.name = "categorical_crossentropy with integer labels",
+               .build = [](V x) { return T::nnet::categorical_crossentropy(x[0], x[1]); },
+               .inputs = {U(m, 0.1, 0.9), i64s({4, 0, 2})},
+               .dtypes = kFloats,
+               .naive = [picked_nll](A x) { return picked_nll(naive::map({x[0]}, x[0].dtype(), [](double a, double, double) { return std::log(a); }), x[1]); },
+               .errors = {{.run = [] { T::nnet::categorical_crossentropy(T::dmatrix("c"), T::dtensor3("t")); },
+                           .contains = {"rank mismatch between coding and true distributions", "2-d", "3-d"}},
+                          {.run = [] { T::nnet::categorical_crossentropy(T::dmatrix("c"), T::dvector("t")); },
+                           .contains = {"integer vector true_dist", "float64"}},
+                          {.run = [] { T::nnet::categorical_crossentropy(T::dtensor3("c"), T::lmatrix("t")); },
+                           .contains = {"labels need a matrix coding_dist", "3-d"}}}});
+  s.push_back({.name = "categorical_crossentropy of a softmax with integer labels (fused by the rewrites)",
+               .build = [](V x) { return T::mean(T::nnet::categorical_crossentropy(T::nnet::softmax(x[0]), x[1])); },
+               .inputs = {U(m, -2, 2), i64s({4, 0, 2})},
+               .dtypes = kFloats,
+               .naive = [picked_nll](A x) {
+                 NDArray nll = picked_nll(naive::log_softmax(x[0]), x[1]);
+                 return naive::expect(x[0].dtype(), Dims{}, {(nll.item(0) + nll.item(1) + nll.item(2)) / 3});
+               }});
   return s;
 }
 OP_TABLE_ROWS(nnet_rows);

@@ -42,6 +42,7 @@ Var operator<(const Operand& a, const Operand& b);
 Var operator<=(const Operand& a, const Operand& b);
 Var operator>(const Operand& a, const Operand& b);
 Var operator>=(const Operand& a, const Operand& b);
+Var operator%(const Operand& a, const Operand& b);  // T::mod
 
 namespace tensor {
 
@@ -100,6 +101,50 @@ Var cast(const Operand& x, const std::string& dtype, Loc loc = Loc::current());
 Var zeros_like(const Var& x, Loc loc = Loc::current());
 Var ones_like(const Var& x, Loc loc = Loc::current());
 
+// ---- more elementwise math (theano.tensor) ----
+// Dtypes as Theano's: mod and clip keep the upcast dtype (ints stay ints); round_* take floats only;
+// the others make ints float (int8, int16, uint8 -> float32; int32, int64 -> float64).
+Var mod(const Operand& a, const Operand& b, Loc loc = Loc::current());  // a % b: the sign of b, as Python
+Var floor_div(const Operand& a, const Operand& b, Loc loc = Loc::current());  // int_div
+Var clip(const Operand& x, const Operand& lo, const Operand& hi, Loc loc = Loc::current());
+// mode "half_to_even" (numpy's, Theano's default) or "half_away_from_zero" (C's round).
+Var round(const Operand& x, const std::string& mode = "half_to_even", Loc loc = Loc::current());
+Var round_half_to_even(const Operand& x, Loc loc = Loc::current());
+Var round_half_away_from_zero(const Operand& x, Loc loc = Loc::current());
+Var iround(const Operand& x, const std::string& mode = "half_to_even", Loc loc = Loc::current());  // int64
+Var floor(const Operand& x, Loc loc = Loc::current());
+Var ceil(const Operand& x, Loc loc = Loc::current());
+Var trunc(const Operand& x, Loc loc = Loc::current());
+Var inv(const Operand& x, Loc loc = Loc::current());  // 1 / x
+Var log2(const Operand& x, Loc loc = Loc::current());
+Var log10(const Operand& x, Loc loc = Loc::current());
+Var exp2(const Operand& x, Loc loc = Loc::current());
+Var expm1(const Operand& x, Loc loc = Loc::current());
+Var deg2rad(const Operand& x, Loc loc = Loc::current());
+Var rad2deg(const Operand& x, Loc loc = Loc::current());
+Var sin(const Operand& x, Loc loc = Loc::current());
+Var cos(const Operand& x, Loc loc = Loc::current());
+Var tan(const Operand& x, Loc loc = Loc::current());
+Var arcsin(const Operand& x, Loc loc = Loc::current());
+Var arccos(const Operand& x, Loc loc = Loc::current());
+Var arctan(const Operand& x, Loc loc = Loc::current());
+Var arctan2(const Operand& y, const Operand& x, Loc loc = Loc::current());
+Var sinh(const Operand& x, Loc loc = Loc::current());
+Var cosh(const Operand& x, Loc loc = Loc::current());
+Var arcsinh(const Operand& x, Loc loc = Loc::current());
+Var arccosh(const Operand& x, Loc loc = Loc::current());
+Var arctanh(const Operand& x, Loc loc = Loc::current());
+Var erf(const Operand& x, Loc loc = Loc::current());
+Var erfc(const Operand& x, Loc loc = Loc::current());
+Var erfinv(const Operand& x, Loc loc = Loc::current());
+Var erfcinv(const Operand& x, Loc loc = Loc::current());
+Var gamma(const Operand& x, Loc loc = Loc::current());
+Var gammaln(const Operand& x, Loc loc = Loc::current());
+Var psi(const Operand& x, Loc loc = Loc::current());
+Var tri_gamma(const Operand& x, Loc loc = Loc::current());  // no gradient, as Theano
+// The outer product of x and y flattened: dot(x[:, None], y[None, :]).
+Var outer(const Var& x, const Var& y, Loc loc = Loc::current());
+
 // ---- reductions (axis nullopt = all axes) ----
 Var sum(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
 Var mean(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
@@ -139,6 +184,16 @@ Var softmax(const Var& x, Loc loc = Loc::current());
 Var sigmoid(const Operand& x, Loc loc = Loc::current());
 Var softplus(const Operand& x, Loc loc = Loc::current());
 Var softsign(const Operand& x, Loc loc = Loc::current());  // x / (1 + |x|)
+// ---- more elementwise math: activations and cross-entropies (theano.tensor.nnet) ----
+// 0.5 * (x + |x|), or with a slope alpha for x < 0: 0.5 * (1 + alpha) * x + 0.5 * (1 - alpha) * |x|.
+Var relu(const Operand& x, const Operand& alpha = 0, Loc loc = Loc::current());
+Var ultra_fast_sigmoid(const Operand& x, Loc loc = Loc::current());  // approximation; no gradient, as Theano
+Var hard_sigmoid(const Operand& x, Loc loc = Loc::current());        // clip(0.2 * x + 0.5, 0, 1)
+// -(target * log(output) + (1 - target) * log(1 - output)), elementwise.
+Var binary_crossentropy(const Operand& output, const Operand& target, Loc loc = Loc::current());
+// true_dist of coding_dist's rank: -sum(true_dist * log(coding_dist), axis=-1); an integer vector of
+// labels for a matrix coding_dist: -log(coding_dist)[arange(n), labels].
+Var categorical_crossentropy(const Var& coding_dist, const Var& true_dist, Loc loc = Loc::current());
 }  // namespace nnet
 
 // theano.tensor.extra_ops.cumsum is theano.tensor.cumsum.
