@@ -70,16 +70,24 @@ Var reshape_to(const Var& x, const std::vector<Variable>& shape) {
 Var set_subtensor(const Var& x, const Operand& y, Loc loc) { return inc_or_set("T::set_subtensor", x, y, true, loc); }
 Var inc_subtensor(const Var& x, const Operand& y, Loc loc) { return inc_or_set("T::inc_subtensor", x, y, false, loc); }
 
-Var arange(const Operand& stop, Loc loc) { return arange(0, stop, 1, loc); }
-Var arange(const Operand& start, const Operand& stop, const Operand& step, Loc loc) {
+Var arange(const RangeArg& stop, Loc loc) { return arange(0, stop, 1, loc); }
+Var arange(const RangeArg& start, const RangeArg& stop, const RangeArg& step, Loc loc) {
   SiteScope s(loc);
-  for (const auto& [arg, v] : {std::pair{"start", &start}, std::pair{"stop", &stop}, std::pair{"step", &step}}) {
-    require_defined(v->var(), "T::arange", arg);
-    if (v->var().ndim() != 0) fail("T::arange", fmt::format("{} must be a scalar, got {}", arg, v->var().type().str()));
+  std::vector<Var> v;
+  for (const auto& [arg, r] : {std::pair{"start", &start}, std::pair{"stop", &stop}, std::pair{"step", &step}}) {
+    if (auto* var = std::get_if<Var>(&r->value)) {
+      require_defined(*var, "T::arange", arg);
+      if (var->ndim() != 0) fail("T::arange", fmt::format("{} must be a scalar, got {}", arg, var->type().str()));
+    }
+  }
+  for (const RangeArg* r : {&start, &stop, &step}) {
+    if (auto* i = std::get_if<int64_t>(&r->value)) v.push_back(Operand(static_cast<long long>(*i), loc).var());  // int8.. as Theano's
+    else if (auto* d = std::get_if<double>(&r->value)) v.push_back(Operand(*d, loc).var());
+    else v.push_back(std::get<Var>(r->value));
   }
   // Theano's: the upcast of the three dtypes, int64 when that is an integer type.
-  DType d = upcast(upcast(start.var().dtype(), stop.var().dtype()), step.var().dtype());
-  return ops::arange(start.var(), stop.var(), step.var(), is_float(d) ? d : DType::Int64);
+  DType d = upcast(upcast(v[0].dtype(), v[1].dtype()), v[2].dtype());
+  return ops::arange(v[0], v[1], v[2], is_float(d) ? d : DType::Int64);
 }
 
 Var alloc(const Operand& value, const std::vector<IntOrVar>& shape, Loc loc) {

@@ -75,25 +75,24 @@ TensorType gathered_type(const TensorType& t, const std::vector<IndexEntry>& ent
       }
     }
   }
-  // Broadcast index dims: a known size other than 1 wins; all broadcastable stays broadcastable.
+  // Broadcast index dims: broadcastable dims stretch, the others must agree.
   TensorType b(t.dtype, nb);
   for (int j = 0; j < nb; ++j) {
-    int64_t size = 1;
-    bool all_bcast = true, all_known = true;
+    int64_t size = -1;
+    bool all_bcast = true;
     for (const TensorType* a : arrays) {
       int k = j - (nb - a->ndim());
-      if (k < 0) continue;
-      all_bcast &= a->bcast[k];
-      all_known &= a->known(k);
-      if (!a->known(k) || a->shape[k] == 1) continue;
-      if (size != 1 && size != a->shape[k]) {
+      if (k < 0 || a->bcast[k]) continue;
+      all_bcast = false;
+      if (!a->known(k)) continue;
+      if (size >= 0 && size != a->shape[k]) {
         std::string shapes;
         for (const TensorType* s : arrays) shapes += (shapes.empty() ? "" : " ") + s->shape_str();
         throw OpError("shape mismatch: indexing arrays could not be broadcast together with shapes " + shapes);
       }
       size = a->shape[k];
     }
-    b.shape[j] = size != 1 || all_known ? size : -1;
+    b.shape[j] = all_bcast ? 1 : size;
     b.bcast[j] = all_bcast;
   }
   int out_ndim = nb;
@@ -138,7 +137,7 @@ struct Plan {
   std::array<int, kMaxDims> out_from{};           // as for_each_out_dim gives them
 };
 
-Plan plan_of(const NDArray& x, const std::vector<IndexEntry>& entries, InArrays parts, const Op& op) {
+Plan plan_of(const NDArray& x, const std::vector<IndexEntry>& entries, const std::vector<bool>& index_bcast, InArrays parts, const Op& op) {
   Plan p;
   Layout l = layout_of(entries);
   size_t q = 0;
@@ -166,12 +165,15 @@ Plan plan_of(const NDArray& x, const std::vector<IndexEntry>& entries, InArrays 
     len[size_t(d)] = r.len;
   }
   p.bshape = Dims::filled(nb, 1);
-  for (int j = 0; j < p.n_arrays; ++j) {
+  // First the sizes of the dims that do not stretch, then every dim must have them or stretch.
+  for (int pass = 0; pass < 2; ++pass)
+  for (int j = 0, bit = 0; j < p.n_arrays; ++j) {
     const NDArray& a = *p.arrays[size_t(j)];
-    for (int k = 0; k < a.ndim(); ++k) {
+    for (int k = 0; k < a.ndim(); ++k, ++bit) {
       int64_t& b = p.bshape[k + nb - a.ndim()];
-      if (a.shape(k) == b || a.shape(k) == 1) continue;
-      if (b != 1) {
+      bool stretches = size_t(bit) < index_bcast.size() && index_bcast[size_t(bit)] && a.shape(k) == 1;
+      if (a.shape(k) == b || stretches) continue;
+      if (pass == 1 || b != 1) {
         std::string shapes;
         for (int i = 0; i < p.n_arrays; ++i) shapes += (i ? " " : "") + p.arrays[size_t(i)]->shape().str();
         throw OpError(op.str() + ": shape mismatch: indexing arrays could not be broadcast together with shapes " + shapes);
@@ -228,6 +230,17 @@ void for_each_position(const Plan& p, const NDArray& x, F f) {
 }
 
 std::vector<bool> stretch_of(const Var& y) { return std::vector<bool>(y.type().bcast.begin(), y.type().bcast.begin() + y.ndim()); }
+
+// The broadcastable flags of every dim of the index tensors, in order.
+std::vector<bool> index_bcast_of(const std::vector<IndexEntry>& entries, Vars parts) {
+  std::vector<bool> bits;
+  size_t q = 0;
+  for (const IndexEntry& e : entries)
+    for (int k = 0; k < e.n_inputs() && q < parts.size(); ++k, ++q)
+      if (!e.is_slice)
+        for (int d = 0; d < parts[q].ndim(); ++d) bits.push_back(parts[q].type().bcast[d]);
+  return bits;
+}
 }  // namespace
 
 // ---- AdvancedSubtensor ----
@@ -257,17 +270,16 @@ OutShapes AdvancedSubtensor::infer_shape(Vars in, InShapes shapes) const {
       out.push_back(slice_length(a, b, s, shapes[0][size_t(d)]));
       return;
     }
-    // numpy's broadcast of the arrays' sizes: a 1 takes the other's, a 0 wins over a 1.
+    // The arrays' sizes on a broadcast dim: 1 where their types are broadcastable, else equal when
+    // the op runs (its kernel checks): the first such size, or 1.
     int j = -1 - d;
-    Var size;
+    Var size = dims::constant(1);
     for (size_t e = 0; e < entries_.size(); ++e) {
       if (entries_[e].is_slice) continue;
       int k = j - (nb - in[pos[e]].ndim());
-      if (k < 0) continue;
-      Var s = shapes[pos[e]][size_t(k)];
-      if (!size.defined() || dims::value_of(size) == 1) size = s;
-      else if (dims::value_of(s) != 1 && !dims::same(size, s))
-        size = dims::mul(dims::maximum(size, s), dims::minimum(dims::constant(1), dims::minimum(size, s)));
+      if (k < 0 || in[pos[e]].type().bcast[k]) continue;
+      size = shapes[pos[e]][size_t(k)];
+      break;
     }
     out.push_back(size);
   });
@@ -276,7 +288,7 @@ OutShapes AdvancedSubtensor::infer_shape(Vars in, InShapes shapes) const {
 
 void AdvancedSubtensor::perform(InArrays in, OutArrays out) const {
   const NDArray& x = *in[0];
-  Plan p = plan_of(x, entries_, in.subspan(1), *this);
+  Plan p = plan_of(x, entries_, index_bcast_, in.subspan(1), *this);
   out[0]->ensure(x.dtype(), p.out);
   NDArray& o = *out[0];
   visit_dtype(x.dtype(), [&](auto t) {
@@ -319,20 +331,20 @@ bool AdvancedIncSubtensor::fits_in_place(int output, int input, InArrays in) con
   for (const NDArray* a : in.subspan(2))
     if (a->shares_memory(*in[0])) return false;
   try {
-    return indexing::fits(*in[1], plan_of(*in[0], entries_, in.subspan(2), *this).out, stretch_);
+    return indexing::fits(*in[1], plan_of(*in[0], entries_, index_bcast_, in.subspan(2), *this).out, stretch_);
   } catch (const OpError&) {
     return false;  // the copying step reports it
   }
 }
 
 std::shared_ptr<const Op> AdvancedIncSubtensor::update_in_place() const {
-  return std::make_shared<AdvancedIncSubtensor>(entries_, set_, stretch_, /*inplace=*/true);
+  return std::make_shared<AdvancedIncSubtensor>(entries_, set_, stretch_, index_bcast_, /*inplace=*/true);
 }
 
 void AdvancedIncSubtensor::perform(InArrays in, OutArrays out) const {
   const NDArray& y = *in[1];
   // Every index and y's shape are checked before x (or its copy) is written.
-  Plan p = plan_of(*in[0], entries_, in.subspan(2), *this);
+  Plan p = plan_of(*in[0], entries_, index_bcast_, in.subspan(2), *this);
   check_fits(y, p.out, stretch_, *this, set_);
   if (in[0] != out[0]) {  // not in place: work on a copy of x
     out[0]->ensure(in[0]->dtype(), in[0]->shape());
@@ -374,7 +386,8 @@ std::vector<Variable> cast_slice_parts(const std::vector<IndexEntry>& entries, s
 Var advanced_subtensor(const Var& x, const std::vector<IndexEntry>& entries, std::vector<Variable> parts) {
   std::vector<Variable> in{x};
   for (Variable& v : cast_slice_parts(entries, std::move(parts))) in.push_back(v);
-  return make_apply1(std::make_shared<AdvancedSubtensor>(entries), std::move(in));
+  std::vector<bool> bits = index_bcast_of(entries, std::span(in).subspan(1));
+  return make_apply1(std::make_shared<AdvancedSubtensor>(entries, bits), std::move(in));
 }
 
 Var advanced_inc_subtensor(const Var& x, const Var& y, const std::vector<IndexEntry>& entries, std::vector<Variable> parts, bool set) {
@@ -388,7 +401,8 @@ Var advanced_inc_subtensor(const Var& x, const Var& y, const std::vector<IndexEn
   }
   Var v = pad_left(cast(y, x.dtype()), view_ndim);
   in[1] = v;
-  return make_apply1(std::make_shared<AdvancedIncSubtensor>(entries, set, stretch_of(v)), std::move(in));
+  std::vector<bool> bits = index_bcast_of(entries, std::span(in).subspan(2));
+  return make_apply1(std::make_shared<AdvancedIncSubtensor>(entries, set, stretch_of(v), bits), std::move(in));
 }
 
 Var advanced_subtensor(const Var& x, std::vector<Variable> indices) {

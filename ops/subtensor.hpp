@@ -66,11 +66,14 @@ class IncSubtensor : public OpOf<IncSubtensor> {
 
 // x[entries]: non-slice entries are integer tensors (negative indices wrap); numpy's placement: the
 // broadcast index dims replace the indexed dims where those are adjacent, else they come first.
+// The index tensors broadcast against each other as their types say (`index_bcast`: every dim of
+// each, in order): a size 1 stretches only where its type is broadcastable, so the shape rule is exact.
 class AdvancedSubtensor : public OpOf<AdvancedSubtensor> {
  public:
-  explicit AdvancedSubtensor(std::vector<IndexEntry> entries) : entries_(std::move(entries)) {}
+  AdvancedSubtensor(std::vector<IndexEntry> entries, std::vector<bool> index_bcast)
+      : entries_(std::move(entries)), index_bcast_(std::move(index_bcast)) {}
   const std::vector<IndexEntry>& entries() const { return entries_; }
-  auto props() const { return std::tie(entries_); }
+  auto props() const { return std::tie(entries_, index_bcast_); }
   std::string str() const override { return "AdvancedSubtensor"; }
   std::vector<TensorType> make_types(Vars inputs) const override;
   OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
@@ -79,16 +82,18 @@ class AdvancedSubtensor : public OpOf<AdvancedSubtensor> {
 
  private:
   std::vector<IndexEntry> entries_;
+  std::vector<bool> index_bcast_;
 };
 
 // x with y added (repeated positions accumulate) or set at x[entries]; y as IncSubtensor's.
 class AdvancedIncSubtensor : public OpOf<AdvancedIncSubtensor> {
  public:
-  AdvancedIncSubtensor(std::vector<IndexEntry> entries, bool set, std::vector<bool> stretch, bool inplace = false)
-      : entries_(std::move(entries)), set_(set), stretch_(std::move(stretch)), inplace_(inplace) {}
+  AdvancedIncSubtensor(std::vector<IndexEntry> entries, bool set, std::vector<bool> stretch, std::vector<bool> index_bcast,
+                       bool inplace = false)
+      : entries_(std::move(entries)), set_(set), stretch_(std::move(stretch)), index_bcast_(std::move(index_bcast)), inplace_(inplace) {}
   const std::vector<IndexEntry>& entries() const { return entries_; }
   bool set() const { return set_; }
-  auto props() const { return std::tie(entries_, set_, stretch_, inplace_); }
+  auto props() const { return std::tie(entries_, set_, stretch_, index_bcast_, inplace_); }
   std::string str() const override;
   std::vector<TensorType> make_types(Vars inputs) const override;
   OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
@@ -102,6 +107,7 @@ class AdvancedIncSubtensor : public OpOf<AdvancedIncSubtensor> {
   std::vector<IndexEntry> entries_;
   bool set_;
   std::vector<bool> stretch_;
+  std::vector<bool> index_bcast_;
   bool inplace_;
 };
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <source_location>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "frontend/theano/indexing.hpp"
@@ -128,8 +129,19 @@ Var set_subtensor(const Var& x, const Operand& y, Loc loc = Loc::current());
 Var inc_subtensor(const Var& x, const Operand& y, Loc loc = Loc::current());
 // numpy's arange: ints give int64; a float argument gives the upcast float dtype (Theano's rule, with
 // literals autocast: T::arange(0.0, 1.0, 0.1) is float32 unless a float64 argument is given).
-Var arange(const Operand& stop, Loc loc = Loc::current());
-Var arange(const Operand& start, const Operand& stop, const Operand& step = 1, Loc loc = Loc::current());
+// An argument of arange: an int, a float or a scalar Var (literals become constants, as Operand's
+// autocast, only after the call's handles are checked).
+struct RangeArg {
+  RangeArg(int v) : value(int64_t(v)) {}
+  RangeArg(long v) : value(int64_t(v)) {}
+  RangeArg(long long v) : value(int64_t(v)) {}
+  RangeArg(double v) : value(v) {}
+  RangeArg(float v) : value(double(v)) {}
+  RangeArg(const Variable& v) : value(Var(v)) {}
+  std::variant<int64_t, double, Var> value;
+};
+Var arange(const RangeArg& stop, Loc loc = Loc::current());
+Var arange(const RangeArg& start, const RangeArg& stop, const RangeArg& step = 1, Loc loc = Loc::current());
 // value broadcast to the shape (T.alloc(value, *shape)); zeros and ones of dtype (floatX by default).
 Var alloc(const Operand& value, const std::vector<IntOrVar>& shape, Loc loc = Loc::current());
 Var zeros(const std::vector<IntOrVar>& shape, std::optional<DType> dtype = std::nullopt, Loc loc = Loc::current());
