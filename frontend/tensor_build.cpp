@@ -92,14 +92,6 @@ Var dot(const Var& x, const Var& y, Loc loc) {
 }
 
 
-Var arange(const IntOrVar& stop, Loc loc) { return arange(0, stop, 1, loc); }
-Var arange(const IntOrVar& start, const IntOrVar& stop, const IntOrVar& step, Loc loc) {
-  SiteScope s(loc);
-  for (const auto& [arg, v] : {std::pair{"start", &start}, std::pair{"stop", &stop}, std::pair{"step", &step}})
-    if (auto* var = std::get_if<Var>(&v->value())) require_defined(*var, "T::arange", arg);
-  return ops::arange(ops::int_scalar(start), ops::int_scalar(stop), ops::int_scalar(step));
-}
-
 Var shape(const Var& x, Loc loc) {
   SiteScope s(loc);
   require_defined(x, "T::shape", "x");

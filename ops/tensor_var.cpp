@@ -4,8 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ops/basic.hpp"
 #include "ops/graph_math.hpp"
+#include "ops/join.hpp"
 #include "ops/reduce.hpp"
 #include "ops/shape.hpp"
 #include "ops/subtensor.hpp"
@@ -96,6 +99,11 @@ Var Var::T(std::source_location loc) const {
   require_defined(*this, "Var::T", "the object");
   return ops::transpose(*this);
 }
+Var Var::diagonal(int offset, std::source_location loc) const {
+  SiteScope s(loc);
+  require_defined(*this, "Var::diagonal", "the object");
+  return ops::diagonal(*this, offset);
+}
 Var Var::sum(std::optional<int> axis, std::source_location loc) const {
   SiteScope s(loc);
   require_defined(*this, "Var::sum", "the object");
@@ -147,20 +155,26 @@ Var Var::operator[](const std::vector<Index>& idx) const {
       if (d < 0 || d >= x.ndim()) throw OpError(fmt::format("shape index {} out of range for a {}-d tensor at {}", *i, x.ndim(), SiteScope::current_str()));
       return ops::shape_i(x, int(d));
     }
+  // newaxis: x gets the new dims first (a DimShuffle), then they are taken whole, as numpy's None.
+  if (std::any_of(idx.begin(), idx.end(), [](const Index& i) { return std::holds_alternative<NewAxis>(i.value); })) {
+    std::vector<int> pattern;
+    std::vector<Index> rest;
+    int d = 0;
+    for (const Index& i : idx) {
+      bool is_new = std::holds_alternative<NewAxis>(i.value);
+      if (!is_new && d >= ndim())
+        throw OpError(fmt::format("Var::operator[]: too many indices for a {}-d tensor at {}", ndim(), SiteScope::current_str()));
+      pattern.push_back(is_new ? -1 : d++);
+      rest.push_back(is_new ? Index(Slice{}, i.site) : i);
+    }
+    for (; d < ndim(); ++d) pattern.push_back(d);
+    return ops::dimshuffle(*this, pattern)[rest];
+  }
+  // numpy's advanced indexing when an index is an integer tensor: the integers and integer scalars
+  // are then index arrays too (0-d), the slices stay slices.
   bool advanced = false;
   for (const Index& i : idx)
     if (auto* v = std::get_if<Var>(&i.value)) advanced |= v->ndim() > 0;
-  if (advanced) {
-    std::vector<Variable> vs;
-    for (const Index& i : idx) {
-      auto* v = std::get_if<Var>(&i.value);
-      if (!v || v->ndim() != 1)
-        throw OpError(fmt::format("advanced indexing supports integer vectors on the leading dimensions (x[{{rows, cols}}]) at {}",
-                                  SiteScope::current_str()));
-      vs.push_back(*v);
-    }
-    return ops::advanced_subtensor(*this, vs);
-  }
   std::vector<ops::IndexEntry> entries;
   std::vector<Variable> parts;
   for (const Index& i : idx) {
@@ -175,11 +189,14 @@ Var Var::operator[](const std::vector<Index>& idx) const {
       if (sl->step) parts.push_back(ops::int_scalar(*sl->step));
     } else if (auto* n = std::get_if<int64_t>(&i.value)) {
       parts.push_back(ops::int_constant(*n, DType::Int64));
+    } else if (advanced) {
+      parts.push_back(std::get<Var>(i.value));
     } else {
       parts.push_back(ops::int_scalar(std::get<Var>(i.value)));
     }
     entries.push_back(e);
   }
+  if (advanced) return ops::advanced_subtensor(*this, entries, parts);
   return ops::subtensor(*this, entries, parts);
 }
 

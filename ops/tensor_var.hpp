@@ -42,6 +42,7 @@ class Var : public Variable {
   Var dimshuffle(const std::vector<DimEntry>& pattern, std::source_location loc = std::source_location::current()) const;
   Var flatten(int ndim = 1, std::source_location loc = std::source_location::current()) const;
   Var T(std::source_location loc = std::source_location::current()) const;
+  Var diagonal(int offset = 0, std::source_location loc = std::source_location::current()) const;  // numpy's x.diagonal(offset)
   Var sum(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
   Var mean(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
   Var max(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
@@ -69,14 +70,21 @@ struct Slice {
   std::optional<IntOrVar> start, stop, step;
 };
 
-// One index entry; records where the user wrote it (operator[] cannot take a location itself).
+// numpy's None in an index (x[:, None]): a new broadcastable dim of size 1 (T::newaxis).
+struct NewAxis {};
+inline constexpr NewAxis newaxis{};
+
+// One index entry: an integer, a symbolic integer (a scalar, or a tensor of any rank for numpy's
+// advanced indexing), a slice or newaxis. Records where the user wrote it (operator[] cannot take a
+// location itself).
 struct Index {
   Index(int v, std::source_location loc = std::source_location::current()) : value(int64_t(v)), site(loc) {}
   Index(long v, std::source_location loc = std::source_location::current()) : value(int64_t(v)), site(loc) {}
   Index(long long v, std::source_location loc = std::source_location::current()) : value(int64_t(v)), site(loc) {}
   Index(const Variable& v, std::source_location loc = std::source_location::current()) : value(Var(v)), site(loc) {}
   Index(const Slice& s, std::source_location loc = std::source_location::current()) : value(s), site(loc) {}
-  std::variant<int64_t, Var, Slice> value;
+  Index(NewAxis n, std::source_location loc = std::source_location::current()) : value(n), site(loc) {}
+  std::variant<int64_t, Var, Slice, NewAxis> value;
   std::source_location site;
 };
 

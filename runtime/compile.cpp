@@ -165,8 +165,7 @@ Function compile_function(const FunctionInputs& input_specs, const FunctionOutpu
   std::vector<Apply*> order = fg.toposort();
   bool inplace = fast_run && !impl->nan_guard && !excluded.count("inplace");
   std::vector<bool> update_in_place(options.updates.size(), false);
-  if (inplace && !excluded.count("local_inplace_gemm"))
-    update_in_place = choose_inplace_updates(*impl->fgraph, outputs.size(), options.updates, order);
+  if (inplace) update_in_place = choose_inplace_updates(*impl->fgraph, outputs.size(), options.updates, order, excluded);
 
   // Slots.
   std::unordered_map<VarNode*, size_t> slot_of;

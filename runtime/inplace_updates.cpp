@@ -13,15 +13,22 @@ namespace {
 constexpr size_t kMaxUpdateInputs = 8;
 }  // namespace
 
+std::string inplace_update_name(const Op& op) {
+  std::string n = op.name();
+  if (n == "IncSubtensor" || n == "SetSubtensor") return "local_inplace_setsubtensor";
+  if (n == "AdvancedIncSubtensor") return "local_inplace_incsubtensor";
+  return "local_inplace_" + std::string(n == "Gemm" ? "gemm" : n);
+}
+
 std::vector<bool> choose_inplace_updates(FunctionGraph& fg, size_t n_outputs, std::span<const std::pair<Var, Var>> updates,
-                                         std::vector<Apply*>& order) {
+                                         std::vector<Apply*>& order, const std::set<std::string>& excluded) {
   std::vector<bool> chosen(updates.size(), false);
   std::vector<Apply*> moved;
   for (size_t i = 0; i < updates.size(); ++i) {
     const Variable& value = fg.outputs()[n_outputs + i];
     Apply* a = value.owner();
     std::shared_ptr<const Op> in_place = a ? a->op->update_in_place() : nullptr;
-    if (!in_place) continue;
+    if (!in_place || excluded.count(inplace_update_name(*a->op))) continue;
     const VarNode* z = a->inputs[0].node();
     // Z is the updated variable itself (a givens replacement is another node), and the result goes
     // to this update only: one client, the function's output slot of update i.

@@ -1,6 +1,7 @@
 // Updates written in place into their shared variable (Theano's Gemm{inplace}): the SGD step
 // W := Gemm(W, -lr, X, Y, 1), whose value nothing but the update reads, runs with Z = W's own storage
-// (BLAS scales and adds into it) instead of copying W into a fresh buffer that the commit swaps in.
+// (BLAS scales and adds into it) instead of copying W into a fresh buffer that the commit swaps in. The same for
+// W := set_subtensor(W[idx], v) and inc_subtensor(W[idx], g), basic or advanced: only x[idx] is written.
 //
 // A call stays atomic (a call that throws changes no shared variable): such steps are scheduled last,
 // every other step runs and the outputs are copied first, then each step's checks (shapes, dtypes,
@@ -18,6 +19,8 @@
 // update is computed out of place) or waits for the commit to end and sees the whole new value.
 #pragma once
 #include <cstddef>
+#include <set>
+#include <string>
 #include <span>
 #include <utility>
 #include <vector>
@@ -33,8 +36,13 @@ struct FunctionImpl;
 // to the end of `order` (nothing reads their results, so the order stays topological). `updates` are
 // the function's (shared variable, value) pairs, their values fg's outputs from n_outputs on. Returns,
 // for each update, whether it was chosen.
+// `excluded`: the optimizer_excluding names; each in-place kernel has Theano's rewrite name
+// (inplace_update_name).
 std::vector<bool> choose_inplace_updates(FunctionGraph& fg, size_t n_outputs, std::span<const std::pair<Var, Var>> updates,
-                                         std::vector<Apply*>& order);
+                                         std::vector<Apply*>& order, const std::set<std::string>& excluded);
+// The name that excludes writing this op's update in place: local_inplace_gemm (Gemm),
+// local_inplace_setsubtensor (IncSubtensor, SetSubtensor), local_inplace_incsubtensor (AdvancedIncSubtensor).
+std::string inplace_update_name(const Op& op);
 
 // The run-time checks above, after every other step ran: sets UpdateBinding::in_place for each
 // update step of the schedule's tail. Reads only; cannot throw.

@@ -77,6 +77,8 @@ std::vector<std::string> rewrite_names() {
   // updates written into their shared variable (runtime/inplace_updates.hpp).
   names.push_back("inplace");
   names.push_back("local_inplace_gemm");
+  names.push_back("local_inplace_setsubtensor");
+  names.push_back("local_inplace_incsubtensor");
   names.push_back("memory_plan");
   return names;
 }

@@ -96,3 +96,34 @@ TEST_CASE("integer arguments and exact integer results allocate nothing in stead
         }) == 0);
   CHECK(sum != 0);
 }
+
+TEST_CASE("set_subtensor and inc_subtensor updates write in place and allocate nothing in steady state", "[runtime][alloc][inplace]") {
+  // W := set_subtensor(W[i], v) and E := inc_subtensor(E[idx], g): the kernels write the rows into
+  // the shared variables' own storage (their buffers stay), with no copy of W or E and no allocation.
+  using theano::Dims;
+  using theano::DType;
+  using theano::NDArray;
+  SharedVariable w = theano::shared(NDArray::zeros(DType::Float64, Dims{300, 40}), "W");
+  SharedVariable e = theano::shared(NDArray::zeros(DType::Float64, Dims{50, 8}), "E");
+  auto i = T::lscalar("i");
+  auto v = T::dvector("v");
+  auto idx = T::lmatrix("idx");
+  auto g = T::dtensor3("g");
+  auto f = theano::function({i, v, idx, g}, std::vector<Var>{}, {.updates = {{w, T::set_subtensor(w[i], v)}, {e, T::inc_subtensor(e[idx], g)}}});
+  NDArray row = NDArray::zeros(DType::Float64, Dims{40}), rows = NDArray::zeros(DType::Float64, Dims{2, 3, 8});
+  for (int64_t k = 0; k < 40; ++k) row.set_item(k, double(k));
+  for (int64_t k = 0; k < rows.size(); ++k) rows.set_item(k, 1);
+  NDArray at = NDArray::zeros(DType::Int64, Dims{2, 3});
+  for (int64_t k = 0; k < 6; ++k) at.set_int(k, k % 4);  // rows 0 and 1 twice
+  const void* wbuf = w.get_value(true).buffer().get();
+  const void* ebuf = e.get_value(true).buffer().get();
+  int64_t n = 0;
+  CHECK(allocations_of(10, [&] { f(n++ % 300, row, at, rows); }) == 0);
+  CHECK(f.impl().updates[0].in_place);
+  CHECK(f.impl().updates[1].in_place);
+  CHECK(w.get_value(true).buffer().get() == wbuf);
+  CHECK(e.get_value(true).buffer().get() == ebuf);
+  CHECK(w.get_value().item(11 * 40 + 7) == 7);
+  CHECK(e.get_value().item(0) == 24);  // 12 calls, twice each
+  CHECK(e.get_value().item(2 * 8) == 12);
+}

@@ -138,6 +138,22 @@ TEST_CASE("undefined handles: every entry point taking a Var refuses an undefine
     ROW("T::reshape: shape[1]" + kVar + at(__LINE__), T::reshape(m, {3, u}));
     ROW("T::flatten: x" + kVar + at(__LINE__), T::flatten(u));
     ROW("T::transpose: x" + kVar + at(__LINE__), T::transpose(u));
+    // assembly and advanced indexing
+    ROW("T::set_subtensor: x" + kVar + at(__LINE__), T::set_subtensor(u, x));
+    ROW("T::inc_subtensor: y" + kVar + at(__LINE__), T::inc_subtensor(x, u));
+    ROW("T::alloc: value" + kVar + at(__LINE__), T::alloc(u, {3}));
+    ROW("T::alloc: shape[0]" + kVar + at(__LINE__), T::alloc(x, {u}));
+    ROW("T::join: xs[1]" + kVar + at(__LINE__), T::join(0, {x, u}));
+    ROW("T::concatenate: xs[0]" + kVar + at(__LINE__), T::concatenate({u, x}));
+    ROW("T::stack: xs[1]" + kVar + at(__LINE__), T::stack({x, u}));
+    ROW("T::identity_like: x" + kVar + at(__LINE__), T::identity_like(u));
+    ROW("Var::diagonal: the object" + kVar + at(__LINE__), T::diagonal(u));
+    ROW("T::fill: b" + kVar + at(__LINE__), T::fill(x, u));
+    ROW("T::tile: x" + kVar + at(__LINE__), T::tile(u, {2}));
+    ROW("T::repeat: x" + kVar + at(__LINE__), T::repeat(u, 2));
+    ROW("T::shape_padleft: x" + kVar + at(__LINE__), T::shape_padleft(u));
+    ROW("T::shape_padright: x" + kVar + at(__LINE__), T::shape_padright(u));
+    ROW("T::shape_padaxis: x" + kVar + at(__LINE__), T::shape_padaxis(u, 0));
     ROW("conv2d: input" + kVar + at(__LINE__), T::nnet::conv2d(u, t4));
     ROW("conv2d: filters" + kVar + at(__LINE__), T::nnet::conv2d(t4, u));
     ROW("pool_2d: input" + kVar + at(__LINE__), pool::pool_2d(u, {2, 2}, true));

@@ -13,4 +13,7 @@ inline Slice slice(IntOrVar stop) { return {std::nullopt, stop, std::nullopt}; }
 inline Slice slice(std::optional<IntOrVar> start, std::optional<IntOrVar> stop, std::optional<IntOrVar> step = std::nullopt) {
   return {start, stop, step};
 }
+// numpy's None: x[{T::slice(), T::newaxis}] is x[:, None].
+using theano::newaxis;
+using theano::NewAxis;
 }  // namespace theano::tensor

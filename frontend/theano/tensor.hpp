@@ -4,6 +4,7 @@
 #include <optional>
 #include <source_location>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "frontend/theano/indexing.hpp"
@@ -157,14 +158,58 @@ Var cumprod(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc:
 
 // ---- linear algebra, shapes, indexing helpers ----
 Var dot(const Var& x, const Var& y, Loc loc = Loc::current());
-Var arange(const IntOrVar& stop, Loc loc = Loc::current());
-Var arange(const IntOrVar& start, const IntOrVar& stop, const IntOrVar& step = 1, Loc loc = Loc::current());
 Var shape(const Var& x, Loc loc = Loc::current());
 Var reshape(const Var& x, const std::vector<Index>& shape, Loc loc = Loc::current());
 Var flatten(const Var& x, int ndim = 1, Loc loc = Loc::current());
 Var transpose(const Var& x, Loc loc = Loc::current());
 // An int or an integer scalar Var as an int64 scalar Var (for bounds and shapes).
 using ops::int_scalar;
+
+// ---- assembly and advanced indexing ----
+// Theano's set_subtensor(x[idx], y) and inc_subtensor(x[idx], y): x[idx] is the result of indexing
+// (basic or advanced); the result is a copy of x with x[idx] set to (or incremented by) y, which
+// broadcasts as numpy's (leading dims added, broadcastable dims stretched). In a compiled update
+// W := set_subtensor(W[idx], v) writes only W[idx], in W's own storage.
+Var set_subtensor(const Var& x, const Operand& y, Loc loc = Loc::current());
+Var inc_subtensor(const Var& x, const Operand& y, Loc loc = Loc::current());
+// numpy's arange: ints give int64; a float argument gives the upcast float dtype (Theano's rule, with
+// literals autocast: T::arange(0.0, 1.0, 0.1) is float32 unless a float64 argument is given).
+// An argument of arange: an int, a float or a scalar Var (literals become constants, as Operand's
+// autocast, only after the call's handles are checked).
+struct RangeArg {
+  RangeArg(int v) : value(int64_t(v)) {}
+  RangeArg(long v) : value(int64_t(v)) {}
+  RangeArg(long long v) : value(int64_t(v)) {}
+  RangeArg(double v) : value(v) {}
+  RangeArg(float v) : value(double(v)) {}
+  RangeArg(const Variable& v) : value(Var(v)) {}
+  std::variant<int64_t, double, Var> value;
+};
+Var arange(const RangeArg& stop, Loc loc = Loc::current());
+Var arange(const RangeArg& start, const RangeArg& stop, const RangeArg& step = 1, Loc loc = Loc::current());
+// value broadcast to the shape (T.alloc(value, *shape)); zeros and ones of dtype (floatX by default).
+Var alloc(const Operand& value, const std::vector<IntOrVar>& shape, Loc loc = Loc::current());
+Var zeros(const std::vector<IntOrVar>& shape, std::optional<DType> dtype = std::nullopt, Loc loc = Loc::current());
+Var ones(const std::vector<IntOrVar>& shape, std::optional<DType> dtype = std::nullopt, Loc loc = Loc::current());
+// Join along an existing axis (T.join(axis, *xs), T.concatenate(xs, axis)) or a new one (T.stack).
+Var join(int axis, const std::vector<Var>& xs, Loc loc = Loc::current());
+Var concatenate(const std::vector<Var>& xs, int axis = 0, Loc loc = Loc::current());
+Var stack(const std::vector<Var>& xs, int axis = 0, Loc loc = Loc::current());
+// Ones on diagonal k of an n x m matrix (m = n by default; dtype floatX by default); x's shape and dtype.
+Var eye(const IntOrVar& n, std::optional<IntOrVar> m = std::nullopt, const IntOrVar& k = 0, std::optional<DType> dtype = std::nullopt,
+        Loc loc = Loc::current());
+Var identity_like(const Var& x, Loc loc = Loc::current());
+// numpy's diagonal over dims 0 and 1 (x.diagonal(offset) is the same).
+Var diagonal(const Var& x, int offset = 0, Loc loc = Loc::current());
+// fill(a, b): b broadcast to the shape of a and b (Theano's fill = second).
+Var fill(const Operand& a, const Operand& b, Loc loc = Loc::current());
+// numpy's tile and repeat (theano.tensor.extra_ops.repeat with a scalar count; axis nullopt: flattened).
+Var tile(const Var& x, const std::vector<IntOrVar>& reps, Loc loc = Loc::current());
+Var repeat(const Var& x, const IntOrVar& repeats, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
+// n new broadcastable dims on the left or right; one at `axis` (negative counts from the end).
+Var shape_padleft(const Var& x, int n = 1, Loc loc = Loc::current());
+Var shape_padright(const Var& x, int n = 1, Loc loc = Loc::current());
+Var shape_padaxis(const Var& x, int axis, Loc loc = Loc::current());
 
 // ---- gradients ----
 struct GradArgs {
@@ -200,6 +245,7 @@ Var categorical_crossentropy(const Var& coding_dist, const Var& true_dist, Loc l
 namespace extra_ops {
 using tensor::cumprod;
 using tensor::cumsum;
+using tensor::repeat;
 }  // namespace extra_ops
 
 }  // namespace tensor
