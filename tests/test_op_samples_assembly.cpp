@@ -233,7 +233,7 @@ Rows fill_pad_arange_rows() {
                  CHECK(out[3].type().broadcastable(1));
                },
                .errors = {{.run = [] { T::shape_padaxis(T::matrix("m"), 3); }, .contains = {"T::shape_padaxis", "axis 3 is out of bounds [-3, 2]"}}}});
-  std::vector<std::vector<In>> triples;
+  std::vector<std::vector<Input>> triples;
   for (auto [a, b, c] : {std::tuple{0.0, 1.0, 0.1}, {1.5, -2.25, -0.5}, {-1.0, 3.0, 0.7}, {2.0, 2.0, 1.0}, {0.0, 5.0, -1.0}, {0.25, 1e3, 9.75}})
     triples.push_back({vals(Dims{}, {a}), vals(Dims{}, {b}), vals(Dims{}, {c})});
   s.push_back({.name = "arange of float start stop and step",
