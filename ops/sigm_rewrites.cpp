@@ -1,6 +1,7 @@
 // Stabilizing rewrites of sigmoid and softplus (Theano's tensor/nnet/sigm.py): the spellings of
 // sigmoid become sigmoid, logs of sigmoids and of 1 + exp become softplus, which stay finite where
 // the spelled-out forms overflow. All run in stabilize.
+#include <vector>
 #include <algorithm>
 
 #include "ops/graph_math.hpp"
@@ -35,19 +36,31 @@ struct Product {
   bool neg = false;
   double coef = 1.0;
 };
-void collect(const Var& v, Product& p, bool constants) {
-  if (Apply* m = elemwise_of(v, ScalarKind::Mul)) {
-    collect(m->inputs[0], p, constants);
-    collect(m->inputs[1], p, constants);
-  } else if (Apply* n = elemwise_of(v, ScalarKind::Neg)) {
-    p.neg = !p.neg;
-    collect(n->inputs[0], p, constants);
-  } else if (auto c = scalar_constant_value(v); constants && c) {
-    p.coef *= *c;
-  } else if (Apply* f = elemwise_of(v, ScalarKind::Second); constants && f && scalar_constant_value(f->inputs[1])) {
-    p.coef *= *scalar_constant_value(f->inputs[1]);
-  } else {
-    p.factors.push_back(v);
+// Iterative, and bounded: a product is looked into through at most kMaxFactors muls and negations
+// (deeper ones stay whole factors), so a long chain costs neither stack nor quadratic time.
+constexpr int kMaxFactors = 64;
+void collect(const Var& root, Product& p, bool constants) {
+  std::vector<Var> todo{root};
+  int opened = 0;
+  while (!todo.empty()) {
+    Var v = todo.back();
+    todo.pop_back();
+    bool open = opened < kMaxFactors;
+    if (Apply* m = open ? elemwise_of(v, ScalarKind::Mul) : nullptr) {
+      ++opened;
+      todo.push_back(m->inputs[1]);
+      todo.push_back(m->inputs[0]);
+    } else if (Apply* n = open ? elemwise_of(v, ScalarKind::Neg) : nullptr) {
+      ++opened;
+      p.neg = !p.neg;
+      todo.push_back(n->inputs[0]);
+    } else if (auto c = scalar_constant_value(v); constants && c) {
+      p.coef *= *c;
+    } else if (Apply* f = elemwise_of(v, ScalarKind::Second); constants && f && scalar_constant_value(f->inputs[1])) {
+      p.coef *= *scalar_constant_value(f->inputs[1]);
+    } else {
+      p.factors.push_back(v);
+    }
   }
 }
 
