@@ -59,7 +59,9 @@ Function Function::copy(const CopyOptions& options) const {
     o.on_unused_input = "ignore";
   }
   for (size_t k = 0; k < options.swap.size(); ++k) {
-    const auto& [old, fresh] = options.swap[k];
+    // Named references, not a structured binding: clang 14 cannot capture a binding in a lambda.
+    const Var& old = options.swap[k].first;
+    const Var& fresh = options.swap[k].second;
     require_defined(old, "Function::copy", fmt::format("swap[{}].first", k));
     require_defined(fresh, "Function::copy", fmt::format("swap[{}].second", k));
     if (!old.is_shared() || !fresh.is_shared())
