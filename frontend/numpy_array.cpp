@@ -77,3 +77,80 @@ double mean(const std::vector<double>& values) {
 }
 
 }  // namespace theano::numpy
+
+namespace theano::numpy {
+
+NDArray int64_array(const std::vector<int64_t>& values, const Dims& shape) { return NDArray::from_vector(values, shape); }
+
+NDArray array(std::initializer_list<double> values) {
+  return NDArray::from_vector(std::vector<double>(values), Dims{int64_t(values.size())});
+}
+
+NDArray array(std::initializer_list<std::initializer_list<double>> rows) {
+  std::vector<double> v;
+  const int64_t cols = rows.size() ? int64_t(rows.begin()->size()) : 0;
+  for (const auto& r : rows) {
+    if (int64_t(r.size()) != cols) throw std::invalid_argument("numpy::array: rows of different lengths (a ragged list)");
+    v.insert(v.end(), r.begin(), r.end());
+  }
+  return NDArray::from_vector(v, Dims{int64_t(rows.size()), cols});
+}
+
+NDArray array(std::initializer_list<std::initializer_list<std::initializer_list<double>>> blocks) {
+  std::vector<double> v;
+  const int64_t rows = blocks.size() ? int64_t(blocks.begin()->size()) : 0;
+  const int64_t cols = rows ? int64_t(blocks.begin()->begin()->size()) : 0;
+  for (const auto& b : blocks) {
+    if (int64_t(b.size()) != rows) throw std::invalid_argument("numpy::array: blocks of different lengths (a ragged list)");
+    for (const auto& r : b) {
+      if (int64_t(r.size()) != cols) throw std::invalid_argument("numpy::array: rows of different lengths (a ragged list)");
+      v.insert(v.end(), r.begin(), r.end());
+    }
+  }
+  return NDArray::from_vector(v, Dims{int64_t(blocks.size()), rows, cols});
+}
+
+namespace {
+bool close(double x, double y, double rtol, double atol) {
+  if (std::isinf(x) || std::isinf(y)) return x == y;
+  return std::fabs(x - y) <= atol + rtol * std::fabs(y);
+}
+}  // namespace
+
+bool allclose(double a, double b, double rtol, double atol) { return close(a, b, rtol, atol); }
+
+bool allclose(const NDArray& a, const NDArray& b, double rtol, double atol) {
+  if (!a.defined() || !b.defined()) throw std::invalid_argument("numpy::allclose: an array is undefined (a default-constructed NDArray)");
+  // Broadcast as numpy: align trailing dims; a size-1 dim stretches.
+  const int nd = std::max(a.ndim(), b.ndim());
+  Dims out_shape;
+  for (int d = 0; d < nd; ++d) {
+    int da = d - (nd - a.ndim()), db = d - (nd - b.ndim());
+    int64_t sa = da >= 0 ? a.shape(da) : 1, sb = db >= 0 ? b.shape(db) : 1;
+    if (sa != sb && sa != 1 && sb != 1)
+      throw std::invalid_argument("numpy::allclose: operands could not be broadcast together with shapes " + a.shape().str() + " " +
+                                  b.shape().str());
+    out_shape.push_back(sa == 1 ? sb : sa);
+  }
+  const int64_t n = out_shape.product();
+  for (int64_t flat = 0; flat < n; ++flat) {
+    int64_t rem = flat, fa = 0, fb = 0, mul_a = 1, mul_b = 1;
+    for (int d = nd - 1; d >= 0; --d) {
+      int64_t i = rem % out_shape[d];
+      rem /= out_shape[d];
+      int da = d - (nd - a.ndim()), db = d - (nd - b.ndim());
+      if (da >= 0) {
+        fa += (a.shape(da) == 1 ? 0 : i) * mul_a;
+        mul_a *= a.shape(da);
+      }
+      if (db >= 0) {
+        fb += (b.shape(db) == 1 ? 0 : i) * mul_b;
+        mul_b *= b.shape(db);
+      }
+    }
+    if (!close(a.item(fa), b.item(fb), rtol, atol)) return false;
+  }
+  return true;
+}
+
+}  // namespace theano::numpy

@@ -136,7 +136,27 @@ void bind_int(const Function::Impl& f, size_t i, I v, Target t) {
   t.slot = t.scratch;
 }
 
-void bind_array(const Function::Impl& f, size_t i, const NDArray& a, Target t) {
+// A list converts when each value survives the trip to the input's dtype (Theano's values_eq of the
+// list and its conversion; NaN equals NaN).
+void check_list_values(const Function::Impl& f, size_t i, const NDArray& a) {
+  const DType d = f.inputs[i].type.dtype;
+  for (int64_t k = 0; k < a.size(); ++k) {
+    const char* why = nullptr;
+    if (is_integer(a.dtype())) {
+      why = int_misfit(a.item_int64(k), d);
+    } else {
+      double v = a.item(k);
+      if (is_float(d)) why = (d == DType::Float32 && !std::isnan(v) && std::isfinite(v) && double(float(v)) != v) ? "not exactly representable" : nullptr;
+      else why = float_misfit(v, d);
+    }
+    if (why)
+      throw std::invalid_argument(bad_input(f, i, fmt::format("{} cannot store the list element {} ({}) without changing it: {}. Cast the "
+                                                              "values, or compile with allow_input_downcast = true.",
+                                                              f.inputs[i].type.str(), k, a.item(k), why)));
+  }
+}
+
+void bind_array(const Function::Impl& f, size_t i, const NDArray& a, Target t, bool from_list = false) {
   const InputBinding& b = f.inputs[i];
   if (!a.defined()) throw std::invalid_argument(bad_input(f, i, "The argument is an undefined NDArray (default-constructed: it holds no data)."));
   if (a.ndim() != b.type.ndim())
@@ -157,8 +177,10 @@ void bind_array(const Function::Impl& f, size_t i, const NDArray& a, Target t) {
     throw std::invalid_argument(bad_input(f, i, fmt::format("{} expected an array of dtype {} (strict input), got {}.", b.type.str(),
                                                             dtype_name(b.type.dtype), dtype_name(a.dtype()))));
   // Theano's rule: without allow_input_downcast, the array converts when upcasting its dtype with
-  // the input's gives the input's (int64 into float64 does, int64 into float32 does not).
-  if (!downcast_allowed(b, f) && upcast(a.dtype(), b.type.dtype) != b.type.dtype)
+  // the input's gives the input's (int64 into float64 does, int64 into float32 does not); a list
+  // converts when its values do.
+  if (from_list && !downcast_allowed(b, f)) check_list_values(f, i, a);
+  else if (!downcast_allowed(b, f) && upcast(a.dtype(), b.type.dtype) != b.type.dtype)
     throw std::invalid_argument(bad_input(
         f, i,
         fmt::format("{} cannot store a value of dtype {} without risking loss of precision. If you do not mind this loss, you can: "
@@ -182,7 +204,7 @@ void bind_one(const Function::Impl& f, size_t i, const Arg& arg, Target t) {
   if (auto* n = std::get_if<int64_t>(&v)) bind_int(f, i, *n, t);
   else if (auto* u = std::get_if<uint64_t>(&v)) bind_int(f, i, *u, t);
   else if (auto* d = std::get_if<double>(&v)) bind_float(f, i, *d, t);
-  else bind_array(f, i, std::get<NDArray>(v), t);
+  else bind_array(f, i, std::get<NDArray>(v), t, arg.from_list());
 }
 
 std::string input_names(const Function::Impl& f) {

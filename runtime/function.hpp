@@ -67,14 +67,27 @@ class Arg {
   Arg(double v) : v_(v) {}
   Arg(float v) : v_(double(v)) {}
   Arg(const NDArray& a) : v_(a) {}
+  // A Python list (theano::list): converted to the input's dtype when every value survives exactly,
+  // as Theano converts a list, where an array of another dtype must upcast to the input's.
+  Arg(const struct List& l);
   // uint64_t only for unsigned 64-bit values (any of them, 2**64 - 1 included).
   const std::variant<int64_t, uint64_t, double, NDArray>& value() const { return v_; }
   std::string_view keyword() const { return keyword_; }  // empty for a positional argument
+  bool from_list() const { return from_list_; }
 
  private:
   std::variant<int64_t, uint64_t, double, NDArray> v_;
   std::string_view keyword_;
+  bool from_list_ = false;
 };
+
+// A Python list literal as a call argument: f(theano::list({{1, 2}, {3, 4}})) is Theano's
+// f([[1, 2], [3, 4]]). The values are held as numpy would make the list (ints: int64, floats:
+// float64); a call converts them to the input's dtype if none changes (1.5 refuses an int input).
+struct List {
+  NDArray values;
+};
+inline Arg::Arg(const List& l) : v_(l.values), from_list_(true) {}
 
 inline Arg kw(std::string_view name, Arg value) { return Arg(name, std::move(value)); }
 namespace literals {

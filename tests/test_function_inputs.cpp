@@ -187,3 +187,41 @@ TEST_CASE("grad with known_grads and return_disconnected", "[function][in][grad]
   CHECK(has(error_of([&] { T::grad(T::sum(x), x, {.known_grads = {{y, T::dscalar()}}}); }), "known_grads[0]: the gradient"));
   CHECK(has(error_of([&] { T::grad(T::sum(x), x, {.return_disconnected = "maybe"}); }), "return_disconnected must be"));
 }
+
+TEST_CASE("Python list arguments convert by value as Theano converts a list", "[function][in]") {
+  Var v = T::fvector("v");
+  Var m = T::imatrix("m");
+  Function f = theano::function({v}, v * 2);
+  Function g = theano::function({m}, m + 1);
+  // An int list goes into a float32 input when every value is exact there; an int64 array does not.
+  CHECK(values(f(theano::list({1, 2})).array(0)) == std::vector<double>{2, 4});
+  CHECK_THROWS_WITH(f(numpy::array({1, 2})), Catch::Contains("without risking loss of precision"));
+  // 2**24 + 1 has no float32: refused by name, with the element's position.
+  std::string msg;
+  try {
+    f(theano::list({1, 16777217}));
+  } catch (const std::invalid_argument& e) {
+    msg = e.what();
+  }
+  CHECK(has(msg, "list element 1"));
+  CHECK(has(msg, "TensorType(float32, vector)"));
+  // A float list into float32: exact values only (0.5 is, 0.1 is not), unless downcasting is allowed.
+  CHECK(values(f(theano::list({0.5, -1.0})).array(0)) == std::vector<double>{1, -2});
+  CHECK_THROWS_WITH(f(theano::list({0.1})), Catch::Contains("not exactly representable"));
+  Function f_down = theano::function({v}, v * 2, {.allow_input_downcast = true});
+  CHECK(f_down(theano::list({0.1})).array(0).item(0) == double(float(0.1)) * 2);
+  // Into ints: integral values within range only.
+  CHECK(values(g(theano::list({{1, 2}, {3, 4}})).array(0)) == std::vector<double>{2, 3, 4, 5});
+  CHECK(values(g(theano::list({{1.0, 2.0}})).array(0)) == std::vector<double>{2, 3});
+  CHECK_THROWS_WITH(g(theano::list({{1.5, 2.0}})), Catch::Contains("a float"));
+  CHECK_THROWS_WITH(g(theano::list({{int64_t(1) << 40}})), Catch::Contains("out of range"));
+  CHECK_THROWS_WITH(g(theano::list({1, 2})), Catch::Contains("Wrong number of dimensions"));
+}
+
+TEST_CASE("eval compiles and runs a graph once as Variable eval", "[function][in]") {
+  auto [x, y] = T::dscalars("x", "y");
+  Var z = x + y;
+  CHECK(theano::eval(z, {{x, 16.3}, {y, 12.1}}).item(0) == Approx(28.4));
+  CHECK(theano::eval(T::as_tensor_variable(3.0) * 2).item(0) == 6.0);
+  CHECK_THROWS_WITH(theano::eval(z, {{x, 1.0}}), Catch::Contains("y"));
+}
