@@ -259,6 +259,17 @@ class Pages {
       say(repr(dlogistic(theano::list({{0, 1}, {-1, -2}}))));
     }
     {
+      // L-operator: the vector times the Jacobian.
+      Var W = T::dmatrix("W");
+      Var v = T::dvector("v");
+      Var x = T::dvector("x");
+      Var y = T::dot(x, W);
+      Var VJ = T::Lop(y, W, v);
+      Function f = theano::function({v, x}, VJ);
+      say(">>> f([2, 2], [0, 1])");
+      say(repr(f(theano::list({2, 2}), theano::list({0, 1}))));
+    }
+    {
       // Hessian times a vector without the Hessian: the gradient of (gradient . v).
       Var x = T::dvector("x");
       Var v = T::dvector("v");

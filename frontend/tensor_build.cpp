@@ -147,6 +147,28 @@ Var grad(const Var& cost, const Var& wrt, const GradArgs& args, Loc loc) {
   return grad(cost, std::vector<Var>{wrt}, args, loc)[0];
 }
 
+std::vector<Var> Lop(const std::vector<Var>& f, const std::vector<Var>& wrt, const std::vector<Var>& eval_points, const GradArgs& args,
+                     Loc loc) {
+  SiteScope s(loc);
+  require_defined(f, "T::Lop", "f");
+  require_defined(wrt, "T::Lop", "wrt");
+  require_defined(eval_points, "T::Lop", "eval_points");
+  if (f.size() != eval_points.size())
+    throw std::invalid_argument(fmt::format("T::Lop: {} expression(s) f but {} eval_points: give one eval point per expression", f.size(),
+                                            eval_points.size()));
+  for (size_t k = 0; k < f.size(); ++k)
+    if (f[k].ndim() != eval_points[k].ndim())
+      throw std::invalid_argument(fmt::format("T::Lop: eval_points[{}] ({}) must have the rank of f[{}] ({})", k, eval_points[k].type().str(), k,
+                                              f[k].type().str()));
+  GradArgs a = args;
+  for (size_t k = 0; k < f.size(); ++k) a.known_grads.push_back({f[k], eval_points[k]});
+  return grad(Var(), wrt, a, loc);
+}
+
+Var Lop(const Var& f, const Var& wrt, const Var& eval_point, const GradArgs& args, Loc loc) {
+  return Lop(std::vector<Var>{f}, std::vector<Var>{wrt}, std::vector<Var>{eval_point}, args, loc)[0];
+}
+
 }  // namespace tensor
 
 }  // namespace theano

@@ -225,3 +225,18 @@ TEST_CASE("eval compiles and runs a graph once as Variable eval", "[function][in
   CHECK(theano::eval(T::as_tensor_variable(3.0) * 2).item(0) == 6.0);
   CHECK_THROWS_WITH(theano::eval(z, {{x, 1.0}}), Catch::Contains("y"));
 }
+
+TEST_CASE("Lop is the vector-Jacobian product of grad with known_grads", "[function][grad]") {
+  Var W = T::dmatrix("W"), b = T::dvector("b");
+  Var v = T::dvector("v"), x = T::dvector("x");
+  Var y = T::tanh(T::dot(x, W) + b);
+  auto lop = T::Lop({y}, {W, b}, {v});
+  auto ref = T::grad(T::sum(y * v), {W, b});
+  Function f = theano::function({W, b, v, x}, {lop[0], lop[1], ref[0], ref[1]});
+  numpy::RandomState rng(3);
+  theano::Result r = f(rng.randn({3, 4}), rng.randn({4}), rng.randn({4}), rng.randn({3}));
+  CHECK(values(r.array(0)) == values(r.array(2)));
+  CHECK(values(r.array(1)) == values(r.array(3)));
+  CHECK_THROWS_WITH(T::Lop({y, y}, {W}, {v}), Catch::Contains("one eval point per expression"));
+  CHECK_THROWS_WITH(T::Lop(y, W, T::dmatrix("m")), Catch::Contains("must have the rank of f[0]"));
+}

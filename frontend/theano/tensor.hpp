@@ -223,6 +223,11 @@ struct GradArgs {
 };
 Var grad(const Var& cost, const Var& wrt, const GradArgs& args = {}, Loc loc = Loc::current());
 std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, const GradArgs& args = {}, Loc loc = Loc::current());
+// theano.Lop: the vector-Jacobian product eval_points . d f / d wrt, as grad with known_grads
+// {f: eval_points} (args' consider_constant and disconnected_inputs apply).
+Var Lop(const Var& f, const Var& wrt, const Var& eval_point, const GradArgs& args = {}, Loc loc = Loc::current());
+std::vector<Var> Lop(const std::vector<Var>& f, const std::vector<Var>& wrt, const std::vector<Var>& eval_points, const GradArgs& args = {},
+                     Loc loc = Loc::current());
 
 namespace nnet {
 Var softmax(const Var& x, Loc loc = Loc::current());
