@@ -131,9 +131,9 @@ Var dimshuffle_unless_identity(const Var& v, const std::vector<int>& order) {
     if (order[i] != int(i)) return dimshuffle(v, order);
   return v;
 }
-Var reshape_unless_same(const Var& v, const std::vector<Variable>& sizes) {
-  if (int(sizes.size()) == v.ndim()) {
-    const std::vector<Variable> now = dims::of(v);
+// v, whose sizes are `now`, reshaped to `sizes` (no op when they are the same expressions).
+Var reshape_unless_same(const Var& v, const std::vector<Variable>& now, const std::vector<Variable>& sizes) {
+  if (now.size() == sizes.size()) {
     bool same = true;
     for (size_t i = 0; i < sizes.size(); ++i) same &= dims::same(now[i], sizes[i]);
     if (same) return v;
@@ -168,10 +168,15 @@ Var tensordot(const Var& a, const Var& b, const std::vector<int>& axes_a, const 
   if (!other_b.empty()) b2.push_back(dims::product(pick(sb, other_b)));
   for (const Variable& s : pick(sa, other_a)) out_sizes.push_back(s);
   for (const Variable& s : pick(sb, other_b)) out_sizes.push_back(s);
-  const Var a_mat = reshape_unless_same(dimshuffle_unless_identity(a, order_a), a2);
-  const Var b_mat = reshape_unless_same(dimshuffle_unless_identity(b, order_b), b2);
+  const Var a_mat = reshape_unless_same(dimshuffle_unless_identity(a, order_a), pick(sa, order_a), a2);
+  const Var b_mat = reshape_unless_same(dimshuffle_unless_identity(b, order_b), pick(sb, order_b), b2);
   const Var product = batched ? batched_dot(a_mat, b_mat) : dot(a_mat, b_mat);
-  return reshape_unless_same(product, out_sizes);
+  // The product's sizes: the batch, a's rows (if any), b's columns (if any).
+  std::vector<Variable> product_sizes;
+  if (batched) product_sizes.push_back(a2.front());
+  if (!other_a.empty()) product_sizes.push_back(a2[batched ? 1 : 0]);
+  if (!other_b.empty()) product_sizes.push_back(b2.back());
+  return reshape_unless_same(product, product_sizes, out_sizes);
 }
 
 }  // namespace theano::ops

@@ -5,6 +5,7 @@
 #include "graph/op_base.hpp"
 #include "ops/batched_dot.hpp"
 #include "ops/blas.hpp"
+#include "ops/shape.hpp"
 #include "test_util.hpp"
 
 using namespace theano;
@@ -62,6 +63,18 @@ TEST_CASE("dot and tensordot of higher ranks on both sides compile to one matrix
     INFO(schedule_str(f));
     const Counts n = count_products(f);
     CHECK(n.dots + n.gemms == 1);
+  }
+}
+
+TEST_CASE("tensordot of matrices reshapes nothing") {
+  Var m = T::dmatrix("m"), n = T::dmatrix("n");
+  for (const Var& out : {T::tensordot(m, n, {{0}, {0}}), T::tensordot(m, n, 1), T::tensordot(m, n, {{1}, {1}})}) {
+    Function f = theano::function({m, n}, out);
+    INFO(schedule_str(f));
+    int reshapes = 0;
+    for (const Apply* a : f.schedule()) reshapes += dynamic_cast<const ops::Reshape*>(a->op.get()) != nullptr;
+    CHECK(reshapes == 0);
+    CHECK(count_products(f).dots + count_products(f).gemms == 1);
   }
 }
 
