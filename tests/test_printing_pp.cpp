@@ -43,6 +43,7 @@ TEST_CASE("pp prints elementwise functions comparisons and casts as calls") {
 TEST_CASE("pp prints constants leaves and greek names as Theano") {
   Var x = T::dscalar("x");
   CHECK(pp(x * 2.5) == "(x * TensorConstant{2.5})");
+  CHECK(pp(T::exp(x) * 2.5 + x) == "((exp(x) * TensorConstant{2.5}) + x)");  // printing.hpp's and graphs.md's example
   CHECK(pp(T::dscalar()) == "<TensorType(float64, scalar)>");
   CHECK(pp(T::dscalar("alpha") * T::dscalar("epsilon")) == "(\\alpha * \\epsilon)");
   Var c = T::constant(f64(Dims{2, 3}, {0.5, 0.5, 0.5, 0.5, 0.5, 0.5}));

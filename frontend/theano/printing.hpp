@@ -51,7 +51,7 @@ std::string debugprint_str(const Function& f, const PrintOptions& opts = PrintOp
 
 // theano.printing.pp (also theano.pp): the graph of v as one expression, printed as Theano 1.0's
 // pretty printer does: every operator application in parentheses, functions as calls.
-//   pp(T::fill(T::pow(x, 2), 1.0) * 2)   // "(fill((x ** TensorConstant{2}), TensorConstant{1.0}) * TensorConstant{2})"
+//   theano::pp(T::exp(x) * 2.5 + x)   // "((exp(x) * TensorConstant{2.5}) + x)"
 // Each use of a reused result is printed in full (as Theano); a text past 64M characters is refused.
 std::string pp(const Var& v);
 
