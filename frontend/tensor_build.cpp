@@ -84,12 +84,6 @@ Var mean(const Var& x, std::optional<int> axis, Loc loc) {
 }
 
 // ---- linear algebra, shapes ----
-Var dot(const Var& x, const Var& y, Loc loc) {
-  SiteScope s(loc);
-  require_defined(x, "T::dot", "x");
-  require_defined(y, "T::dot", "y");
-  return ops::dot(x, y);
-}
 
 
 Var shape(const Var& x, Loc loc) {

@@ -86,11 +86,13 @@ TEST_CASE("errors: shape mismatches at build time (static shapes) and at call ti
   Function dot = theano::function({A, B}, AB);
   expect("dot: shapes (5, 8) and (5, 1) not aligned: 8 (dim 1) != 5 (dim 0)" + in_call("dot", dot_line, "float64 (5, 8), float64 (5, 1)"),
          [&] { dot(zeros(DType::Float64, {5, 8}), zeros(DType::Float64, {5, 1})); });
-  expect("dot: supports 1-d and 2-d inputs, got 3-d and 2-d (inputs: float64 (?, ?, ?), float64 (?, ?)) at " + at(__LINE__ + 1),
-         [&] { T::dot(T::dtensor3("t"), A); });
 
   // conv2d
   SharedVariable img = theano::shared(zeros(DType::Float64, {2, 3, 8, 8}), "img");
+  // dot of N-d tensors: numpy's dot, over img's last axis and m2's first
+  expect("T::dot: shapes (2, 3, 8, 8) and (500, 10) not aligned: 8 (dim 3 of a) != 500 (dim 0 of b) (inputs: float64 (2, 3, 8, 8), float64 "
+         "(500, 10)) at " + at(__LINE__ + 1),
+         [&] { T::dot(img, m500x10); });
   SharedVariable small = theano::shared(zeros(DType::Float64, {2, 1, 3, 3}), "small");
   SharedVariable w2 = theano::shared(zeros(DType::Float64, {4, 2, 3, 3}), "w2"), w5 = theano::shared(zeros(DType::Float64, {4, 1, 5, 5}), "w5");
   Var X = T::dtensor4("X"), W = T::dtensor4("W");

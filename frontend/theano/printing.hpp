@@ -49,6 +49,12 @@ std::string debugprint_str(const Var& v, const PrintOptions& opts = PrintOptions
 std::string debugprint_str(const std::vector<Var>& vs, const PrintOptions& opts = PrintOptions::Default());
 std::string debugprint_str(const Function& f, const PrintOptions& opts = PrintOptions::Default());
 
+// theano.printing.pp (also theano.pp): the graph of v as one expression, printed as Theano 1.0's
+// pretty printer does: every operator application in parentheses, functions as calls.
+//   theano::pp(T::exp(x) * 2.5 + x)   // "((exp(x) * TensorConstant{2.5}) + x)"
+// Each use of a reused result is printed in full (as Theano); a text past 64M characters is refused.
+std::string pp(const Var& v);
+
 // pydotprint's options. Apply nodes are ellipses (filled by op class: Elemwise pink, Subtensor
 // purple, Alloc orange, Shape brown), variables are boxes (inputs green, shared variables cyan,
 // outputs blue, unused outputs grey); edges carry the input position, blue for views, red for
@@ -77,3 +83,7 @@ std::string dot_str(const std::vector<Var>& vs, const DotOptions& opts = {});
 std::string dot_str(const Function& f, const DotOptions& opts = {});
 
 }  // namespace theano::printing
+
+namespace theano {
+using printing::pp;  // theano.pp
+}  // namespace theano

@@ -157,7 +157,32 @@ Var cumsum(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::
 Var cumprod(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
 
 // ---- linear algebra, shapes, indexing helpers ----
+// Theano's dot: a 0-d side multiplies elementwise; 1-d and 2-d sides are the vector/matrix products;
+// with more dims on either side, numpy's dot, a sum over x's last axis and y's second-to-last
+// (tensordot(x, y, {{x.ndim - 1}, {max(0, y.ndim - 2)}})), computed as one matrix product of x's
+// leading dims flattened into rows: dot(x3, W) of a (batch, time, n) x3 is one gemm.
 Var dot(const Var& x, const Var& y, Loc loc = Loc::current());
+// tensordot's axes: a count n (a's last n axes with b's first n) or one list of axes per side,
+// paired in order; negative axes count from the end: {{1, 2}, {3, 2}}, {-1, 0}, 2.
+struct TensordotAxes {
+  TensordotAxes(int n) : count(n) {}
+  TensordotAxes(int axis_a, int axis_b) : a{axis_a}, b{axis_b} {}
+  TensordotAxes(std::vector<int> axes_a, std::vector<int> axes_b) : a(std::move(axes_a)), b(std::move(axes_b)) {}
+  std::optional<int> count;
+  std::vector<int> a, b;
+};
+// numpy's (and Theano's) tensordot: the sum over the paired axes; the result has a's other axes, then
+// b's. One matrix product of the operands reshaped (transposed first when the summed axes are not
+// a's last and b's first).
+Var tensordot(const Var& a, const Var& b, const TensordotAxes& axes = 2, Loc loc = Loc::current());
+// Theano's batched_dot: batched_dot(x, y)[i] = dot(x[i], y[i]). 2-d and 3-d sides are one BatchedDot
+// op ((B, M, K) x (B, K, N) -> (B, M, N); a 2-d side is a batch of vectors); a 1-d side is a batch of
+// scalars (an elementwise product); more dims go through batched_tensordot over x's last axis and
+// y's second-to-last.
+Var batched_dot(const Var& x, const Var& y, Loc loc = Loc::current());
+// Theano's batched_tensordot: tensordot of x[i] and y[i] for each i along axis 0 (axes count from
+// the full tensors and may not name axis 0): one BatchedDot of the reshaped operands.
+Var batched_tensordot(const Var& x, const Var& y, const TensordotAxes& axes = 2, Loc loc = Loc::current());
 Var shape(const Var& x, Loc loc = Loc::current());
 Var reshape(const Var& x, const std::vector<Index>& shape, Loc loc = Loc::current());
 Var flatten(const Var& x, int ndim = 1, Loc loc = Loc::current());
