@@ -244,7 +244,11 @@ class Pages {
       Var x = T::dscalar("x");
       Var y = T::pow(x, 2);
       Var gy = T::grad(y, x);
+      say(">>> pp(gy)  # print out the gradient prior to optimization");
+      say("'" + theano::pp(gy) + "'");
       Function f = theano::function({x}, gy);
+      say(">>> pp(f.maker.fgraph.outputs[0])");
+      say("'" + theano::pp(f.fgraph().outputs()[0]) + "'");
       say(">>> f(4)");
       say(repr(f(4)));
       say(">>> numpy.allclose(f(94.2), 188.4)");
