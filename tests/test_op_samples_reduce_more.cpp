@@ -173,6 +173,12 @@ Tol stat_tol(DType d) {
   return {1e-12, 1e-13};
 }
 
+// A bool ddof (keepdims written in ddof's place) does not compile; Theano raises on it.
+template <class X> concept VarTakesDdof = requires(const X& x, bool keepdims) { T::var(x, 1, 1, keepdims); x.std(1, 1, keepdims); };
+template <class X> concept VarTakesBoolDdof = requires(const X& x, bool keepdims) { T::var(x, 1, keepdims); };
+template <class X> concept StdTakesBoolDdof = requires(const X& x, bool keepdims) { x.std(1, keepdims); };
+static_assert(VarTakesDdof<Var> && !VarTakesBoolDdof<Var> && !StdTakesBoolDdof<Var>);
+
 Rows reduce_more_rows() {
   Rows s;
   const Dims t3{3, 5, 7};
@@ -266,6 +272,18 @@ Rows reduce_more_rows() {
                                mean_ref(a, {0})};
                },
                .tol = stat_tol});
+  // Large enough that the outputs are split over the thread pool (ranges of ~32k elements).
+  s.push_back({.name = "reductions of a large matrix split over the thread pool",
+               .build = [](V x) {
+                 return std::vector<Var>{T::min(x[0], 1), T::argmax(x[0], 1), T::prod(x[0], 1), T::all(x[0], 1), T::argmin(x[0].T(), 0)};
+               },
+               .inputs = {near_one(Dims{513, 257})},
+               .dtypes = {DType::Float32, DType::Int32},
+               .naive = [](A x) {
+                 return Arrays{extreme_ref(x[0], {1}, false), arg_ref(x[0], {1}, true), prod_ref(x[0], {1}), any_all_ref(x[0], {1}, false),
+                               arg_ref(x[0], {1}, false)};
+               },
+               .no_grad = "size: the gradient rows above cover these ops"});
   // ---- prod's gradient with zeros: rows with no zero, one zero and two zeros; columns likewise ----
   // row 0 none, 1: col 2, 2: cols 4 and 5, 3: col 6, 4: col 2; so column 2 holds two zeros.
   std::vector<double> zv;
