@@ -27,7 +27,10 @@ std::vector<int> axes_of(int mask) {
 }
 std::string axes_str(const std::vector<int>& axes) {
   std::string s = "{";
-  for (int a : axes) s += (s.size() > 1 ? " " : "") + std::to_string(a);
+  for (int a : axes) {
+    if (s.size() > 1) s += ' ';
+    s += std::to_string(a);
+  }
   return s + "}";
 }
 std::vector<int> every_axis(int nd) {
@@ -63,7 +66,6 @@ NDArray each_slice(const NDArray& a, const std::vector<int>& axes, DType out, F 
   for (const auto& v : s.values) r.push_back(double(f(v)));
   return naive::expect(out, s.shape, r);
 }
-DType sum_dtype(DType d) { return is_float(d) ? d : DType::Int64; }
 DType mean_dtype(DType d) { return d == DType::Float32 ? d : DType::Float64; }
 
 // numpy.prod: integers multiply modulo 2**64 (int64 wrap-around), so the result is built exactly.
