@@ -1,4 +1,4 @@
-// Tensor constructors, reductions, shapes, indexing and grad of the tensor API, and Var's methods.
+// Tensor constructors, running sums, shapes, indexing and grad of the tensor API, and Var's methods.
 #include <fmt/format.h>
 
 #include "frontend/theano/tensor.hpp"
@@ -51,22 +51,7 @@ Var constant(const NDArray& value, const std::string& name, Loc loc) {
   return make_constant(value.copy(), name);
 }
 
-// ---- reductions ----
-Var sum(const Var& x, std::optional<int> axis, Loc loc) {
-  SiteScope s(loc);
-  require_defined(x, "T::sum", "x");
-  return ops::reduce(ops::ReduceKind::Sum, x, axis);
-}
-Var max(const Var& x, std::optional<int> axis, Loc loc) {
-  SiteScope s(loc);
-  require_defined(x, "T::max", "x");
-  return ops::reduce(ops::ReduceKind::Max, x, axis);
-}
-Var argmax(const Var& x, std::optional<int> axis, Loc loc) {
-  SiteScope s(loc);
-  require_defined(x, "T::argmax", "x");
-  return ops::reduce(ops::ReduceKind::Argmax, x, axis);
-}
+// ---- running sums and products ----
 Var cumsum(const Var& x, std::optional<int> axis, Loc loc) {
   SiteScope s(loc);
   require_defined(x, "T::cumsum", "x");
@@ -76,11 +61,6 @@ Var cumprod(const Var& x, std::optional<int> axis, Loc loc) {
   SiteScope s(loc);
   require_defined(x, "T::cumprod", "x");
   return ops::cumulative(x, axis, ops::CumMode::Mul);
-}
-Var mean(const Var& x, std::optional<int> axis, Loc loc) {
-  SiteScope s(loc);
-  require_defined(x, "T::mean", "x");
-  return ops::mean(x, axis);
 }
 
 // ---- linear algebra, shapes ----

@@ -240,7 +240,7 @@ Var categorical_crossentropy(const Var& coding_dist, const Var& true_dist, Loc l
   require_defined(coding_dist, "T::nnet::categorical_crossentropy", "coding_dist");
   require_defined(true_dist, "T::nnet::categorical_crossentropy", "true_dist");
   const int n = coding_dist.ndim();
-  if (true_dist.ndim() == n) return -tensor::sum(true_dist * tensor::log(coding_dist, loc), n - 1, loc);
+  if (true_dist.ndim() == n) return -tensor::sum(true_dist * tensor::log(coding_dist, loc), n - 1, false, loc);
   if (true_dist.ndim() != n - 1)
     throw OpError(fmt::format("T::nnet::categorical_crossentropy: rank mismatch between coding and true distributions: coding_dist {} is {}-d, "
                               "true_dist {} is {}-d (give a distribution of the same rank or integer labels of one rank less) at {}",

@@ -1,12 +1,11 @@
+// The Reduce op: names as Theano prints them, output types, the shape rule and the gradients
+// (kernels in reduce_kernels.cpp, builders in reduce_build.cpp).
 #include "ops/reduce.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <limits>
 
 #include "ops/graph_math.hpp"
-#include "ops/shape.hpp"
-#include "ops/shape_math.hpp"
 
 namespace theano::ops {
 
@@ -15,6 +14,12 @@ std::string Reduce::name() const {
     case ReduceKind::Sum: return "Sum";
     case ReduceKind::Max: return "Max";
     case ReduceKind::Argmax: return "Argmax";
+    case ReduceKind::Prod: return "Prod";
+    case ReduceKind::Min: return "Min";
+    case ReduceKind::Argmin: return "Argmin";
+    case ReduceKind::Any: return "Any";
+    case ReduceKind::All: return "All";
+    case ReduceKind::ProdWithoutZeros: return "ProdWithoutZeros";
   }
   return "Reduce";
 }
@@ -23,20 +28,37 @@ std::string Reduce::str() const {
   std::string axes = "axis=[";
   for (size_t i = 0; i < axes_.size(); ++i) axes += (i ? ", " : "") + std::to_string(axes_[i]);
   axes += "]";
-  if (kind_ == ReduceKind::Sum) return fmt::format("Sum{{{}, acc_dtype=float64}}", axes);
-  return fmt::format("{}{{{}}}", name(), axes);
+  switch (kind_) {
+    case ReduceKind::Sum:
+    case ReduceKind::ProdWithoutZeros: return fmt::format("{}{{{}, acc_dtype=float64}}", name(), axes);
+    case ReduceKind::Prod: return fmt::format("Prod{{{}, acc_dtype=float64{}}}", axes, no_zeros_ ? ", no_zeros_in_input" : "");
+    default: return fmt::format("{}{{{}}}", name(), axes);
+  }
 }
 
-static DType reduce_dtype(ReduceKind kind, DType in) {
-  if (kind == ReduceKind::Argmax) return DType::Int64;
-  if (kind == ReduceKind::Sum && !is_float(in)) return is_signed(in) || in == DType::Bool ? DType::Int64 : DType::Int64;
-  return in;
+bool Reduce::differentiable() const {
+  return kind_ == ReduceKind::Sum || kind_ == ReduceKind::Prod || kind_ == ReduceKind::Max || kind_ == ReduceKind::Min;
+}
+
+DType reduce_dtype(ReduceKind kind, DType in) {
+  switch (kind) {
+    case ReduceKind::Argmax:
+    case ReduceKind::Argmin: return DType::Int64;
+    case ReduceKind::Any:
+    case ReduceKind::All: return DType::Bool;
+    case ReduceKind::Sum:
+    case ReduceKind::Prod:
+    case ReduceKind::ProdWithoutZeros: return is_float(in) ? in : DType::Int64;
+    default: return in;
+  }
 }
 
 std::vector<TensorType> Reduce::make_types(Vars inputs) const {
   const TensorType& t = inputs[0].type();
-  for (int a : axes_)
-    if (a < 0 || a >= t.ndim()) throw OpError(fmt::format("axis {} is out of range for a {}-d input", a, t.ndim()));
+  for (size_t i = 0; i < axes_.size(); ++i) {
+    if (axes_[i] < 0 || axes_[i] >= t.ndim()) throw OpError(fmt::format("axis {} is out of range for a {}-d input", axes_[i], t.ndim()));
+    if (i && axes_[i] <= axes_[i - 1]) throw OpError("the axes must be sorted and distinct");
+  }
   TensorType out(reduce_dtype(kind_, t.dtype), 0);
   for (int d = 0; d < t.ndim(); ++d) {
     if (std::find(axes_.begin(), axes_.end(), d) != axes_.end()) continue;
@@ -53,170 +75,40 @@ OutShapes Reduce::infer_shape(Vars in, InShapes shapes) const {
   return std::vector<std::vector<Variable>>{out};
 }
 
-namespace {
-// Visits every input element in C order with the flat index of its output element.
-template <class F>
-void for_each_reduced(const NDArray& x, const std::vector<int>& axes, F f) {
-  int nd = x.ndim();
-  int64_t ostride[kMaxDims] = {};
-  int64_t s = 1;
-  for (int d = nd - 1; d >= 0; --d) {
-    if (std::find(axes.begin(), axes.end(), d) != axes.end()) continue;
-    ostride[d] = s;
-    s *= x.shape(d);
-  }
-  int64_t total = x.size();
-  int64_t idx[kMaxDims] = {};
-  int64_t in_off = 0, out_off = 0;
-  for (int64_t n = 0; n < total; ++n) {
-    f(in_off, out_off, idx);
-    for (int d = nd - 1; d >= 0; --d) {
-      if (++idx[d] < x.shape(d)) {
-        in_off += x.stride(d);
-        out_off += ostride[d];
-        break;
-      }
-      in_off -= (x.shape(d) - 1) * x.stride(d);
-      out_off -= (x.shape(d) - 1) * ostride[d];
-      idx[d] = 0;
-    }
-  }
-}
-
-// Integers add in uint64: modulo 2**64, as numpy's int64 sum wraps, without signed overflow.
-template <class T> using Acc = std::conditional_t<std::is_floating_point_v<T>, double, uint64_t>;
-
-// acc[o] += every element reduced into o. A contiguous input whose kept axes form one block
-// (outer reduced dims, kept dims, inner reduced dims: e.g. a bias gradient over axes 0, 2, 3) takes
-// tight loops; the inner runs use eight partial sums so they vectorize (in float64 the association
-// changes nothing a float32 result can show).
-template <class T, class A>
-void sum_into(const NDArray& x, const std::vector<int>& axes, const T* p, A* acc) {
-  int nd = x.ndim();
-  auto reduced = [&](int d) { return std::find(axes.begin(), axes.end(), d) != axes.end(); };
-  int first_kept = nd, last_kept = -1;
-  for (int d = 0; d < nd; ++d)
-    if (!reduced(d)) first_kept = std::min(first_kept, d), last_kept = d;
-  bool block = true;
-  for (int d = first_kept; d <= last_kept; ++d) block = block && !reduced(d);
-  if (!x.is_contiguous() || !block) {
-    for_each_reduced(x, axes, [&](int64_t i, int64_t o, const int64_t*) { acc[o] += A(p[i]); });
-    return;
-  }
-  if (x.size() == 0) return;
-  int64_t outer = 1, mid = 1, inner = 1;
-  for (int d = 0; d < nd; ++d) (d < first_kept ? outer : d <= last_kept ? mid : inner) *= x.shape(d);
-  if (last_kept < 0) outer = 1, mid = 1, inner = x.size();
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t m = 0; m < mid; ++m) {
-      const T* q = p + (o * mid + m) * inner;
-      if (inner == 1) {
-        acc[m] += A(q[0]);
-        continue;
-      }
-      A lane[8] = {};
-      int64_t j = 0;
-      for (; j + 8 <= inner; j += 8)
-        for (int l = 0; l < 8; ++l) lane[l] += A(q[j + l]);
-      A s = 0;
-      for (int l = 0; l < 8; ++l) s += lane[l];
-      for (; j < inner; ++j) s += A(q[j]);
-      acc[m] += s;
-    }
-}
-}  // namespace
-
-void Reduce::perform(InArrays in, OutArrays out) const {
-  const NDArray& x = *in[0];
-  Dims oshape;
-  for (int d = 0; d < x.ndim(); ++d)
-    if (std::find(axes_.begin(), axes_.end(), d) == axes_.end()) oshape.push_back(x.shape(d));
-  out[0]->ensure(reduce_dtype(kind_, x.dtype()), oshape);
-  int64_t n_out = oshape.product();
-  if (kind_ != ReduceKind::Sum && x.size() == 0)
-    throw OpError(fmt::format("{}: zero-size array {} has no maximum", str(), x.shape().str()));
-  visit_dtype(x.dtype(), [&](auto t) {
-    using T = decltype(t);
-    const T* p = x.data<T>();
-    if (kind_ == ReduceKind::Sum) {
-      thread_local std::vector<double> accd;
-      thread_local std::vector<uint64_t> acci;
-      using A = Acc<T>;
-      auto& acc = [&]() -> std::vector<A>& { if constexpr (std::is_same_v<A, double>) return accd; else return acci; }();
-      acc.assign(n_out, A(0));
-      sum_into(x, axes_, p, acc.data());
-      visit_dtype(out[0]->dtype(), [&](auto u) {
-        using U = decltype(u);
-        U* q = out[0]->data<U>();
-        for (int64_t o = 0; o < n_out; ++o) q[o] = U(acc[o]);
-      });
-    } else if (kind_ == ReduceKind::Max) {
-      T* q = out[0]->data<T>();
-      // -inf for floats, so that the maximum of -inf values is -inf.
-      const T init = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest();
-      for (int64_t o = 0; o < n_out; ++o) q[o] = init;
-      for_each_reduced(x, axes_, [&](int64_t i, int64_t o, const int64_t*) {
-        if (p[i] > q[o] || p[i] != p[i]) q[o] = p[i];
-      });
-    } else {
-      // The best element's offset: values compare in their own type (int64 beyond 2**53 exactly).
-      thread_local std::vector<int64_t> best;
-      best.assign(n_out, 0);
-      int64_t* q = out[0]->data<int64_t>();
-      for (int64_t o = 0; o < n_out; ++o) q[o] = -1;
-      int nd = x.ndim();
-      for_each_reduced(x, axes_, [&](int64_t i, int64_t o, const int64_t* idx) {
-        if (q[o] < 0 || p[i] > p[best[o]]) {
-          int64_t flat = 0;  // index within the reduced axes, C order
-          for (int d = 0; d < nd; ++d)
-            if (std::find(axes_.begin(), axes_.end(), d) != axes_.end()) flat = flat * x.shape(d) + idx[d];
-          best[o] = i;
-          q[o] = flat;
-        }
-      });
-    }
-  });
-}
-
 Cotangents Reduce::pullback(Vars in, Vars outs, OutCotangents cot) const {
   using namespace math;
   const Var& x = in[0];
-  if (kind_ == ReduceKind::Argmax) return {std::nullopt};
+  if (!differentiable()) {
+    if (kind_ == ReduceKind::ProdWithoutZeros)
+      throw OpError(fmt::format("{}: the second derivative of prod(x) is not supported when x may hold zeros (as in Theano); "
+                                "if x holds no zeros, use T::prod(x, axis, keepdims, /*no_zeros_in_input=*/true)",
+                                str()));
+    return {std::nullopt};  // integer or bool results: Theano's gradient is zero
+  }
   // Put the reduced axes back as broadcastable dims.
   std::vector<int> pattern;
   for (int d = 0, k = 0; d < x.ndim(); ++d) pattern.push_back(std::find(axes_.begin(), axes_.end(), d) != axes_.end() ? -1 : k++);
   Var gz = dimshuffle(*cot[0], pattern);
   if (kind_ == ReduceKind::Sum) return {elemwise(ScalarKind::Second, {x, cast(gz, is_float(x.dtype()) ? x.dtype() : gz.dtype())})};
-  // Max: every position equal to the maximum receives the gradient (as Theano).
-  Var mx = dimshuffle(outs[0], pattern);
-  return {gz * cast(eq(x, mx), gz.dtype())};
-}
-
-Var reduce_axes(ReduceKind kind, const Var& x, std::vector<int> axes) {
-  for (int& a : axes) {
-    if (a < 0) a += x.ndim();
-    if (a < 0 || a >= x.ndim()) throw OpError(fmt::format("axis out of range for a {}-d input at {}", x.ndim(), SiteScope::current_str()));
-  }
-  std::sort(axes.begin(), axes.end());
-  axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
-  return make_apply1(std::make_shared<Reduce>(kind, std::move(axes)), {x});
-}
-
-Var reduce(ReduceKind kind, const Var& x, std::optional<int> axis) {
-  std::vector<int> axes;
-  if (axis) axes.push_back(*axis);
-  else for (int d = 0; d < x.ndim(); ++d) axes.push_back(d);
-  return reduce_axes(kind, x, axes);
-}
-
-Var mean(const Var& x, std::optional<int> axis) {
-  Var total = reduce(ReduceKind::Sum, x, axis);
-  DType size_dtype = total.dtype() == DType::Float32 ? DType::Float32 : DType::Float64;
-  std::vector<int> axes;
-  if (axis) axes.push_back(*axis < 0 ? *axis + x.ndim() : *axis);
-  else for (int d = 0; d < x.ndim(); ++d) axes.push_back(d);
-  for (int a : axes) total = elemwise(ScalarKind::TrueDiv, {total, cast(shape_i(x, a), size_dtype)});
-  return total;
+  Var out = dimshuffle(outs[0], pattern);
+  // Max and Min: every position equal to the extremum receives the gradient (as Theano).
+  if (kind_ != ReduceKind::Prod) return {gz * cast(eq(x, out), gz.dtype())};
+  // The product of ints is an integer: no gradient, as Theano's.
+  if (!is_float(outs[0].dtype())) return {std::nullopt};
+  // Prod: the product of the other elements, gz * prod / x, where the slice holds no zero.
+  Var without_zeros = gz * out / x;
+  if (no_zeros_) return {without_zeros};
+  // With one zero in a slice only the zero's position has a gradient (the product of the others);
+  // with two or more every position's is 0 (Theano's rule, with the ProdWithoutZeros reduction).
+  Var zero = scalar_constant(0, x.dtype());
+  Var where_zeros = eq(x, zero);
+  Var zeros_per_slice = reduce_axes(ReduceKind::Sum, where_zeros, axes_);
+  Var no_zero = dimshuffle(eq(zeros_per_slice, int_constant(0, DType::Int64)), pattern);
+  Var one_zero = dimshuffle(eq(zeros_per_slice, int_constant(1, DType::Int64)), pattern);
+  Var others = dimshuffle(reduce_axes(ReduceKind::ProdWithoutZeros, x, axes_), pattern);
+  Var at_single_zero = switch_(one_zero, where_zeros, cast(zero, DType::Bool));
+  Var with_zeros = switch_(at_single_zero, others, zero) * gz;
+  return {switch_(no_zero, without_zeros, with_zeros)};
 }
 
 }  // namespace theano::ops

@@ -104,25 +104,48 @@ Var Var::diagonal(int offset, std::source_location loc) const {
   require_defined(*this, "Var::diagonal", "the object");
   return ops::diagonal(*this, offset);
 }
-Var Var::sum(std::optional<int> axis, std::source_location loc) const {
-  SiteScope s(loc);
-  require_defined(*this, "Var::sum", "the object");
-  return ops::reduce(ops::ReduceKind::Sum, *this, axis);
-}
-Var Var::mean(std::optional<int> axis, std::source_location loc) const {
+// ---- reductions (ops/reduce.hpp) ----
+#define THEANO_CPP_VAR_REDUCTION(method, kind)                                    \
+  Var Var::method(const Axes& axis, bool keepdims, std::source_location loc) const { \
+    SiteScope s(loc);                                                             \
+    require_defined(*this, "Var::" #method, "the object");                        \
+    return ops::reduce(ops::ReduceKind::kind, *this, axis, keepdims);             \
+  }
+THEANO_CPP_VAR_REDUCTION(sum, Sum)
+THEANO_CPP_VAR_REDUCTION(prod, Prod)
+THEANO_CPP_VAR_REDUCTION(max, Max)
+THEANO_CPP_VAR_REDUCTION(min, Min)
+THEANO_CPP_VAR_REDUCTION(argmax, Argmax)
+THEANO_CPP_VAR_REDUCTION(argmin, Argmin)
+THEANO_CPP_VAR_REDUCTION(any, Any)
+THEANO_CPP_VAR_REDUCTION(all, All)
+#undef THEANO_CPP_VAR_REDUCTION
+Var Var::mean(const Axes& axis, bool keepdims, std::source_location loc) const {
   SiteScope s(loc);
   require_defined(*this, "Var::mean", "the object");
-  return ops::mean(*this, axis);
+  return ops::mean(*this, axis, keepdims);
 }
-Var Var::max(std::optional<int> axis, std::source_location loc) const {
+Var Var::var(const Axes& axis, int ddof, bool keepdims, bool corrected, std::source_location loc) const {
   SiteScope s(loc);
-  require_defined(*this, "Var::max", "the object");
-  return ops::reduce(ops::ReduceKind::Max, *this, axis);
+  require_defined(*this, "Var::var", "the object");
+  return ops::var(*this, axis, ddof, keepdims, corrected);
 }
-Var Var::argmax(std::optional<int> axis, std::source_location loc) const {
+Var Var::std(const Axes& axis, int ddof, bool keepdims, bool corrected, std::source_location loc) const {
   SiteScope s(loc);
-  require_defined(*this, "Var::argmax", "the object");
-  return ops::reduce(ops::ReduceKind::Argmax, *this, axis);
+  require_defined(*this, "Var::std", "the object");
+  return ops::std_dev(*this, axis, ddof, keepdims, corrected);
+}
+
+const std::vector<int>& Axes::list() const {
+  static const std::vector<int> none;
+  return list_ ? *list_ : none;
+}
+std::string Axes::str() const {
+  if (!list_) return "None";
+  if (list_->size() == 1) return std::to_string(list_->front());
+  std::string s = "[";
+  for (size_t i = 0; i < list_->size(); ++i) s += (i ? ", " : "") + std::to_string((*list_)[i]);
+  return s + "]";
 }
 
 Var Var::dimshuffle(const std::vector<DimEntry>& pattern, std::source_location loc) const {

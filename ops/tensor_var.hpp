@@ -1,8 +1,9 @@
 // Var: the handle users and every layer above graph/ hold. It is a graph Variable with the tensor
 // methods of Theano's TensorVariable (x.shape(), x[i], x.reshape(...), x.dimshuffle(...), x.T(),
 // x.sum()), which build ops and so live here rather than in graph/. Var adds no data: a Variable and
-// a Var convert into each other freely. Also here: the index expressions x[...] takes.
+// a Var convert into each other freely. Also here: the index expressions x[...] takes, and Axes.
 #pragma once
+#include <initializer_list>
 #include <optional>
 #include <source_location>
 #include <span>
@@ -24,6 +25,27 @@ struct DimEntry {
   int dim;  // -1 for 'x'
 };
 
+// The axis argument of a reduction, spelled as Python's: std::nullopt (None: every axis), an int
+// (negative counts from the end) or a braced list {0, 2} of distinct axes ({} reduces no axis; the
+// max family then reduces every axis, as Theano's max_and_argmax does). x.sum(1), T::max(x, {0, 2}).
+class Axes {
+ public:
+  Axes(std::nullopt_t) {}
+  Axes(int axis) : list_(std::vector<int>{axis}) {}
+  Axes(std::optional<int> axis) {
+    if (axis) list_ = std::vector<int>{*axis};
+  }
+  Axes(std::initializer_list<int> axes) : list_(std::vector<int>(axes)) {}
+  Axes(std::vector<int> axes) : list_(std::move(axes)) {}
+  bool is_none() const { return !list_; }
+  // The axes as written (empty for None).
+  const std::vector<int>& list() const;
+  std::string str() const;  // "None", "1", "[0, 2]"
+
+ private:
+  std::optional<std::vector<int>> list_;
+};
+
 class Var : public Variable {
  public:
   Var() = default;
@@ -43,10 +65,24 @@ class Var : public Variable {
   Var flatten(int ndim = 1, std::source_location loc = std::source_location::current()) const;
   Var T(std::source_location loc = std::source_location::current()) const;
   Var diagonal(int offset = 0, std::source_location loc = std::source_location::current()) const;  // numpy's x.diagonal(offset)
-  Var sum(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
-  Var mean(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
-  Var max(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
-  Var argmax(std::optional<int> axis = std::nullopt, std::source_location loc = std::source_location::current()) const;
+  // Reductions, as TensorVariable's (T::sum and the others in frontend/theano/tensor_reduce.hpp):
+  // axis None reduces every axis; keepdims leaves the reduced axes as broadcastable dims of size 1.
+  Var sum(const Axes& axis = std::nullopt, bool keepdims = false, std::source_location loc = std::source_location::current()) const;
+  Var prod(const Axes& axis = std::nullopt, bool keepdims = false, std::source_location loc = std::source_location::current()) const;
+  Var mean(const Axes& axis = std::nullopt, bool keepdims = false, std::source_location loc = std::source_location::current()) const;
+  Var max(const Axes& axis = std::nullopt, bool keepdims = false, std::source_location loc = std::source_location::current()) const;
+  Var min(const Axes& axis = std::nullopt, bool keepdims = false, std::source_location loc = std::source_location::current()) const;
+  Var argmax(const Axes& axis = std::nullopt, bool keepdims = false, std::source_location loc = std::source_location::current()) const;
+  Var argmin(const Axes& axis = std::nullopt, bool keepdims = false, std::source_location loc = std::source_location::current()) const;
+  Var any(const Axes& axis = std::nullopt, bool keepdims = false, std::source_location loc = std::source_location::current()) const;
+  Var all(const Axes& axis = std::nullopt, bool keepdims = false, std::source_location loc = std::source_location::current()) const;
+  Var var(const Axes& axis = std::nullopt, int ddof = 0, bool keepdims = false, bool corrected = false,
+          std::source_location loc = std::source_location::current()) const;
+  Var std(const Axes& axis = std::nullopt, int ddof = 0, bool keepdims = false, bool corrected = false,
+          std::source_location loc = std::source_location::current()) const;
+  // x.var(1, true): keepdims comes after ddof (Theano raises on a bool ddof; here it does not compile).
+  Var var(const Axes& axis, bool ddof, bool keepdims = false, bool corrected = false, std::source_location loc = std::source_location::current()) const = delete;
+  Var std(const Axes& axis, bool ddof, bool keepdims = false, bool corrected = false, std::source_location loc = std::source_location::current()) const = delete;
 };
 
 std::vector<Var> as_vars(std::span<const Variable> vs);

@@ -2,6 +2,7 @@
 // plan is kept between calls. Global operator new is replaced in this test binary by a counting one.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <new>
 
@@ -126,4 +127,17 @@ TEST_CASE("set_subtensor and inc_subtensor updates write in place and allocate n
   CHECK(w.get_value().item(11 * 40 + 7) == 7);
   CHECK(e.get_value().item(0) == 24);  // 12 calls, twice each
   CHECK(e.get_value().item(2 * 8) == 12);
+}
+
+TEST_CASE("reductions allocate nothing in steady state", "[runtime][alloc]") {
+  RandomState rng(5);
+  auto W = theano::shared(rng.uniform(0.8, 1.25, {513, 257}), "W");
+  Var w = W;
+  // Large enough for the kernels to split their outputs over the thread pool.
+  Var cost = T::sum(T::min(w, 1)) + T::sum(T::argmax(w, {0, 1})) + T::sum(T::prod(w, 0)) + T::sum(T::var(w, 0, 1)) +
+             T::sum(T::all(w, 1)) + T::sum(T::max(w.T(), {0}, true)) + T::mean(T::std(w, std::nullopt, 0, true, true));
+  auto f = theano::function({}, cost);
+  double total = 0;
+  CHECK(allocations_of(10, [&] { total += double(f()); }) == 0);
+  CHECK(std::isfinite(total));
 }

@@ -159,6 +159,17 @@ TEST_CASE("errors: shape mismatches at build time (static shapes) and at call ti
   }
 }
 
+TEST_CASE("errors: reduction axes out of range or repeated and empty axes without an identity", "[errors]") {
+  Var t = T::dtensor3("t");
+  expect("sum: axis 3 is out of range for a 3-d input (inputs: float64 (?, ?, ?)) at " + at(__LINE__), [&] { T::sum(t, 3); });
+  expect("max: axis -2 is repeated in axis=[1, -2] (inputs: float64 (?, ?, ?)) at " + at(__LINE__), [&] { t.max({1, -2}); });
+  Var m = T::min(t, 1); const int min_line = __LINE__;
+  Function f = theano::function({t}, m);
+  expect("Min{axis=[1]}: zero-size array to reduction operation minimum which has no identity (axis 1 of the input of shape (3, 0, 7) is "
+         "empty)" + in_call("Min{axis=[1]}", min_line, "float64 (3, 0, 7)"),
+         [&] { f(zeros(DType::Float64, {3, 0, 7})); });
+}
+
 TEST_CASE("errors: dtype problems and argument checks and indices", "[errors]") {
   SharedVariable w32 = theano::shared(zeros(DType::Float32, {2}), "w32");
   Var lr = T::dscalar("lr");

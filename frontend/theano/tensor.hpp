@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "frontend/theano/indexing.hpp"
+#include "frontend/theano/tensor_reduce.hpp"
 #include "ops/grad.hpp"
 #include "ops/tensor_var.hpp"
 #include "core/config.hpp"
@@ -146,11 +147,8 @@ Var tri_gamma(const Operand& x, Loc loc = Loc::current());  // no gradient, as T
 // The outer product of x and y flattened: dot(x[:, None], y[None, :]).
 Var outer(const Var& x, const Var& y, Loc loc = Loc::current());
 
-// ---- reductions (axis nullopt = all axes) ----
-Var sum(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
-Var mean(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
-Var max(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
-Var argmax(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
+// ---- reductions: sum, prod, mean, max, min, argmax, argmin, max_and_argmax, any, all, var, std
+// (theano/tensor_reduce.hpp) ----
 
 // ---- running sums and products (theano.tensor.extra_ops; axis nullopt = over the flattened input) ----
 Var cumsum(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
