@@ -127,3 +127,13 @@ TEST_CASE("set_subtensor and inc_subtensor updates write in place and allocate n
   CHECK(e.get_value().item(0) == 24);  // 12 calls, twice each
   CHECK(e.get_value().item(2 * 8) == 12);
 }
+
+TEST_CASE("an MRG random sample with its default update allocates nothing in steady state", "[runtime][alloc][rng_mrg]") {
+  theano::sandbox::rng_mrg::MRG_RandomStreams srng(843828734);
+  auto x = T::matrix("x");
+  // The dA's corruption: a binomial mask of the input's symbolic shape (60 * 256 streams).
+  auto corrupted = srng.binomial(x.shape(), 1, 1 - 0.3, std::nullopt, config().floatX) * x;
+  auto f = theano::function({x}, corrupted.sum());
+  theano::NDArray xv = theano::NDArray::zeros(config().floatX, theano::Dims{40, 70});
+  CHECK(allocations_of(10, [&] { (void)double(f(xv)); }) == 0);
+}
