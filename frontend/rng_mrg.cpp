@@ -8,6 +8,8 @@
 #include "core/config.hpp"
 #include "core/mrg31k3p.hpp"
 #include "ops/basic.hpp"
+#include "ops/graph_math.hpp"
+#include "ops/multinomial.hpp"
 #include "ops/random_mrg.hpp"
 #include "ops/shape_math.hpp"
 
@@ -171,6 +173,39 @@ Var MRG_RandomStreams::normal(const Size& size, const Operand& avg, const Operan
   for (const Variable& d : dims) shape.push_back(Index(d));
   samples = T::reshape(samples, shape);
   return samples * T::cast(std.var(), dt) + T::cast(avg.var(), dt);
+}
+
+Var MRG_RandomStreams::multinomial(const Var& pvals, int64_t n, const DTypeArg& dtype, std::optional<int64_t> nstreams, Loc loc) {
+  SiteScope site(loc);
+  const char* api = "MRG_RandomStreams.multinomial";
+  require_defined(pvals, api, "pvals");
+  if (pvals.ndim() != 2)
+    throw std::invalid_argument(fmt::format("{}: only implemented for pvals.ndim = 2, got {} (at {})", api, pvals.type().str(), site_str(loc)));
+  DType dt = resolve(dtype, DType::Int64, api);
+  Var count = ops::dims::mul(ops::dims::of(pvals)[0], ops::dims::constant(n));
+  Var unis = uniform(std::vector<IntOrVar>{IntOrVar(count)}, 0.0, 1.0, 1, {}, nstreams, loc);
+  return ops::multinomial_from_uniform(pvals, unis, ops::int_constant(n, DType::Int64), dt);
+}
+
+Var MRG_RandomStreams::choice(const IntOrVar& size, bool replace, const Var& p, const DTypeArg& dtype, std::optional<int64_t> nstreams,
+                              Loc loc) {
+  SiteScope site(loc);
+  const char* api = "MRG_RandomStreams.choice";
+  if (replace)
+    throw std::invalid_argument(fmt::format("{}: only works without replacement for now (replace = false), as Theano's (at {})", api, site_str(loc)));
+  require_defined(p, api, "p");
+  if (p.ndim() != 2)
+    throw std::invalid_argument(fmt::format("{}: only implemented for p.ndim = 2, got {} (at {})", api, p.type().str(), site_str(loc)));
+  DType dt = resolve(dtype, DType::Int64, api);
+  Var n = T::cast(ops::int_scalar(size), DType::Int64);
+  Var count = ops::dims::mul(ops::dims::of(p)[0], n);
+  Var unis = uniform(std::vector<IntOrVar>{IntOrVar(count)}, 0.0, 1.0, 1, {}, nstreams, loc);
+  return ops::choice_from_uniform(p, unis, n, dt, false);
+}
+
+Var MRG_RandomStreams::multinomial_wo_replacement(const Var& pvals, const IntOrVar& n, const DTypeArg& dtype, std::optional<int64_t> nstreams,
+                                                  Loc loc) {
+  return choice(n, false, pvals, dtype, nstreams, loc);
 }
 
 void MRG_RandomStreams::seed(std::optional<int64_t> seed, Loc loc) {

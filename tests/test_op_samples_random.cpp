@@ -4,6 +4,7 @@
 // compiled graph, and the inputs the kernel refuses.
 #include "mrg_reference.hpp"
 #include "op_naive.hpp"
+#include "ops/multinomial.hpp"
 #include "ops/random_mrg.hpp"
 
 using namespace theano;
@@ -81,5 +82,92 @@ Rows mrg_rows() {
   return s;
 }
 OP_TABLE_ROWS(mrg_rows);
+
+// Theano's definitions (sandbox/multinomial.py, its C code): row r's draw c reads uniform c * rows + r
+// and takes the first outcome whose running sum (in double) exceeds it.
+NDArray multinomial_counts(const NDArray& p, const NDArray& u, int64_t n, DType odtype) {
+  int64_t rows = p.shape(0), k = p.shape(1);
+  std::vector<double> z(size_t(rows * k), 0.0);
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t r = 0; r < rows; ++r) {
+      double run = 0;
+      for (int64_t m = 0; m < k; ++m) {
+        run += p.item(r * k + m);
+        if (run > u.item(c * rows + r)) {
+          z[size_t(r * k + m)] += 1;
+          break;
+        }
+      }
+    }
+  return naive::expect(odtype, p.shape(), z);
+}
+// Without replacement: the drawn outcome's probability becomes 0 and the row is divided by its new
+// sum (the entries before it, then the rest), in pvals' dtype.
+template <class F>
+NDArray choices(const NDArray& p, const NDArray& u, int64_t n, DType odtype) {
+  int64_t rows = p.shape(0), k = p.shape(1);
+  std::vector<double> z(size_t(rows * n), -1.0);
+  for (int64_t r = 0; r < rows; ++r) {
+    std::vector<F> q;
+    for (int64_t m = 0; m < k; ++m) q.push_back(F(p.item(r * k + m)));
+    for (int64_t c = 0; c < n; ++c) {
+      double run = 0;
+      for (int64_t m = 0; m < k; ++m) {
+        run += q[size_t(m)];
+        if (run <= u.item(c * rows + r)) continue;
+        z[size_t(r * n + c)] = double(m);
+        F sum = F(run - q[size_t(m)]);
+        q[size_t(m)] = 0;
+        for (int64_t j = m; j < k; ++j) sum = sum + q[size_t(j)];
+        for (auto& v : q) v = v / sum;
+        break;
+      }
+    }
+  }
+  return naive::expect(odtype, Dims{rows, n}, z);
+}
+
+Input probabilities(const Dims& shape) {
+  return [shape](DType dt, Rng& rng, const Arrays&) {
+    NDArray a = NDArray::empty(dt, shape);
+    for (int64_t r = 0; r < shape[0]; ++r) {
+      std::vector<double> w;
+      double total = 0;
+      for (int64_t m = 0; m < shape[1]; ++m) total += w.emplace_back(rng.uniform(0.1, 1.0));
+      for (int64_t m = 0; m < shape[1]; ++m) a.set_item(r * shape[1] + m, w[size_t(m)] / total);
+    }
+    return a;
+  };
+}
+
+Rows multinomial_rows() {
+  Rows s;
+  s.push_back({.name = "MultinomialFromUniform counts 4 draws per row of 3 distributions over 5 outcomes",
+               .build = [](V x) { return ops::multinomial_from_uniform(x[0], x[1], x[2], DType::Int64); },
+               .inputs = {probabilities(Dims{3, 5}), U(Dims{12}, 0, 1), lscalar(4)},
+               .dtypes = kFloats,
+               .naive = [](A x) { return multinomial_counts(x[0], x[1], 4, DType::Int64); },
+               .errors = {{.args = {probabilities(Dims{3, 5}), U(Dims{11}, 0, 1), lscalar(4)}, .contains = {"MultinomialFromUniform", "unis.shape[0] != pvals.shape[0] * n"}},
+                          {.run = [] { ops::multinomial_from_uniform(T::dvector("p"), T::dvector("u"), T::lscalar("n"), DType::Int64); },
+                           .contains = {"pvals must be a float matrix"}}}});
+  s.push_back({.name = "MultinomialFromUniform in float32 counts with one draw and a row summing below its uniform",
+               .build = [](V x) { return ops::multinomial_from_uniform(x[0], x[1], x[2], DType::Float32); },
+               .inputs = {vals(Dims{2, 3}, {0.2, 0.3, 0.5, 0.1, 0.1, 0.1}), vals(Dims{2}, {0.45, 0.9}), lscalar(1)},
+               .dtypes = kFloats,
+               .naive = [](A x) { return multinomial_counts(x[0], x[1], 1, DType::Float32); }});
+  for (DType dt : kFloats) {
+    s.push_back({.name = std::string("ChoiceFromUniform draws 3 of 7 outcomes without replacement in ") + std::string(dtype_name(dt)),
+                 .build = [](V x) { return ops::choice_from_uniform(x[0], x[1], x[2], DType::Int64, false); },
+                 .inputs = {probabilities(Dims{5, 7}), U(Dims{15}, 0, 1), lscalar(3)},
+                 .dtypes = {dt},
+                 .naive = [dt](A x) {
+                   return dt == DType::Float32 ? choices<float>(x[0], x[1], 3, DType::Int64) : choices<double>(x[0], x[1], 3, DType::Int64);
+                 },
+                 .errors = {{.args = {probabilities(Dims{5, 7}), U(Dims{40}, 0, 1), lscalar(8)},
+                             .contains = {"ChoiceFromUniform", "bigger than the size of the distribution"}}}});
+  }
+  return s;
+}
+OP_TABLE_ROWS(multinomial_rows);
 
 }  // namespace

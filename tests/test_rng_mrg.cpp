@@ -265,3 +265,49 @@ TEST_CASE("MRG errors name the sampler and the user's line", "[rng_mrg][errors]"
                                                             Catch::Contains("test_rng_mrg.cpp"));
   CHECK_THROWS_WITH(f(test_util::i64(Dims{1}, {int64_t(1) << 31})), Catch::Contains("2**31 -1"));
 }
+
+TEST_CASE("MRG multinomial and choice turn the streams' uniforms into Theano's draws", "[rng_mrg]") {
+  MRG_RandomStreams srng(843828734);
+  NDArray pv = test_util::f64(Dims{2, 3}, {0.98, 0.01, 0.01, 0.01, 0.49, 0.50});
+  auto pvals = T::constant(pv);
+  Var counts = srng.multinomial(pvals, 3, "int64");
+  CHECK(counts.dtype() == DType::Int64);
+  NDArray got = theano::function({}, counts)().array();
+  REQUIRE(got.shape() == Dims{2, 3});
+  // 2 rows x 3 draws: uniform c * 2 + r (floatX, 60 * 256 streams) serves row r's draw c.
+  std::vector<int64_t> z = expected_draws(843828734, 0, 15360, 6);
+  auto uni = [&](int i) { return theano::config().floatX == DType::Float32 ? double(ref::f32(z[size_t(i)])) : ref::f64(z[size_t(i)]); };
+  std::vector<double> want(6, 0.0);
+  for (int c = 0; c < 3; ++c)
+    for (int r = 0; r < 2; ++r) {
+      double run = 0;
+      for (int m = 0; m < 3; ++m) {
+        run += pv.item(r * 3 + m);
+        if (run > uni(c * 2 + r)) {
+          want[size_t(r * 3 + m)] += 1;
+          break;
+        }
+      }
+    }
+  for (int i = 0; i < 6; ++i) CHECK(got.item(i) == want[size_t(i)]);
+  CHECK(got.item(0) + got.item(1) + got.item(2) == 3);
+
+  // choice without replacement: 3 distinct outcomes per row, each drawn with a uniform of the next op.
+  NDArray cp = test_util::f64(Dims{2, 4}, {0.1, 0.2, 0.3, 0.4, 0.7, 0.1, 0.1, 0.1});
+  Var picked = srng.choice(3, false, T::constant(cp));
+  NDArray c = theano::function({}, picked)().array();
+  REQUIRE(c.shape() == Dims{2, 3});
+  for (int r = 0; r < 2; ++r) {
+    CHECK(c.item(r * 3) != c.item(r * 3 + 1));
+    CHECK(c.item(r * 3) != c.item(r * 3 + 2));
+    CHECK(c.item(r * 3 + 1) != c.item(r * 3 + 2));
+  }
+  std::vector<int64_t> zc = expected_draws(843828734, 1, 15360, 6);
+  double first = theano::config().floatX == DType::Float32 ? double(ref::f32(zc[0])) : ref::f64(zc[0]);
+  int64_t m0 = 0;
+  for (double run = cp.item(0); run <= first; run += cp.item(++m0)) {}
+  CHECK(c.item(0) == double(m0));
+  CHECK_THROWS_WITH(srng.choice(2, true, T::constant(cp)), Catch::Contains("only works without replacement"));
+  CHECK_THROWS_WITH(srng.multinomial(T::dvector("p")), Catch::Contains("pvals.ndim = 2"));
+  CHECK(srng.multinomial_wo_replacement(T::constant(cp), 2).type().ndim() == 2);
+}

@@ -80,6 +80,18 @@ class MRG_RandomStreams {
   Var normal(const Size& size, const Operand& avg = 0.0, const Operand& std = 1.0, std::optional<int> ndim = std::nullopt,
              const DTypeArg& dtype = {}, std::optional<int64_t> nstreams = std::nullopt, Loc loc = Loc::current());
 
+  // Theano's multinomial (pvals a float matrix: one distribution per row; size unused, as Theano):
+  // counts of n draws per row, from pvals.shape[0] * n uniforms (60 * 256 streams).
+  Var multinomial(const Var& pvals, int64_t n = 1, const DTypeArg& dtype = DType::Int64, std::optional<int64_t> nstreams = std::nullopt,
+                  Loc loc = Loc::current());
+  // Theano's choice with a = None: `size` outcome indices per row of p, without replacement
+  // (replace = true is not implemented, as Theano's MRG).
+  Var choice(const IntOrVar& size, bool replace, const Var& p, const DTypeArg& dtype = DType::Int64,
+             std::optional<int64_t> nstreams = std::nullopt, Loc loc = Loc::current());
+  // Deprecated in Theano: choice(n, replace = false, pvals).
+  Var multinomial_wo_replacement(const Var& pvals, const IntOrVar& n = 1, const DTypeArg& dtype = DType::Int64,
+                                 std::optional<int64_t> nstreams = std::nullopt, Loc loc = Loc::current());
+
   // Theano's seed(): back to `seed` (the constructor's when unset), then every state matrix made so
   // far is set to the streams it would get if its sample were built now, in creation order.
   void seed(std::optional<int64_t> seed = std::nullopt, Loc loc = Loc::current());
