@@ -115,7 +115,7 @@ Var MRG_RandomStreams::uniform(const Size& size, const Operand& low, const Opera
   require_defined(high.var(), api, "high");
   DType dt = resolve(dtype, upcast(upcast(config().floatX, low.var().dtype()), high.var().dtype()), api);
   require_float_dtype(dt, api);
-  Var lo = T::cast(low.var(), dt), hi = T::cast(high.var(), dt);
+  Var lo = ops::undefined_grad(T::cast(low.var(), dt)), hi = ops::undefined_grad(T::cast(high.var(), dt));
   Var u = sample(size, ndim, dt, nstreams, api);
   Var r = u * (hi - lo) + lo;
   bool same_pattern = r.ndim() == u.ndim();
@@ -139,7 +139,7 @@ Var MRG_RandomStreams::binomial(const Size& size, int64_t n, const Operand& p, s
   DType dt = resolve(dtype, DType::Int64, api);
   // Theano passes neither ndim nor dtype on: the uniforms are floatX (ndim only checks the size).
   Var x = uniform(size, 0.0, 1.0, ndim, {}, nstreams, loc);
-  return T::cast(x < p.var(), dt);
+  return T::cast(x < ops::undefined_grad(p.var()), dt);
 }
 
 Var MRG_RandomStreams::normal(const Size& size, const Operand& avg, const Operand& std, std::optional<int> ndim, const DTypeArg& dtype,
@@ -172,7 +172,7 @@ Var MRG_RandomStreams::normal(const Size& size, const Operand& avg, const Operan
   std::vector<Index> shape;
   for (const Variable& d : dims) shape.push_back(Index(d));
   samples = T::reshape(samples, shape);
-  return samples * T::cast(std.var(), dt) + T::cast(avg.var(), dt);
+  return samples * T::cast(ops::undefined_grad(std.var()), dt) + T::cast(ops::undefined_grad(avg.var()), dt);
 }
 
 Var MRG_RandomStreams::multinomial(const Var& pvals, int64_t n, const DTypeArg& dtype, std::optional<int64_t> nstreams, Loc loc) {

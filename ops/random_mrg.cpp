@@ -102,6 +102,16 @@ void MRGUniform::perform(InArrays in, OutArrays out) const {
     draw(out[1]->data<double>(), [](int32_t v) { return mrg::to_float64(v); });
 }
 
+Cotangents UndefinedGrad::pullback(Vars inputs, Vars outputs, OutCotangents) const {
+  Apply* a = outputs[0].owner();
+  throw std::invalid_argument(fmt::format(
+      "grad: the gradient with respect to {} is undefined: it reaches the cost through undefined_grad (built at {}), as the low, "
+      "high, p, avg and std arguments of MRG_RandomStreams' samplers do (Theano's NullTypeGradError)",
+      inputs[0].describe(), a ? site_str(a->site) : "?"));
+}
+
+Var undefined_grad(const Var& x) { return make_apply1(std::make_shared<UndefinedGrad>(), {x}); }
+
 std::pair<Var, Var> mrg_uniform(const Var& rstate, const Var& size, std::optional<int> ndim, DType dtype) {
   if (size.ndim() != 1 || !is_integer(size.dtype()))
     throw std::invalid_argument(fmt::format("mrg_uniform: size must be an integer vector, got {} ({}) at {}", size.describe(),

@@ -30,6 +30,21 @@ class MRGUniform : public NonDifferentiable<MRGUniform> {
   int ndim_;
 };
 
+// Theano's gradient.undefined_grad(x): x itself (a view), through which a gradient is an error.
+// MRG_RandomStreams wraps low, high, p, avg and std in it, so T::grad with respect to them raises
+// as Theano's NullTypeGradError does, even when another path would give a gradient.
+class UndefinedGrad : public OpOf<UndefinedGrad> {
+ public:
+  std::vector<TensorType> make_types(Vars inputs) const override { return {inputs[0].type()}; }
+  OutShapes infer_shape(Vars, InShapes input_shapes) const override { return std::vector<std::vector<Variable>>{input_shapes[0]}; }
+  void perform(InArrays in, OutArrays out) const override { *out[0] = *in[0]; }
+  std::optional<int> view_of(int) const override { return 0; }
+  // Throws: reached only when a gradient would flow through.
+  Cotangents pullback(Vars inputs, Vars outputs, OutCotangents cotangents) const override;
+  bool differentiable() const override { return false; }
+};
+Var undefined_grad(const Var& x);
+
 // (new state, sample). size: an integer vector (cast to int64 here) whose length must be known
 // when the graph is built, or given as ndim.
 std::pair<Var, Var> mrg_uniform(const Var& rstate, const Var& size, std::optional<int> ndim, DType dtype);

@@ -170,4 +170,21 @@ Rows multinomial_rows() {
 }
 OP_TABLE_ROWS(multinomial_rows);
 
+Rows undefined_grad_rows() {
+  Rows s;
+  s.push_back({.name = "undefined_grad is its input of any dtype and of a transposed input",
+               .build = [](V x) { return std::vector<Var>{ops::undefined_grad(x[0]), ops::undefined_grad(x[1].T())}; },
+               .inputs = {U(Dims{3, 5}), U(Dims{7, 2})},
+               .dtypes = kNumeric,
+               .naive = [](A x) { return Arrays{x[0], naive::dimshuffle(x[1], {1, 0})}; },
+               .errors = {{.run =
+                               [] {
+                                 auto w = T::dscalar("w");
+                                 T::grad(ops::undefined_grad(w) * 2.0, w);
+                               },
+                           .contains = {"gradient with respect to 'w' is undefined", "undefined_grad"}}}});
+  return s;
+}
+OP_TABLE_ROWS(undefined_grad_rows);
+
 }  // namespace

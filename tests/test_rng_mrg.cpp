@@ -311,3 +311,21 @@ TEST_CASE("MRG multinomial and choice turn the streams' uniforms into Theano's d
   CHECK_THROWS_WITH(srng.multinomial(T::dvector("p")), Catch::Contains("pvals.ndim = 2"));
   CHECK(srng.multinomial_wo_replacement(T::constant(cp), 2).type().ndim() == 2);
 }
+
+TEST_CASE("T::grad through the samplers' low high p avg and std raises as Theano's undefined_grad", "[rng_mrg][errors]") {
+  MRG_RandomStreams srng(5);
+  auto lo = T::dscalar("lo");
+  auto p = T::dscalar("p");
+  auto s = T::dscalar("s");
+  Var u = srng.uniform({3}, lo, 1.0, std::nullopt, "float64");
+  CHECK_THROWS_WITH(T::grad(u.sum(), lo), Catch::Contains("gradient with respect to 'lo' is undefined") && Catch::Contains("test_rng_mrg.cpp"));
+  // Even with another path to the cost, as Theano's null gradient.
+  CHECK_THROWS_WITH(T::grad(u.sum() + lo * 2.0, lo), Catch::Contains("undefined_grad"));
+  // Through the comparison no gradient flows at all (a bool result): an error too, as Theano's.
+  CHECK_THROWS_WITH(T::grad(T::cast(srng.binomial({3}, 1, p), "float64").sum(), p), Catch::Contains("'p'"));
+  CHECK_THROWS_WITH(T::grad(srng.normal({3}, 0.0, s, std::nullopt, "float64").sum(), s), Catch::Contains("with respect to 's' is undefined"));
+  // The values pass through unchanged.
+  auto f = theano::function({lo}, u, {.no_default_updates = true});
+  NDArray a = f(0.0).array(), b = f(-1.0).array();
+  for (int i = 0; i < 3; ++i) CHECK(b.data<double>()[i] == Approx(a.data<double>()[i] * 2.0 - 1.0).epsilon(1e-15));
+}
