@@ -54,6 +54,28 @@ void SharedVariable::set_value(const NDArray& value, bool borrow) {
   node()->shared->store(std::move(v));
 }
 
+void SharedVariable::set_default_update(const Var& expr, std::source_location loc) {
+  SiteScope site(loc);
+  require_shared(*this, "SharedVariable::set_default_update");
+  require_defined(expr, "SharedVariable::set_default_update", "expr");
+  if (!type().same_as(expr.type()))
+    throw std::invalid_argument(fmt::format("set_default_update of {}: an update must have the same type as the original shared variable: {} "
+                                            "has type {}, the variable {} (at {})",
+                                            describe(), expr.describe(), expr.type().str(), type().str(), site_str(loc)));
+  node()->default_update = std::weak_ptr<VarNode>(expr.ptr());
+}
+
+Var SharedVariable::default_update() const {
+  require_shared(*this, "SharedVariable::default_update");
+  if (!node()->default_update) return Var();
+  return Var(Variable(node()->default_update->lock()));
+}
+
+void SharedVariable::clear_default_update() {
+  require_shared(*this, "SharedVariable::clear_default_update");
+  node()->default_update.reset();
+}
+
 SharedVariable shared(const NDArray& value, const std::string& name, bool borrow, std::source_location loc) {
   SiteScope s(loc);
   require_defined(value, "shared", "value");

@@ -33,6 +33,11 @@ struct VarNode {
   uint64_t id = 0;         // creation order: deterministic ordering everywhere
   NDArray constant;        // the value of a constant
   std::shared_ptr<SharedStorage> shared;  // the container of a shared variable
+  // A shared variable's default update (Theano's `default_update`), applied by functions that use the
+  // variable (runtime/default_updates.hpp). Weak: the expression is a graph over this very node, so a
+  // strong link would be a cycle; the graph that computes it (a random op's sample, the streams
+  // object) keeps it alive.
+  std::optional<std::weak_ptr<VarNode>> default_update;  // nullopt: none was set
   std::source_location site;              // where the user created it
 };
 

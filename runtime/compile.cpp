@@ -11,6 +11,7 @@
 #include "graph/op.hpp"
 #include "core/thread_pool.hpp"
 #include "core/config.hpp"
+#include "runtime/default_updates.hpp"
 #include "runtime/function_impl.hpp"
 #include "runtime/inplace_updates.hpp"
 #include "runtime/pipeline.hpp"
@@ -98,18 +99,23 @@ void bind_memory_plan(Function::Impl& impl, SlotOf slot) {
 }
 }  // namespace
 
-Function compile_function(const FunctionInputs& input_specs, const FunctionOutputs& output_specs, const FunctionOptions& options) {
+Function compile_function(const FunctionInputs& input_specs, const FunctionOutputs& output_specs, const FunctionOptions& user_options) {
   auto t0 = std::chrono::steady_clock::now();
   std::vector<Var> inputs, outputs;
   for (const In& in : input_specs.items) inputs.push_back(in.variable);
   for (const Out& out : output_specs.items) outputs.push_back(out.variable);
   kernel_threads();  // settles the thread policy (and OpenBLAS's thread count) before any kernel runs
   check_inputs(inputs);
-  check_updates(options.updates);
-  check_pairs(options.givens, "givens", "the replaced variable", "its replacement");
+  check_updates(user_options.updates);
+  check_pairs(user_options.givens, "givens", "the replaced variable", "its replacement");
+  require_defined(outputs, "function", "outputs");
+  // From here on the updates are the explicit ones followed by the default ones, resolved once: a
+  // copy of the function (Function::copy) recompiles exactly these.
+  FunctionOptions options = user_options;
+  options.updates = with_default_updates(outputs, user_options);
+  options.no_default_updates = true;
   if (!options.mode.empty() && options.mode != "FAST_RUN" && options.mode != "FAST_COMPILE")
     throw std::invalid_argument(fmt::format("function: mode must be FAST_RUN or FAST_COMPILE, got '{}'", options.mode));
-  require_defined(outputs, "function", "outputs");
   check_keywords(input_specs);
   auto impl = std::make_shared<Function::Impl>();
   impl->input_specs = input_specs;

@@ -22,8 +22,22 @@
 
 namespace theano {
 
+// Theano's no_default_updates: true skips every shared variable's default update; a list skips
+// those of the listed variables only; false (the default) applies them all.
+struct NoDefaultUpdates {
+  NoDefaultUpdates(bool all = false) : all(all) {}
+  NoDefaultUpdates(std::vector<Var> vars) : vars(std::move(vars)) {}
+  NoDefaultUpdates(std::initializer_list<Var> vars) : vars(vars) {}
+  bool all = false;
+  std::vector<Var> vars;
+};
+
 struct FunctionOptions {
   std::vector<std::pair<Var, Var>> updates;  // (shared variable, new value expression)
+  // Shared variables the function uses (in its outputs, givens or updates) that carry a default
+  // update (SharedVariable::set_default_update; every MRG_RandomStreams state does) are updated by
+  // it after each call, unless `updates` gives them another or this option excludes them.
+  NoDefaultUpdates no_default_updates;
   std::vector<std::pair<Var, Var>> givens;   // (variable, replacement)
   std::string name;
   bool profile = false;

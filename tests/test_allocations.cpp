@@ -141,3 +141,13 @@ TEST_CASE("reductions allocate nothing in steady state", "[runtime][alloc]") {
   CHECK(allocations_of(10, [&] { total += double(f()); }) == 0);
   CHECK(std::isfinite(total));
 }
+
+TEST_CASE("an MRG random sample with its default update allocates nothing in steady state", "[runtime][alloc][rng_mrg]") {
+  theano::sandbox::rng_mrg::MRG_RandomStreams srng(843828734);
+  auto x = T::matrix("x");
+  // The dA's corruption: a binomial mask of the input's symbolic shape (60 * 256 streams).
+  auto corrupted = srng.binomial(x.shape(), 1, 1 - 0.3, std::nullopt, config().floatX) * x;
+  auto f = theano::function({x}, corrupted.sum());
+  theano::NDArray xv = theano::NDArray::zeros(config().floatX, theano::Dims{40, 70});
+  CHECK(allocations_of(10, [&] { (void)double(f(xv)); }) == 0);
+}

@@ -327,6 +327,26 @@ TEST_CASE("errors: T::grad and building functions", "[errors]") {
          [&] { theano::function({a, b}, a * b, {.givens = {{a, b}}}); });
 }
 
+TEST_CASE("errors: random streams and default updates", "[errors][rng_mrg]") {
+  using theano::sandbox::rng_mrg::MRG_RandomStreams;
+  std::string msg = error_of([] { MRG_RandomStreams srng(0); }); int L = __LINE__;
+  expect_text("MRG_RandomStreams: seed should not be 0 (seed 0) (at " + at(L) + ")", msg);
+  MRG_RandomStreams srng(234);
+  msg = error_of([&] { srng.uniform({3, -2}); }); L = __LINE__;
+  expect_text("MRG_RandomStreams.uniform: the specified size contains a dimension with value <= 0 (-2) (at " + at(L) + ")", msg);
+  auto lo = T::dscalar("lo");
+  Var u = srng.uniform({3}, lo); const int u_line = __LINE__;
+  expect("grad: the gradient with respect to 'lo' is undefined: it reaches the cost through undefined_grad (built at " + at(u_line) +
+             "), as the low, high, p, avg and std arguments of MRG_RandomStreams' samplers do (Theano's NullTypeGradError)",
+         [&] { T::grad(T::sum(u), lo); });
+  auto x = theano::shared(0.0, "x"); const int x_line = __LINE__;
+  x.set_default_update(x + 1.0);  // a temporary: the variable does not own it
+  expect("function: the default update of shared variable 'x' (created at " + at(x_line) +
+             ") no longer exists: a shared variable does not own its default update (the expression refers to the variable); keep the "
+             "expression, or the graph that computes it, alive",
+         [&] { theano::function({}, x); });
+}
+
 TEST_CASE("errors: THEANO_FLAGS and the tutorials' command-line flags", "[errors]") {
   expect("THEANO_FLAGS: unknown flag 'foo' (known: floatX, profile, mode, optimizer_excluding, device, threads, verify)",
          [] { parse_flags("floatX=float32,foo=1"); });

@@ -17,6 +17,13 @@ class SharedVariable : public Var {
   NDArray get_value(bool borrow = false) const;
   // Replaces the value (copied unless borrow). The dtype must convert losslessly; the shape may change.
   void set_value(const NDArray& value, bool borrow = false);
+  // Theano's `v.default_update = expr`: every function that uses v then also updates it with expr
+  // (unless given another update for v, or FunctionOptions::no_default_updates). expr must have v's
+  // type. v does not own expr (expr refers to v): keep expr, or a graph that computes it, alive;
+  // compiling a function after expr was destroyed is an error naming v.
+  void set_default_update(const Var& expr, std::source_location loc = std::source_location::current());
+  Var default_update() const;   // undefined when none is set or it was destroyed
+  void clear_default_update();  // del v.default_update
 };
 
 SharedVariable shared(const NDArray& value, const std::string& name = "", bool borrow = false,

@@ -28,6 +28,7 @@
 #include "frontend/theano/io.hpp"
 #include "frontend/theano/numpy.hpp"
 #include "frontend/theano/printing.hpp"
+#include "frontend/theano/rng_mrg.hpp"
 #include "frontend/theano/shared.hpp"
 #include "frontend/theano/tensor.hpp"
 #include "frontend/theano/tensor_ctors.hpp"
