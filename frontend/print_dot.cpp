@@ -42,7 +42,8 @@ std::string q(const std::string& s) {
     else if (c == '\r' || c == '\t') r += ' ';
     else r += c;
   }
-  return r + "\"";
+  r += '"';
+  return r;
 }
 
 // Whether an op writes its result into input `i` (Theano's destroy_map). No op is in-place yet;
@@ -77,8 +78,12 @@ class DotBuilder {
     std::string out = "digraph G {\n";
     if (!o_.rankdir.empty()) out += "  rankdir=" + o_.rankdir + ";\n";
     emit_scope("", 1, out);
-    for (const std::string& e : edges_) out += "  " + e + ";\n";
-    return out + "}\n";
+    size_t size = out.size();
+    for (const std::string& e : edges_) size += e.size() + 4;
+    out.reserve(size);
+    for (const std::string& e : edges_) out.append("  ").append(e).append(";\n");  // no temporary per edge
+    out += "}\n";
+    return out;
   }
 
  private:
@@ -122,7 +127,10 @@ class DotBuilder {
     return s;
   }
   void edge(const std::string& from, const std::string& to, const std::string& a) {
-    edges_.push_back(q(from) + " -> " + q(to) + (a.empty() ? "" : " [" + a + "]"));
+    std::string e = q(from);
+    e.append(" -> ").append(q(to));
+    if (!a.empty()) e.append(" [").append(a).append("]");
+    edges_.push_back(std::move(e));
   }
   std::string cut(std::string s) const {
     size_t max = std::max<size_t>(o_.max_label_size, 16);
@@ -237,7 +245,7 @@ class DotBuilder {
     };
     auto pad = [](int indent) { return std::string(size_t(2 * indent), ' '); };
     auto enter = [&](const std::string& s, int ind, std::vector<Open>& stack) {
-      for (const std::string& n : nodes_[s]) out += pad(ind) + n + ";\n";
+      for (const std::string& n : nodes_[s]) out.append(size_t(2 * ind), ' ').append(n).append(";\n");
       stack.push_back({&s, 0, ind});
     };
     std::vector<Open> stack;
