@@ -24,6 +24,7 @@
 
 #include "frontend/theano/printing.hpp"
 #include "graph/op.hpp"
+#include "graph/ptr_map.hpp"
 #include "frontend/print_common.hpp"
 
 namespace theano::printing {
@@ -42,6 +43,7 @@ class DebugPrinter {
   DebugPrinter(std::ostream& out, const PrintOptions& opts, const std::vector<Apply*>& order) : out_(out), opts_(opts) {
     if (opts.ids != "CHAR" && opts.ids != "int" && opts.ids != "id" && !opts.ids.empty())
       throw std::invalid_argument("debugprint: ids must be \"CHAR\", \"int\", \"id\" or \"\", got \"" + opts.ids + "\"");
+    order_ = PtrMap<size_t>(order.size());
     for (size_t i = 0; i < order.size(); ++i) order_[order[i]] = i;
   }
 
@@ -97,13 +99,14 @@ class DebugPrinter {
 
   // The id of an apply (shared by its outputs) or of a leaf; assigned at first sight.
   const std::string& id_of(const void* key, uint64_t node_id) {
-    auto it = done_.find(key);
-    if (it != done_.end()) return it->second;
+    if (const std::string* known = done_.find(key)) return *known;
     std::string id;
     if (opts_.ids == "CHAR") id = "[id " + char_from_number(done_.size()) + "]";
     else if (opts_.ids == "int") id = "[id " + std::to_string(done_.size()) + "]";
     else if (opts_.ids == "id") id = "[id " + std::to_string(node_id) + "]";
-    return done_.emplace(key, std::move(id)).first->second;
+    std::string& slot = done_[key];
+    slot = std::move(id);
+    return slot;
   }
 
   // Prints r's line after prefix_; returns whether its inputs are to be printed below it (always,
@@ -117,7 +120,7 @@ class DebugPrinter {
       out_ << detail::leaf_str(r) << ' ' << id_of(r.node(), r.node()->id) << type << '\n';
       return false;
     }
-    bool printed = done_.count(a) > 0;
+    bool printed = done_.contains(a);
     std::string idx;
     if (a->outputs.size() > 1) idx.append(".").append(std::to_string(r.node()->index));
     std::string view_map;
@@ -128,10 +131,8 @@ class DebugPrinter {
       view_map = view_map.empty() ? "{}" : "v={" + view_map + "}";
     }
     std::string order;
-    if (!order_.empty()) {
-      auto it = order_.find(a);
-      if (it != order_.end()) order = std::to_string(it->second);
-    }
+    if (order_.size() != 0)
+      if (const size_t* at = order_.find(a)) order = std::to_string(*at);
     out_ << a->op->str() << idx << ' ' << id_of(a, a->id) << type << " '" << r.name() << "' " << "" << ' ' << view_map << ' '
          << order;
     if (opts_.show_scope && !a->scope.empty()) out_ << " scope=" << a->scope;
@@ -142,8 +143,8 @@ class DebugPrinter {
 
   std::ostream& out_;
   const PrintOptions& opts_;
-  std::unordered_map<const void*, std::string> done_;
-  std::unordered_map<const Apply*, size_t> order_;
+  PtrMap<std::string> done_;  // the id of every apply and leaf seen
+  PtrMap<size_t> order_;      // an apply's position in the schedule
   std::string prefix_;
   std::vector<std::pair<Var, int>> continued_;  // cut at kMaxNesting: (variable, remaining depth)
 };

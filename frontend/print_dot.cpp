@@ -18,6 +18,7 @@
 #include "frontend/theano/printing.hpp"
 #include "graph/fgraph.hpp"
 #include "graph/op.hpp"
+#include "graph/ptr_map.hpp"
 #include "frontend/print_common.hpp"
 #include "runtime/profiler.hpp"
 
@@ -41,7 +42,8 @@ std::string q(const std::string& s) {
     else if (c == '\r' || c == '\t') r += ' ';
     else r += c;
   }
-  return r + "\"";
+  r += '"';
+  return r;
 }
 
 // Whether an op writes its result into input `i` (Theano's destroy_map). No op is in-place yet;
@@ -52,11 +54,13 @@ class DotBuilder {
  public:
   DotBuilder(const detail::PrintGraph& g, const DotOptions& o) : g_(g), o_(o) {
     topo_ = g.order.empty() ? toposort(g.outputs) : g.order;
-    for (size_t i = 0; i < g.outputs.size(); ++i) outputs_.insert(g.outputs[i].node());
+    for (size_t i = 0; i < g.outputs.size(); ++i) outputs_.insert(g.outputs[i].node(), true);
     for (const auto& [shared, expr] : g.updates) update_of_[expr.node()] = shared;
+    index_ = PtrMap<size_t>(topo_.size());
+    used_ = PtrMap<bool>(topo_.size());
     for (size_t k = 0; k < topo_.size(); ++k) {
       index_[topo_[k]] = k;
-      for (const Variable& v : topo_[k]->inputs) used_.insert(v.node());
+      for (const Variable& v : topo_[k]->inputs) used_.insert(v.node(), true);
     }
   }
 
@@ -74,8 +78,12 @@ class DotBuilder {
     std::string out = "digraph G {\n";
     if (!o_.rankdir.empty()) out += "  rankdir=" + o_.rankdir + ";\n";
     emit_scope("", 1, out);
-    for (const std::string& e : edges_) out += "  " + e + ";\n";
-    return out + "}\n";
+    size_t size = out.size();
+    for (const std::string& e : edges_) size += e.size() + 4;
+    out.reserve(size);
+    for (const std::string& e : edges_) out.append("  ").append(e).append(";\n");  // no temporary per edge
+    out += "}\n";
+    return out;
   }
 
  private:
@@ -90,7 +98,7 @@ class DotBuilder {
       std::string color = std::count(viewed.begin(), viewed.end(), i) ? "blue" : destroys_input(*a->op, i) ? "red" : "";
       if (!v.owner()) {
         edge(leaf_box(v), aid, attrs(label, color));
-      } else if (!v.name().empty() || !o_.compact || outputs_.count(v.node()) || update_of_.count(v.node())) {
+      } else if (!v.name().empty() || !o_.compact || outputs_.contains(v.node()) || update_of_.count(v.node())) {
         edge(var_id(v), aid, attrs(label, color));
       } else {  // compact: no box, the edge from the producer carries the type
         edge(apply_id(v.owner()), aid, attrs(cut((label.empty() ? "" : label + " ") + v.type().str()), color));
@@ -99,10 +107,10 @@ class DotBuilder {
     for (size_t i = 0; i < a->outputs.size(); ++i) {
       Var v = output_of(apply_ptr(a), int(i));
       std::string label = a->outputs.size() > 1 ? std::to_string(i) : "";
-      if (outputs_.count(v.node()) || update_of_.count(v.node())) {
+      if (outputs_.contains(v.node()) || update_of_.count(v.node())) {
         edge(aid, var_id(v), attrs(label, ""));
         box(v, "blue", a->scope);
-      } else if (!used_.count(v.node())) {
+      } else if (!used_.contains(v.node())) {
         edge(aid, var_id(v), attrs(label, ""));
         box(v, "grey", a->scope);
       } else if (!v.name().empty() || !o_.compact) {
@@ -119,7 +127,10 @@ class DotBuilder {
     return s;
   }
   void edge(const std::string& from, const std::string& to, const std::string& a) {
-    edges_.push_back(q(from) + " -> " + q(to) + (a.empty() ? "" : " [" + a + "]"));
+    std::string e = q(from);
+    e.append(" -> ").append(q(to));
+    if (!a.empty()) e.append(" [").append(a).append("]");
+    edges_.push_back(std::move(e));
   }
   std::string cut(std::string s) const {
     size_t max = std::max<size_t>(o_.max_label_size, 16);
@@ -151,12 +162,13 @@ class DotBuilder {
     return s;
   }
   std::string var_id(const Var& v) {
-    auto [it, fresh] = var_ids_.emplace(v.node(), "v" + std::to_string(var_ids_.size()));
-    return it->second;
+    std::string& id = var_ids_[v.node()];
+    if (id.empty()) id = "v" + std::to_string(var_ids_.size() - 1);  // ids in order of first use
+    return id;
   }
   void box(const Var& v, const std::string& color, const std::string& scope) {
+    if (!boxed_.insert(v.node(), true)) return;
     std::string id = var_id(v);
-    if (!boxed_.insert(id).second) return;
     add_scope(o_.scopes ? scope : "");
     nodes_[o_.scopes ? scope : ""].push_back(q(id) + " [label=" + q(var_label(v)) + ", shape=box" + fill(color) + "]");
   }
@@ -167,9 +179,10 @@ class DotBuilder {
 
   // The ellipse of an apply (printing.py:apply_name), created at first use.
   std::string apply_id(Apply* a) {
-    auto it = apply_ids_.find(a);
-    if (it != apply_ids_.end()) return it->second;
-    size_t k = index_.at(a);
+    if (const std::string* known = apply_ids_.find(a)) return *known;
+    const size_t* at = index_.find(a);
+    if (!at) throw std::logic_error("pydotprint: an apply outside the graph");
+    size_t k = *at;
     std::string s = a->op->str();
     for (char& c : s)
       if (c == ':') c = '_';
@@ -204,7 +217,8 @@ class DotBuilder {
     std::string scope = o_.scopes ? a->scope : "";
     add_scope(scope);
     nodes_[scope].push_back(q(id) + " [label=" + q(s) + ", shape=ellipse" + fill(color) + "]");
-    return apply_ids_[a] = id;
+    apply_ids_[a] = id;
+    return id;
   }
 
   static std::string parent_of(const std::string& scope) {
@@ -231,7 +245,7 @@ class DotBuilder {
     };
     auto pad = [](int indent) { return std::string(size_t(2 * indent), ' '); };
     auto enter = [&](const std::string& s, int ind, std::vector<Open>& stack) {
-      for (const std::string& n : nodes_[s]) out += pad(ind) + n + ";\n";
+      for (const std::string& n : nodes_[s]) out.append(size_t(2 * ind), ' ').append(n).append(";\n");
       stack.push_back({&s, 0, ind});
     };
     std::vector<Open> stack;
@@ -260,13 +274,13 @@ class DotBuilder {
   const detail::PrintGraph& g_;
   const DotOptions& o_;
   std::vector<Apply*> topo_;
-  std::unordered_set<const VarNode*> outputs_, used_;
+  PtrMap<bool> outputs_, used_;
   std::unordered_map<const VarNode*, Var> update_of_;  // update expression -> its shared variable
-  std::unordered_map<const VarNode*, std::string> var_ids_;
-  std::unordered_map<const Apply*, std::string> apply_ids_;
-  std::unordered_map<const Apply*, size_t> index_;  // position in topo_
+  PtrMap<std::string> var_ids_, apply_ids_;
+  PtrMap<size_t> index_;  // position in topo_
   std::map<std::string, std::vector<std::string>> children_;  // scope path -> its sub-scopes, first seen first
-  std::unordered_set<std::string> boxed_, all_strings_;
+  PtrMap<bool> boxed_;  // variables with a box
+  std::unordered_set<std::string> all_strings_;
   std::unordered_map<std::string, int> next_suffix_;  // cut label -> the first " id=n" that may be free
   std::map<std::string, std::vector<std::string>> nodes_;  // scope path -> node statements
   std::vector<std::string> edges_;

@@ -8,13 +8,15 @@
 namespace theano {
 
 namespace {
-// Depth-first walk over the applies behind `outputs`, inputs before users. A back edge (input `i` of
-// `a` produced by an apply still on the stack) is handed to on_cycle, which must cut it or throw.
-template <typename OnCycle>
-std::vector<Apply*> walk_inputs_first(const std::vector<Variable>& outputs, OnCycle on_cycle) {
-  std::vector<Apply*> order;
-  enum : uint8_t { kNew, kEntered, kDone };
-  PtrMap<uint8_t> state(1024);
+// The walk's state of each apply: new, entered (on the stack) or done.
+enum : uint8_t { kNew, kEntered, kDone };
+
+// Depth-first walk over the applies behind `outputs`, inputs before users: each apply is handed to
+// on_done once all its inputs' applies were. A back edge (input `i` of `a` produced by an apply still
+// on the stack) is handed to on_cycle, which must cut it or throw.
+template <typename OnDone, typename OnCycle>
+void walk_inputs_first(const std::vector<Variable>& outputs, OnDone on_done, OnCycle on_cycle) {
+  PtrMap<uint8_t> state(1024);  // flat: no allocation per apply
   std::vector<std::pair<Apply*, size_t>> stack;  // apply, next input to visit
   for (const Variable& out : outputs) {
     Apply* root = out.owner();
@@ -37,11 +39,18 @@ std::vector<Apply*> walk_inputs_first(const std::vector<Variable>& outputs, OnCy
         stack.push_back({child, 0});
         continue;
       }
-      state[a] = kDone;
-      order.push_back(a);
+      Apply* done = a;
+      state[done] = kDone;
       stack.pop_back();
+      on_done(done);
     }
   }
+}
+
+template <typename OnCycle>
+std::vector<Apply*> walk_inputs_first(const std::vector<Variable>& outputs, OnCycle on_cycle) {
+  std::vector<Apply*> order;
+  walk_inputs_first(outputs, [&](Apply* a) { order.push_back(a); }, on_cycle);
   return order;
 }
 }  // namespace
@@ -58,8 +67,13 @@ std::vector<Variable> graph_leaves(const std::vector<Variable>& outputs) {
     leaves.push_back(v);
   };
   for (const Variable& o : outputs) visit(o);
-  for (Apply* a : toposort(outputs))
-    for (const Variable& v : a->inputs) visit(v);
+  // The inputs of each apply as the walk finishes it: the order of a pass over toposort(outputs).
+  walk_inputs_first(
+      outputs,
+      [&](Apply* a) {
+        for (const Variable& v : a->inputs) visit(v);
+      },
+      [](Apply*, size_t) -> void { throw std::logic_error("toposort: the graph has a cycle"); });
   return leaves;
 }
 
@@ -75,7 +89,7 @@ bool depends_on(const Variable& root, const std::unordered_set<VarNode*>& keys) 
 
 FunctionGraph::FunctionGraph(std::vector<Variable> inputs, std::vector<Variable> outputs, const std::vector<std::pair<Variable, Variable>>& givens)
     : inputs_(std::move(inputs)) {
-  std::unordered_map<VarNode*, Variable> memo;
+  PtrMap<Variable> memo(1024);  // original variable -> its clone (or, for a givens key, its value)
   std::unordered_set<VarNode*> input_set, keys;
   for (const Variable& v : inputs_) input_set.insert(v.node());
   for (const auto& [key, value] : givens) {
@@ -104,18 +118,21 @@ FunctionGraph::FunctionGraph(std::vector<Variable> inputs, std::vector<Variable>
                                            key.describe()));
   // Clone every apply so that this graph can be rewritten privately: first the givens' values, then
   // the outputs, whose graphs read the cloned values in place of the keys.
-  auto cloned = [&](const Variable& v) -> Variable {
-    auto it = memo.find(v.node());
-    return it == memo.end() ? v : it->second;
+  auto cloned = [&](const Variable& v) -> const Variable& {
+    const Variable* c = memo.find(v.node());
+    return c ? *c : v;
   };
+  std::vector<Apply*> order;  // the clones, in the order they were made
   auto clone_graph = [&](const std::vector<Variable>& roots) {
     for (Apply* a : theano::toposort(roots)) {
-      if (memo.count(a->outputs[0].get())) continue;  // already cloned
+      if (memo.contains(a->outputs[0].get())) continue;  // already cloned
       std::vector<Variable> ins;
+      ins.reserve(a->inputs.size());
       for (const Variable& v : a->inputs) ins.push_back(cloned(v));
       SiteScope site(a->site, a->stack);
       auto outs = make_apply(a->op, std::move(ins));
       Apply* na = outs[0].owner();
+      order.push_back(na);
       na->site = a->site;
       na->scope = a->scope;
       na->stack = a->stack;
@@ -128,10 +145,18 @@ FunctionGraph::FunctionGraph(std::vector<Variable> inputs, std::vector<Variable>
   std::vector<Variable> values;
   for (const auto& [key, value] : givens) values.push_back(value);
   clone_graph(values);
-  for (const auto& [key, value] : givens) memo[key.node()] = cloned(value);
+  for (const auto& [key, value] : givens) {
+    Variable c = cloned(value);  // a copy: inserting may move memo's entries
+    memo[key.node()] = std::move(c);
+  }
   clone_graph(outputs);
   for (const Variable& o : outputs) outputs_.push_back(cloned(o));
-  for (Apply* a : theano::toposort(outputs_)) import_apply(a);
+  // Without givens the clone has the shape of the original, so its applies were made in the order of
+  // toposort(outputs_): one walk fewer over a graph of maybe 10^5 applies. Givens change the shape.
+  if (!givens.empty()) order = theano::toposort(outputs_);
+  applies_.reserve(order.size());
+  clients_.reserve(order.size() + inputs_.size());
+  for (Apply* a : order) import_apply(a);
   output_pos_.assign(outputs_.size(), 0);
   for (size_t k = 0; k < outputs_.size(); ++k) add_client(outputs_[k].node(), {nullptr, int(k)});
 }

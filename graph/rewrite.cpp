@@ -144,10 +144,20 @@ size_t constant_key(const Variable& v) {
 
 bool MergePass::run(FunctionGraph& fg, Context& ctx) const {
   bool changed = false;
+  // One walk serves both steps below: merging constants moves no apply, so the order stays valid.
+  // The constants are taken in graph_leaves' order (outputs, then each apply's inputs in order).
+  std::vector<Apply*> order = fg.toposort();
+  std::vector<Variable> leaf_constants;
+  PtrMap<bool> seen(64);
+  auto visit = [&](const Variable& v) {
+    if (v.is_constant() && seen.insert(v.node(), true)) leaf_constants.push_back(v);
+  };
+  for (const Variable& v : fg.outputs()) visit(v);
+  for (Apply* a : order)
+    for (const Variable& v : a->inputs) visit(v);
   // Equal constants first, so that applies reading equal constants become identical.
   std::unordered_map<size_t, std::vector<Variable>> constants;
-  for (const Variable& v : graph_leaves(fg.outputs())) {
-    if (!v.is_constant()) continue;
+  for (const Variable& v : leaf_constants) {
     auto& bucket = constants[constant_key(v)];
     bool merged = false;
     for (const Variable& c : bucket)
@@ -170,7 +180,7 @@ bool MergePass::run(FunctionGraph& fg, Context& ctx) const {
   auto same = [&](Apply* a, Apply* b) {
     return fg.contains(b) && b->inputs == a->inputs && b->outputs.size() == a->outputs.size() && b->op->equals(*a->op);
   };
-  for (Apply* a : fg.toposort()) {
+  for (Apply* a : order) {
     if (!fg.contains(a)) continue;
     size_t h = a->op->hash();
     for (const Variable& in : a->inputs) h = h * 1000003 ^ std::hash<const void*>{}(in.node());

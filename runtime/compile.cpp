@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "graph/op.hpp"
+#include "graph/ptr_map.hpp"
 #include "core/thread_pool.hpp"
 #include "core/config.hpp"
 #include "runtime/default_updates.hpp"
@@ -174,13 +175,15 @@ Function compile_function(const FunctionInputs& input_specs, const FunctionOutpu
   if (inplace) update_in_place = choose_inplace_updates(*impl->fgraph, outputs.size(), options.updates, order, excluded);
 
   // Slots.
-  std::unordered_map<VarNode*, size_t> slot_of;
   size_t n_slots = leaves.size() + inputs.size();
   for (Apply* a : order) n_slots += a->outputs.size();
   impl->slots.resize(n_slots);  // never resized again: steps keep pointers into it
+  PtrMap<size_t> slot_of(n_slots);  // 1 + the slot of a variable; 0 until it has one
+  size_t n_assigned = 0;
   auto slot = [&](VarNode* n) {
-    auto [it, fresh] = slot_of.emplace(n, slot_of.size());
-    return it->second;
+    size_t& s = slot_of[n];
+    if (s == 0) s = ++n_assigned;
+    return s - 1;
   };
   for (size_t i = 0; i < inputs.size(); ++i) {
     const In& in = input_specs.items[i];
