@@ -34,11 +34,11 @@ struct NoDefaultUpdates {
 
 struct FunctionOptions {
   std::vector<std::pair<Var, Var>> updates;  // (shared variable, new value expression)
+  std::vector<std::pair<Var, Var>> givens;   // (variable, replacement)
   // Shared variables the function uses (in its outputs, givens or updates) that carry a default
   // update (SharedVariable::set_default_update; every MRG_RandomStreams state does) are updated by
   // it after each call, unless `updates` gives them another or this option excludes them.
   NoDefaultUpdates no_default_updates;
-  std::vector<std::pair<Var, Var>> givens;   // (variable, replacement)
   std::string name;
   bool profile = false;
   std::string on_unused_input = "raise";  // raise, warn or ignore
