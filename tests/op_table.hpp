@@ -107,6 +107,13 @@ struct Tol {
 };
 // float32 2e-6, float64 1e-13 (both relative and absolute), exact for integers and bool.
 Tol default_tol(DType d);
+// Products summed by BLAS in another order than the naive loop: float32 1e-5 / 1e-4, float64
+// 1e-13 / 1e-12, exact for integers.
+inline Tol dot_tol(DType d) {
+  if (d == DType::Float32) return {1e-5, 1e-4};
+  if (d == DType::Float64) return {1e-13, 1e-12};
+  return {};
+}
 
 // An input the graph must refuse: run the sample's graph (its first dtype) on `args`, or run `run`
 // when the error comes from building a graph; the message must hold every string of `contains`.
@@ -151,6 +158,22 @@ const std::vector<Sample>& samples();
 inline const std::vector<DType> kFloats = {DType::Float32, DType::Float64};
 inline const std::vector<DType> kNumeric = {DType::Float32, DType::Float64, DType::Int8, DType::Int16,
                                             DType::Int32,   DType::Int64,   DType::UInt8};
+
+// The axes whose bits are set in mask (bit d: axis d of a 3-d input), and their label "{0 2}".
+inline std::vector<int> axes_of(int mask) {
+  std::vector<int> axes;
+  for (int d = 0; d < 3; ++d)
+    if (mask & (1 << d)) axes.push_back(d);
+  return axes;
+}
+inline std::string axes_str(const std::vector<int>& axes) {
+  std::string s = "{";
+  for (int a : axes) {
+    if (s.size() > 1) s += ' ';
+    s += std::to_string(a);
+  }
+  return s + "}";
+}
 
 }  // namespace op_table
 

@@ -50,12 +50,6 @@ NDArray tensordot_ref(const NDArray& a, const NDArray& b, const std::vector<int>
 // numpy's dot for any ranks: a's last axis with b's second-to-last (its only one for a vector).
 NDArray dot_ref(const NDArray& a, const NDArray& b) { return tensordot_ref(a, b, {a.ndim() - 1}, {std::max(0, b.ndim() - 2)}); }
 
-Tol dot_tol(DType d) {
-  if (d == DType::Float32) return {1e-5, 1e-4};
-  if (d == DType::Float64) return {1e-13, 1e-12};
-  return {};
-}
-
 const std::string kFile = "test_op_samples_dot_nd.cpp";
 
 Rows dot_nd_rows() {

@@ -16,17 +16,6 @@ using A = const Arrays&;
 
 namespace {
 
-std::vector<int> axes_of(int mask) {
-  std::vector<int> axes;
-  for (int d = 0; d < 3; ++d)
-    if (mask & (1 << d)) axes.push_back(d);
-  return axes;
-}
-std::string axes_str(const std::vector<int>& axes) {
-  std::string s = "{";
-  for (int a : axes) s += (s.size() > 1 ? " " : "") + std::to_string(a);
-  return s + "}";
-}
 NDArray sqr(const NDArray& a) { return naive::map({a}, a.dtype(), [](double x, double, double) { return x * x; }); }
 NDArray scaled(const NDArray& a, double c) { return naive::map({a}, a.dtype(), [c](double x, double, double) { return x * c; }); }
 
@@ -132,11 +121,6 @@ Rows reduce_rows() {
 OP_TABLE_ROWS(reduce_rows);
 
 // float32 sums of up to ~400 carry ~1e-4 of rounding; float64 ~1e-12.
-Tol dot_tol(DType d) {
-  if (d == DType::Float32) return {1e-5, 1e-4};
-  if (d == DType::Float64) return {1e-13, 1e-12};
-  return {};
-}
 
 Rows blas_rows() {
   Rows s;

@@ -19,20 +19,6 @@ namespace {
 
 const char* const kThisFile = "test_op_samples_reduce_more.cpp";
 
-std::vector<int> axes_of(int mask) {
-  std::vector<int> axes;
-  for (int d = 0; d < 3; ++d)
-    if (mask & (1 << d)) axes.push_back(d);
-  return axes;
-}
-std::string axes_str(const std::vector<int>& axes) {
-  std::string s = "{";
-  for (int a : axes) {
-    if (s.size() > 1) s += ' ';
-    s += std::to_string(a);
-  }
-  return s + "}";
-}
 std::vector<int> every_axis(int nd) {
   std::vector<int> all;
   for (int d = 0; d < nd; ++d) all.push_back(d);
