@@ -142,6 +142,16 @@ TEST_CASE("reductions allocate nothing in steady state", "[runtime][alloc]") {
   CHECK(std::isfinite(total));
 }
 
+TEST_CASE("RandomStreams samples with their default updates allocate nothing in steady state", "[runtime][alloc][shared_randomstreams]") {
+  theano::tensor::shared_randomstreams::RandomStreams srng(123);
+  auto x = T::matrix("x");
+  auto noisy = T::sum(x + srng.normal(x.shape()) * srng.uniform(x.shape())) + T::sum(srng.permutation({3}, 9)) +
+               T::sum(srng.random_integers({5}, 0, 7));
+  auto f = theano::function({x}, noisy);
+  theano::NDArray xv = theano::NDArray::zeros(config().floatX, theano::Dims{40, 70});
+  CHECK(allocations_of(10, [&] { (void)double(f(xv)); }) == 0);
+}
+
 TEST_CASE("an MRG random sample with its default update allocates nothing in steady state", "[runtime][alloc][rng_mrg]") {
   theano::sandbox::rng_mrg::MRG_RandomStreams srng(843828734);
   auto x = T::matrix("x");

@@ -6,6 +6,8 @@
 #include "op_naive.hpp"
 #include "ops/multinomial.hpp"
 #include "ops/random_mrg.hpp"
+#include "ops/random_numpy.hpp"
+#include "core/numpy_random.hpp"
 
 using namespace theano;
 using namespace op_table;
@@ -169,6 +171,108 @@ Rows multinomial_rows() {
   return s;
 }
 OP_TABLE_ROWS(multinomial_rows);
+
+// Theano's RandomFunction (ops/random_numpy.hpp) against numpy's RandomState methods drawing the
+// whole sample at once: the state after the draws and the sample cast to the op's dtype.
+NDArray generator_state(int64_t seed, int warmup_draws, bool cached_gauss) {
+  numpy::RandomState r(seed);
+  for (int i = 0; i < warmup_draws; ++i) r.next_uint32();  // a pos inside the key, not at its end
+  if (cached_gauss) r.randn();
+  return r.get_state();
+}
+
+Dims dims_of(const NDArray& size) {
+  Dims d;
+  for (int64_t i = 0; i < size.size(); ++i) d.push_back(size.item_int64(i));
+  return d;
+}
+
+Arrays numpy_reference(ops::NumpyDraw draw, DType dtype, A x) {
+  numpy::RandomState r(0);
+  r.set_state(x[0]);
+  Dims shape = dims_of(x[1]);
+  NDArray drawn;
+  switch (draw) {
+    case ops::NumpyDraw::Uniform: drawn = r.uniform(x[2].item(0), x[3].item(0), shape); break;
+    case ops::NumpyDraw::Normal: drawn = r.normal(x[2].item(0), x[3].item(0), shape); break;
+    case ops::NumpyDraw::RandomIntegers: drawn = r.randint(x[2].item_int64(0), x[3].item_int64(0) + 1, shape); break;
+    case ops::NumpyDraw::Permutation: {
+      int64_t n = x[2].item_int64(0);
+      Dims full = shape;
+      full.push_back(n);
+      drawn = NDArray::empty(DType::Int64, full);
+      for (int64_t row = 0; row < shape.product(); ++row) {
+        NDArray perm = r.permutation(n);
+        for (int64_t k = 0; k < n; ++k) drawn.data<int64_t>()[row * n + k] = perm.item_int64(k);
+      }
+      break;
+    }
+  }
+  return {r.get_state(), numpy::asarray(drawn, dtype)};
+}
+
+Input dscalar_of(double v) { return fixed(NDArray::scalar<double>(v)); }
+
+Rows numpy_random_rows() {
+  using ops::NumpyDraw;
+  Rows s;
+  auto build = [](NumpyDraw draw, DType dt, int nparams) {
+    return [=](V x) {
+      std::vector<Var> params(x.begin() + 2, x.begin() + 2 + nparams);
+      auto [state, sample] = ops::random_function(draw, x[0], x[1], params, 2, dt);
+      return std::vector<Var>{state, sample};
+    };
+  };
+  auto naive = [](NumpyDraw draw, DType dt) { return [=](A x) { return numpy_reference(draw, dt, x); }; };
+  auto exact = [](DType) { return Tol{}; };
+  for (DType dt : kFloats) {
+    std::string in = std::string(" in ") + std::string(dtype_name(dt));
+    s.push_back({.name = "RandomFunction{uniform} of a 3 x 7 sample in [-2, 3)" + in,
+                 .build = build(NumpyDraw::Uniform, dt, 2),
+                 .inputs = {fixed(generator_state(17, 5, false)), size_of({3, 7}), dscalar_of(-2), dscalar_of(3)},
+                 .naive = naive(NumpyDraw::Uniform, dt),
+                 .tol = exact,
+                 .errors = {{.args = {fixed(generator_state(17, 0, false)), size_of({3, -7}), dscalar_of(0), dscalar_of(1)},
+                             .contains = {"RandomFunction{uniform}", "negative value"}},
+                            {.args = {fixed(NDArray::zeros(DType::Int64, Dims{626})), size_of({3, 7}), dscalar_of(0), dscalar_of(1)},
+                             .contains = {"must have 627 entries"}},
+                            {.args = {fixed(generator_state(17, 0, false)), size_of({3, 7}), dscalar_of(0), dscalar_of(numpy::inf)},
+                             .contains = {"range exceeds valid bounds"}},
+                            {.run = [] { ops::random_function(NumpyDraw::Uniform, T::lvector("r"), T::lvector("s"), {T::dscalar("a"), T::dscalar("b")}, 1, DType::Int32); },
+                             .contains = {"RandomFunction{uniform}", "float32 or float64, got int32"}},
+                            {.run = [] { ops::random_function(NumpyDraw::Uniform, T::lvector("r"), T::lvector("s"), {T::dvector("a"), T::dscalar("b")}, 1, DType::Float64); },
+                             .contains = {"parameter 0 must be a scalar"}},
+                            {.run = [] { ops::random_function(NumpyDraw::Normal, T::imatrix("r"), T::lvector("s"), {T::dscalar("a"), T::dscalar("b")}, 1, DType::Float64); },
+                             .contains = {"the state must be an int64 vector"}}}});
+    s.push_back({.name = "RandomFunction{normal} of 5 x 3 from a state holding a cached gaussian" + in,
+                 .build = build(NumpyDraw::Normal, dt, 2),
+                 .inputs = Inputs::each({{fixed(generator_state(99, 3, true)), size_of({5, 3}), dscalar_of(0.5), dscalar_of(2)},
+                                         {fixed(generator_state(4, 700, false)), size_of({2, 9}), dscalar_of(-1), dscalar_of(0.1)}}),
+                 .naive = naive(NumpyDraw::Normal, dt),
+                 .tol = exact,
+                 .repeats_sizes = true,
+                 .errors = {{.args = {fixed(generator_state(17, 0, false)), size_of({3, 7}), dscalar_of(0), dscalar_of(-1)},
+                             .contains = {"RandomFunction{normal}", "std < 0"}}}});
+  }
+  for (DType dt : {DType::Int64, DType::Int32, DType::Int8}) {
+    std::string in = std::string(" in ") + std::string(dtype_name(dt));
+    s.push_back({.name = "RandomFunction{random_integers_helper} of 4 x 5 in [-3, 9]" + in,
+                 .build = build(NumpyDraw::RandomIntegers, dt, 2),
+                 .inputs = {fixed(generator_state(5, 11, false)), size_of({4, 5}), lscalar(-3), lscalar(9)},
+                 .naive = naive(NumpyDraw::RandomIntegers, dt),
+                 .errors = {{.args = {fixed(generator_state(5, 0, false)), size_of({4, 5}), lscalar(3), lscalar(2)},
+                             .contains = {"random_integers_helper", "low > high"}}}});
+    s.push_back({.name = "RandomFunction{permutation_helper} of 3 x 2 permutations of 7 and of none" + in,
+                 .build = build(NumpyDraw::Permutation, dt, 1),
+                 .inputs = Inputs::each({{fixed(generator_state(8, 2, false)), size_of({3, 2}), lscalar(7)},
+                                         {fixed(generator_state(8, 0, false)), size_of({0, 2}), lscalar(7)}}),
+                 .naive = naive(NumpyDraw::Permutation, dt),
+                 .repeats_sizes = true,
+                 .errors = {{.args = {fixed(generator_state(8, 0, false)), size_of({3, 2}), lscalar(-1)}, .contains = {"permutation", "n must not be negative"}}}});
+  }
+  return s;
+}
+OP_TABLE_ROWS(numpy_random_rows);
 
 Rows undefined_grad_rows() {
   Rows s;

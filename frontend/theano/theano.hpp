@@ -30,6 +30,7 @@
 #include "frontend/theano/printing.hpp"
 #include "frontend/theano/rng_mrg.hpp"
 #include "frontend/theano/shared.hpp"
+#include "frontend/theano/shared_randomstreams.hpp"
 #include "frontend/theano/tensor.hpp"
 #include "frontend/theano/tensor_ctors.hpp"
 #include "frontend/theano/verify_grad.hpp"

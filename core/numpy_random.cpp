@@ -1,11 +1,13 @@
 // numpy.random.RandomState, legacy MT19937 path (numpy 1.17+ mtrand.pyx / _bounded_integers.pyx /
 // distributions.c / legacy-distributions.c), reproduced draw for draw.
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
 #include <stdexcept>
 #include <vector>
 
-#include "frontend/theano/numpy.hpp"
+#include "core/numpy_random.hpp"
 
 // numpy computes low + range * u with a separate multiply and add; with -march=native GCC would
 // fuse them into an FMA (its C++ default is -ffp-contract=fast) and change the last bit.
@@ -41,9 +43,56 @@ RandomState::RandomState(int64_t s) { seed(s); }
 
 void RandomState::seed(int64_t s) {
   if (s < 0 || s > int64_t(0xFFFFFFFF)) throw std::invalid_argument("Seed must be between 0 and 2**32 - 1");
-  mt_.seed(static_cast<std::mt19937::result_type>(s));
+  // init_genrand
+  key_[0] = uint32_t(s);
+  for (int i = 1; i < kKeyWords; ++i) key_[i] = 1812433253U * (key_[i - 1] ^ (key_[i - 1] >> 30)) + uint32_t(i);
+  pos_ = kKeyWords;
   has_gauss_ = false;  // numpy's _legacy_seeding resets the cached gaussian too
   gauss_ = 0.0;
+}
+
+// The reference genrand's refill of all 624 words.
+void RandomState::regenerate() {
+  constexpr int n = kKeyWords, m = 397;
+  constexpr uint32_t upper = 0x80000000U, lower = 0x7fffffffU, matrix_a = 0x9908b0dfU;
+  for (int i = 0; i < n; ++i) {
+    uint32_t y = (key_[i] & upper) | (key_[(i + 1) % n] & lower);
+    key_[i] = key_[(i + m) % n] ^ (y >> 1) ^ ((y & 1U) ? matrix_a : 0U);
+  }
+  pos_ = 0;
+}
+
+void RandomState::get_state(int64_t* out) const {
+  for (int i = 0; i < kKeyWords; ++i) out[i] = key_[i];
+  out[kKeyWords] = pos_;
+  out[kKeyWords + 1] = has_gauss_ ? 1 : 0;
+  out[kKeyWords + 2] = std::bit_cast<int64_t>(gauss_);
+}
+
+NDArray RandomState::get_state() const {
+  NDArray out = NDArray::empty(DType::Int64, Dims{kStateSize});
+  get_state(out.data<int64_t>());
+  return out;
+}
+
+void RandomState::set_state(const int64_t* in) {
+  for (int i = 0; i < kKeyWords; ++i)
+    if (in[i] < 0 || in[i] > int64_t(0xFFFFFFFF))
+      throw std::invalid_argument(fmt::format("RandomState state: key word {} is {}, outside [0, 2**32 - 1]", i, in[i]));
+  if (in[kKeyWords] < 0 || in[kKeyWords] > kKeyWords)
+    throw std::invalid_argument(fmt::format("RandomState state: pos is {}, outside [0, 624]", in[kKeyWords]));
+  for (int i = 0; i < kKeyWords; ++i) key_[i] = uint32_t(in[i]);
+  pos_ = int(in[kKeyWords]);
+  has_gauss_ = in[kKeyWords + 1] != 0;
+  gauss_ = std::bit_cast<double>(in[kKeyWords + 2]);
+}
+
+void RandomState::set_state(const NDArray& state) {
+  if (!state.defined() || state.dtype() != DType::Int64 || state.ndim() != 1 || state.shape(0) != kStateSize)
+    throw std::invalid_argument(fmt::format("RandomState state: expected an int64 vector of {} entries (key, pos, has_gauss, gauss), got {}",
+                                            kStateSize, state.defined() ? std::string(dtype_name(state.dtype())) + " " + state.shape().str() : "an undefined array"));
+  NDArray c = state.is_contiguous() ? state : state.copy();
+  set_state(c.data<int64_t>());
 }
 
 uint64_t RandomState::next_uint64() {

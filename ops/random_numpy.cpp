@@ -1,0 +1,188 @@
+#include "ops/random_numpy.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "core/numpy_random.hpp"
+#include "ops/basic.hpp"
+#include "ops/elemwise.hpp"
+#include "ops/shape.hpp"
+#include "ops/shape_math.hpp"
+
+// numpy computes low + range * u with a separate multiply and add; with -march=native GCC would
+// fuse them into an FMA (its C++ default is -ffp-contract=fast) and change the last bit.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+namespace theano::ops {
+
+namespace {
+using numpy::RandomState;
+
+bool takes_floats(NumpyDraw d) { return d == NumpyDraw::Uniform || d == NumpyDraw::Normal; }
+
+// A constant size entry (a literal size, or a MakeVector entry that is a constant), as Theano's
+// RandomFunction makes a dim broadcastable where the size is known to be 1.
+std::optional<int64_t> constant_entry(const Variable& size, int i) {
+  if (size.is_constant()) return size.node()->constant.item_int64(i);
+  Apply* a = size.owner();
+  if (a && dynamic_cast<const MakeVector*>(a->op.get()) && a->inputs[size_t(i)].is_constant())
+    return a->inputs[size_t(i)].node()->constant.item_int64(0);
+  return std::nullopt;
+}
+
+// Writes numpy's draws (float64 or int64 values) into a sample of dtype T, cast as a C cast.
+template <class T, class Draw>
+void fill(NDArray& sample, Draw draw) {
+  T* p = sample.data<T>();
+  for (int64_t i = 0, n = sample.size(); i < n; ++i) p[i] = static_cast<T>(draw());
+}
+}  // namespace
+
+int parameter_count(NumpyDraw d) { return d == NumpyDraw::Permutation ? 1 : 2; }
+
+const char* draw_name(NumpyDraw d) {
+  switch (d) {
+    case NumpyDraw::Uniform: return "uniform";
+    case NumpyDraw::Normal: return "normal";
+    case NumpyDraw::RandomIntegers: return "random_integers_helper";
+    case NumpyDraw::Permutation: return "permutation_helper";
+  }
+  return "?";
+}
+
+std::string RandomFunction::str() const { return fmt::format("RandomFunction{{{}}}", draw_name(draw_)); }
+
+std::vector<TensorType> RandomFunction::make_types(Vars in) const {
+  if (takes_floats(draw_) ? !is_float(dtype_) : !is_integer(dtype_))
+    throw OpError(fmt::format("the sample dtype of {} must be {}, got {}", draw_name(draw_), takes_floats(draw_) ? "float32 or float64" : "an integer type",
+                              dtype_name(dtype_)));
+  if (int(in.size()) != 2 + parameter_count(draw_))
+    throw OpError(fmt::format("{} takes a state, a size and {} parameters, got {} inputs", draw_name(draw_), parameter_count(draw_), in.size()));
+  const TensorType& state = in[0].type();
+  if (state.ndim() != 1 || state.dtype != DType::Int64 || (state.known(0) && state.shape[0] != RandomState::kStateSize))
+    throw OpError(fmt::format("the state must be an int64 vector of {} entries (a RandomState's), got {}", RandomState::kStateSize, state.str()));
+  const TensorType& size = in[1].type();
+  if (size.ndim() != 1 || !is_integer(size.dtype)) throw OpError(fmt::format("size must be an integer vector, got {}", size.str()));
+  if (size.known(0) && size.shape[0] != ndim_) throw OpError(fmt::format("size must have length {} (not {})", ndim_, size.shape[0]));
+  for (size_t k = 2; k < in.size(); ++k)
+    if (in[k].type().ndim() != 0) throw OpError(fmt::format("parameter {} must be a scalar, got {}", k - 2, in[k].type().str()));
+  TensorType sample(dtype_, ndim_ + (draw_ == NumpyDraw::Permutation ? 1 : 0));
+  for (int i = 0; i < ndim_; ++i) {
+    std::optional<int64_t> d = constant_entry(in[1], i);
+    if (!d) continue;
+    if (*d < 0) throw OpError(fmt::format("size must not hold a negative value, got {} at entry {}", *d, i));
+    sample.shape[i] = *d;
+    sample.bcast[i] = *d == 1;
+  }
+  if (draw_ == NumpyDraw::Permutation && in[2].is_constant()) {
+    int64_t n = in[2].node()->constant.item_int64(0);
+    if (n < 0) throw OpError(fmt::format("permutation: n must not be negative, got {}", n));
+    sample.shape[ndim_] = n;
+    sample.bcast[ndim_] = n == 1;
+  }
+  return {state, sample};
+}
+
+OutShapes RandomFunction::infer_shape(Vars in, InShapes shapes) const {
+  std::vector<Variable> sample;
+  for (int i = 0; i < ndim_; ++i) sample.push_back(dims::entry(in[1], i));
+  if (draw_ == NumpyDraw::Permutation) sample.push_back(in[2].dtype() == DType::Int64 ? in[2] : cast(in[2], DType::Int64));
+  return std::vector<std::vector<Variable>>{shapes[0], sample};
+}
+
+void RandomFunction::perform(InArrays in, OutArrays out) const {
+  const NDArray& state = *in[0];
+  const NDArray& size = *in[1];
+  if (state.shape(0) != RandomState::kStateSize)
+    throw OpError(fmt::format("the state must have {} entries (a RandomState's), got shape {}", RandomState::kStateSize, state.shape().str()));
+  if (size.shape(0) != ndim_) throw OpError(fmt::format("size must have length {} (not {})", ndim_, size.shape(0)));
+  Dims shape;
+  for (int i = 0; i < ndim_; ++i) {
+    int64_t d = size.item_int64(int64_t(i) * size.stride(0));
+    if (d < 0) throw OpError(fmt::format("size must not hold a negative value, got {} at entry {}", d, i));
+    shape.push_back(d);
+  }
+  RandomState rng(0);
+  out[0]->ensure(DType::Int64, state.shape());
+  out[0]->copy_from(state);  // contiguous, whatever the input's strides
+  try {
+    rng.set_state(out[0]->data<int64_t>());
+  } catch (const std::invalid_argument& e) {
+    throw OpError(e.what());
+  }
+  NDArray& sample = *out[1];
+  switch (draw_) {
+    case NumpyDraw::Uniform:
+    case NumpyDraw::Normal: {
+      double a = in[2]->item(0), b = in[3]->item(0);
+      if (draw_ == NumpyDraw::Uniform && !std::isfinite(b - a))
+        throw OpError(fmt::format("uniform: range exceeds valid bounds (low={}, high={})", a, b));
+      if (draw_ == NumpyDraw::Normal && !(b >= 0)) throw OpError(fmt::format("normal: std < 0 (std={})", b));
+      sample.ensure(dtype_, shape);
+      // numpy computes the range once, then low + range * u (and avg + std * gauss) per element.
+      double range = b - a;
+      auto draw = [&] { return draw_ == NumpyDraw::Uniform ? a + range * rng.random_sample() : a + b * rng.randn(); };
+      if (dtype_ == DType::Float32) fill<float>(sample, draw);
+      else fill<double>(sample, draw);
+      break;
+    }
+    case NumpyDraw::RandomIntegers: {
+      int64_t low = in[2]->item_int64(0), high = in[3]->item_int64(0);
+      if (low > high) throw OpError(fmt::format("random_integers: low > high (low={}, high={})", low, high));
+      if (high == std::numeric_limits<int64_t>::max()) throw OpError("random_integers: high + 1 overflows int64");
+      sample.ensure(dtype_, shape);
+      visit_dtype(dtype_, [&](auto t) {
+        using T = decltype(t);
+        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) fill<T>(sample, [&] { return rng.randint(low, high + 1); });
+      });
+      break;
+    }
+    case NumpyDraw::Permutation: {
+      int64_t n = in[2]->item_int64(0);
+      if (n < 0) throw OpError(fmt::format("permutation: n must not be negative, got {}", n));
+      Dims full = shape;
+      full.push_back(n);
+      sample.ensure(dtype_, full);
+      visit_dtype(dtype_, [&](auto t) {
+        using T = decltype(t);
+        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+          // numpy's permutation(n): arange(n) shuffled from the end with interval(i), in int64,
+          // then cast as Theano's output array is.
+          T* p = sample.data<T>();
+          for (int64_t row = 0, rows = shape.product(); row < rows; ++row) {
+            T* r = p + row * n;
+            for (int64_t i = 0; i < n; ++i) r[i] = static_cast<T>(i);
+            for (int64_t i = n - 1; i >= 1; --i) std::swap(r[i], r[rng.interval(uint64_t(i))]);
+          }
+        }
+      });
+      break;
+    }
+  }
+  rng.get_state(out[0]->data<int64_t>());
+}
+
+std::pair<Var, Var> random_function(NumpyDraw draw, const Var& state, const Var& size, const std::vector<Var>& params,
+                                    std::optional<int> ndim, DType dtype) {
+  const char* api = draw_name(draw);
+  if (size.ndim() != 1 || !is_integer(size.dtype()))
+    throw std::invalid_argument(fmt::format("RandomFunction{{{}}}: size must be an integer vector, got {} ({}) at {}", api, size.describe(),
+                                            size.type().str(), SiteScope::current_str()));
+  int nd = ndim ? *ndim : int(size.type().shape[0]);
+  if (nd < 0)
+    throw std::invalid_argument(fmt::format("RandomFunction{{{}}}: the length of size {} is not known when the graph is built: give ndim (at {})",
+                                            api, size.describe(), SiteScope::current_str()));
+  std::vector<Variable> inputs{state, size.dtype() == DType::Int64 ? size : cast(size, DType::Int64)};
+  DType param_dtype = takes_floats(draw) ? DType::Float64 : DType::Int64;
+  for (const Var& p : params) inputs.push_back(p.dtype() == param_dtype ? p : cast(p, param_dtype));
+  std::vector<Variable> outs = make_apply(std::make_shared<RandomFunction>(draw, dtype, nd), inputs);
+  return {Var(outs[0]), Var(outs[1])};
+}
+
+}  // namespace theano::ops
