@@ -108,6 +108,17 @@ RandomVariable RandomStreams::normal(const Size& size, const Operand& avg, const
   return sample(NumpyDraw::Normal, size, {T::cast(avg.var(), dt), T::cast(std.var(), dt)}, ndim, dt, api);
 }
 
+RandomVariable RandomStreams::binomial(const Size& size, const Operand& n, const Operand& p, std::optional<int> ndim, const DTypeArg& dtype,
+                                       Loc loc) {
+  SiteScope site(loc);
+  const char* api = "RandomStreams.binomial";
+  require_scalar(n.var(), api, "n");
+  require_scalar(p.var(), api, "p");
+  if (!is_integer(n.var().dtype()))
+    throw std::invalid_argument(fmt::format("{}: n must be an integer, got {} ({}) (at {})", api, n.var().describe(), n.var().type().str(), site_str(loc)));
+  return sample(NumpyDraw::Binomial, size, {n.var(), p.var()}, ndim, resolve(dtype, DType::Int64, api), api);
+}
+
 RandomVariable RandomStreams::random_integers(const Size& size, const Operand& low, const Operand& high, std::optional<int> ndim,
                                               const DTypeArg& dtype, Loc loc) {
   SiteScope site(loc);

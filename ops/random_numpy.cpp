@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -25,6 +26,32 @@ namespace {
 using numpy::RandomState;
 
 bool takes_floats(NumpyDraw d) { return d == NumpyDraw::Uniform || d == NumpyDraw::Normal; }
+
+DType parameter_dtype(NumpyDraw d, size_t k) {
+  if (takes_floats(d) || (d == NumpyDraw::Binomial && k == 1)) return DType::Float64;
+  return DType::Int64;
+}
+
+// numpy's binomial inversion (random_binomial_inversion, its legacy path): walk the probabilities
+// of 0, 1, ... from one uniform, starting over past a bound of about 10 deviations.
+int64_t binomial_inversion(RandomState& rng, int64_t n, double p) {
+  double q = 1.0 - p, qn = std::exp(double(n) * std::log(q)), np = double(n) * p;
+  int64_t bound = int64_t(std::min(double(n), np + 10.0 * std::sqrt(np * q + 1)));
+  int64_t x = 0;
+  double px = qn, u = rng.random_sample();
+  while (u > px) {
+    ++x;
+    if (x > bound) {
+      x = 0;
+      px = qn;
+      u = rng.random_sample();
+    } else {
+      u -= px;
+      px = (double(n - x + 1) * p * px) / (double(x) * q);
+    }
+  }
+  return x;
+}
 
 // A constant size entry (a literal size, or a MakeVector entry that is a constant), as Theano's
 // RandomFunction makes a dim broadcastable where the size is known to be 1.
@@ -52,6 +79,7 @@ const char* draw_name(NumpyDraw d) {
     case NumpyDraw::Normal: return "normal";
     case NumpyDraw::RandomIntegers: return "random_integers_helper";
     case NumpyDraw::Permutation: return "permutation_helper";
+    case NumpyDraw::Binomial: return "binomial";
   }
   return "?";
 }
@@ -59,8 +87,9 @@ const char* draw_name(NumpyDraw d) {
 std::string RandomFunction::str() const { return fmt::format("RandomFunction{{{}}}", draw_name(draw_)); }
 
 std::vector<TensorType> RandomFunction::make_types(Vars in) const {
-  if (takes_floats(draw_) ? !is_float(dtype_) : !is_integer(dtype_))
-    throw OpError(fmt::format("the sample dtype of {} must be {}, got {}", draw_name(draw_), takes_floats(draw_) ? "float32 or float64" : "an integer type",
+  if (draw_ == NumpyDraw::Binomial ? dtype_ == DType::Bool : takes_floats(draw_) ? !is_float(dtype_) : !is_integer(dtype_))
+    throw OpError(fmt::format("the sample dtype of {} must be {}, got {}", draw_name(draw_),
+                              draw_ == NumpyDraw::Binomial ? "numeric" : takes_floats(draw_) ? "float32 or float64" : "an integer type",
                               dtype_name(dtype_)));
   if (int(in.size()) != 2 + parameter_count(draw_))
     throw OpError(fmt::format("{} takes a state, a size and {} parameters, got {} inputs", draw_name(draw_), parameter_count(draw_), in.size()));
@@ -143,6 +172,28 @@ void RandomFunction::perform(InArrays in, OutArrays out) const {
       });
       break;
     }
+    case NumpyDraw::Binomial: {
+      int64_t n = in[2]->item_int64(0);
+      double p = in[3]->item(0);
+      if (n < 0) throw OpError(fmt::format("binomial: n < 0 (n={})", n));
+      if (!(p >= 0 && p <= 1)) throw OpError(fmt::format("binomial: p < 0, p > 1 or p is NaN (p={})", p));
+      // numpy draws with the smaller of p and 1 - p (n minus the count when p > 0.5).
+      bool flip = p > 0.5;
+      double small = flip ? 1.0 - p : p;
+      if (double(n) * small > 30.0)
+        throw OpError(fmt::format("binomial: n * min(p, 1 - p) = {} is above 30, where numpy switches to its BTPE sampler, which is not "
+                                  "implemented (n={}, p={})", double(n) * small, n, p));
+      sample.ensure(dtype_, shape);
+      auto draw = [&]() -> int64_t {
+        if (n == 0 || p == 0.0) return 0;
+        return flip ? n - binomial_inversion(rng, n, small) : binomial_inversion(rng, n, small);
+      };
+      visit_dtype(dtype_, [&](auto t) {
+        using T = decltype(t);
+        if constexpr (!std::is_same_v<T, bool>) fill<T>(sample, draw);
+      });
+      break;
+    }
     case NumpyDraw::Permutation: {
       int64_t n = in[2]->item_int64(0);
       if (n < 0) throw OpError(fmt::format("permutation: n must not be negative, got {}", n));
@@ -179,8 +230,10 @@ std::pair<Var, Var> random_function(NumpyDraw draw, const Var& state, const Var&
     throw std::invalid_argument(fmt::format("RandomFunction{{{}}}: the length of size {} is not known when the graph is built: give ndim (at {})",
                                             api, size.describe(), SiteScope::current_str()));
   std::vector<Variable> inputs{state, size.dtype() == DType::Int64 ? size : cast(size, DType::Int64)};
-  DType param_dtype = takes_floats(draw) ? DType::Float64 : DType::Int64;
-  for (const Var& p : params) inputs.push_back(p.dtype() == param_dtype ? p : cast(p, param_dtype));
+  for (size_t k = 0; k < params.size(); ++k) {
+    DType want = parameter_dtype(draw, k);
+    inputs.push_back(params[k].dtype() == want ? params[k] : cast(params[k], want));
+  }
   std::vector<Variable> outs = make_apply(std::make_shared<RandomFunction>(draw, dtype, nd), inputs);
   return {Var(outs[0]), Var(outs[1])};
 }

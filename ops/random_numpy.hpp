@@ -16,6 +16,7 @@ enum class NumpyDraw : uint8_t {
   Normal,          // rng.normal(avg, std, size)
   RandomIntegers,  // rng.randint(low, high + 1) per element (Theano's random_integers_helper)
   Permutation,     // rng.permutation(n) per element of size: the sample is size + (n,)
+  Binomial,        // rng.binomial(n, p, size); numpy's inversion method only (n * min(p, 1 - p) <= 30)
 };
 
 class RandomFunction : public NonDifferentiable<RandomFunction> {
@@ -38,12 +39,13 @@ class RandomFunction : public NonDifferentiable<RandomFunction> {
   int ndim_;
 };
 
-// How many scalar parameters a draw takes (uniform and normal 2, random_integers 2, permutation 1).
+// How many scalar parameters a draw takes (uniform and normal 2, random_integers 2, permutation 1,
+// binomial 2: n and p).
 int parameter_count(NumpyDraw draw);
 const char* draw_name(NumpyDraw draw);
 
 // (new state, sample). size: an integer vector whose length is known when the graph is built, or
-// given as ndim; params: scalars, cast to float64 (uniform, normal) or int64 (the others).
+// given as ndim; params: scalars, cast to float64 (uniform, normal, binomial's p) or int64 (the others).
 std::pair<Var, Var> random_function(NumpyDraw draw, const Var& state, const Var& size, const std::vector<Var>& params,
                                     std::optional<int> ndim, DType dtype);
 

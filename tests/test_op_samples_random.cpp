@@ -1,7 +1,11 @@
 // Op table rows (tests/op_table.hpp): Theano's mrg_uniform (ops/random_mrg.hpp) on state matrices
 // given as inputs, against the independent MRG31k3p of tests/mrg_reference.hpp: the new state and the
 // sample, in float32 and float64, with more elements than streams and fewer, several sizes through one
-// compiled graph, and the inputs the kernel refuses.
+// compiled graph, and the inputs the kernel refuses. Then RandomFunction (ops/random_numpy.hpp)
+// against numpy's RandomState methods, MultinomialFromUniform, ChoiceFromUniform and undefined_grad.
+#include <algorithm>
+#include <cmath>
+
 #include "mrg_reference.hpp"
 #include "op_naive.hpp"
 #include "ops/multinomial.hpp"
@@ -187,6 +191,25 @@ Dims dims_of(const NDArray& size) {
   return d;
 }
 
+// numpy's binomial for n * min(p, 1 - p) <= 30 from its definition: the smallest k whose cumulative
+// probability reaches one uniform, a new uniform past min(n, np + 10 sqrt(np q + 1)); with p > 0.5,
+// n minus the count drawn with 1 - p.
+int64_t binomial_of(numpy::RandomState& rng, int64_t n, double p) {
+  if (n == 0 || p == 0.0) return 0;
+  bool flip = p > 0.5;
+  double pp = flip ? 1.0 - p : p, q = 1.0 - pp, np = double(n) * pp;
+  int64_t bound = std::min<int64_t>(n, int64_t(np + 10.0 * std::sqrt(np * q + 1)));
+  for (;;) {
+    double u = rng.random_sample(), prob = std::exp(double(n) * std::log(q));
+    int64_t k = 0;
+    for (; u > prob && k < bound; ++k) {
+      u -= prob;
+      prob = double(n - k) * pp * prob / (double(k + 1) * q);
+    }
+    if (u <= prob) return flip ? n - k : k;
+  }
+}
+
 Arrays numpy_reference(ops::NumpyDraw draw, DType dtype, A x) {
   numpy::RandomState r(0);
   r.set_state(x[0]);
@@ -196,6 +219,11 @@ Arrays numpy_reference(ops::NumpyDraw draw, DType dtype, A x) {
     case ops::NumpyDraw::Uniform: drawn = r.uniform(x[2].item(0), x[3].item(0), shape); break;
     case ops::NumpyDraw::Normal: drawn = r.normal(x[2].item(0), x[3].item(0), shape); break;
     case ops::NumpyDraw::RandomIntegers: drawn = r.randint(x[2].item_int64(0), x[3].item_int64(0) + 1, shape); break;
+    case ops::NumpyDraw::Binomial: {
+      drawn = NDArray::empty(DType::Int64, shape);
+      for (int64_t k = 0; k < drawn.size(); ++k) drawn.data<int64_t>()[k] = binomial_of(r, x[2].item_int64(0), x[3].item(0));
+      break;
+    }
     case ops::NumpyDraw::Permutation: {
       int64_t n = x[2].item_int64(0);
       Dims full = shape;
@@ -253,6 +281,23 @@ Rows numpy_random_rows() {
                  .repeats_sizes = true,
                  .errors = {{.args = {fixed(generator_state(17, 0, false)), size_of({3, 7}), dscalar_of(0), dscalar_of(-1)},
                              .contains = {"RandomFunction{normal}", "std < 0"}}}});
+  }
+  for (DType dt : {DType::Int64, DType::Float32}) {
+    std::string in = std::string(" in ") + std::string(dtype_name(dt));
+    s.push_back({.name = "RandomFunction{binomial} of 6 x 5 with n 13 and p 0.35 or 0.9 and of n 0" + in,
+                 .build = build(NumpyDraw::Binomial, dt, 2),
+                 .inputs = Inputs::each({{fixed(generator_state(21, 4, false)), size_of({6, 5}), lscalar(13), dscalar_of(0.35)},
+                                         {fixed(generator_state(22, 0, true)), size_of({6, 5}), lscalar(13), dscalar_of(0.9)},
+                                         {fixed(generator_state(23, 0, false)), size_of({2, 3}), lscalar(0), dscalar_of(0.5)}}),
+                 .naive = naive(NumpyDraw::Binomial, dt),
+                 .tol = exact,
+                 .repeats_sizes = true,
+                 .errors = {{.args = {fixed(generator_state(5, 0, false)), size_of({2, 3}), lscalar(100), dscalar_of(0.5)},
+                             .contains = {"RandomFunction{binomial}", "BTPE"}},
+                            {.args = {fixed(generator_state(5, 0, false)), size_of({2, 3}), lscalar(3), dscalar_of(1.5)},
+                             .contains = {"p < 0, p > 1 or p is NaN"}},
+                            {.args = {fixed(generator_state(5, 0, false)), size_of({2, 3}), lscalar(-3), dscalar_of(0.5)},
+                             .contains = {"n < 0"}}}});
   }
   for (DType dt : {DType::Int64, DType::Int32, DType::Int8}) {
     std::string in = std::string(" in ") + std::string(dtype_name(dt));

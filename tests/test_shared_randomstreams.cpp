@@ -1,6 +1,8 @@
 // RandomStreams (theano.tensor.shared_randomstreams): the numbers of Theano's documentation
 // (doc/tutorial/examples.txt, "Using Random Numbers"), the generator's state as numpy's get_state,
 // default updates across calls, seed(), saved states, one draw per call, and errors.
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "core/numpy_random.hpp"
@@ -94,6 +96,46 @@ TEST_CASE("RandomStreams samples are numpy's draws of each sample's own generato
       for (int k = 0; k < 6; ++k) CHECK(r.array(4).item_int64(row * 6 + k) == perm.item_int64(k));
     }
   }
+}
+
+// numpy's binomial for n * min(p, 1 - p) <= 30, from its definition: one uniform u, then the
+// smallest k whose cumulative probability reaches u, starting over with a new u past the bound
+// min(n, np + 10 sqrt(np q + 1)); with p > 0.5, n minus the count drawn with 1 - p.
+int64_t binomial_reference(RandomState& rng, int64_t n, double p) {
+  if (n == 0 || p == 0.0) return 0;
+  bool flip = p > 0.5;
+  double pp = flip ? 1.0 - p : p, q = 1.0 - pp;
+  double np = double(n) * pp;
+  int64_t bound = std::min<int64_t>(n, int64_t(np + 10.0 * std::sqrt(np * q + 1)));
+  for (;;) {
+    double u = rng.random_sample(), prob = std::exp(double(n) * std::log(q));
+    int64_t k = 0;
+    while (u > prob && k < bound) {
+      u -= prob;
+      ++k;
+      prob = prob * double(n - k + 1) * pp / (double(k) * q);
+    }
+    if (u <= prob) return flip ? n - k : k;
+  }
+}
+
+TEST_CASE("RandomStreams binomial is numpy's inversion sampler", "[shared_randomstreams]") {
+  RandomStreams srng(5);
+  auto b = srng.binomial({4, 9}, 12, 0.3);
+  auto mask = srng.binomial({50}, 1, 0.8, std::nullopt, config().floatX);  // the dA's corruption mask
+  CHECK(b.dtype() == DType::Int64);
+  CHECK(mask.dtype() == config().floatX);
+  auto f = theano::function({}, {b, mask});
+  Result r = f();
+  RandomState g0 = stream_generator(5, 0), g1 = stream_generator(5, 1);
+  for (int k = 0; k < 36; ++k) CHECK(r.array(0).item_int64(k) == binomial_reference(g0, 12, 0.3));
+  for (int k = 0; k < 50; ++k) CHECK(r.array(1).item(k) == double(binomial_reference(g1, 1, 0.8)));
+  auto big = srng.binomial({3}, 1000, 0.5);
+  CHECK_THROWS_WITH(theano::function({}, big)(), Catch::Contains("RandomFunction{binomial}") && Catch::Contains("BTPE"));
+  CHECK_THROWS_WITH(srng.binomial({3}, 1.5, 0.5), Catch::Contains("RandomStreams.binomial: n must be an integer"));
+  auto p = T::dscalar("p");
+  auto g = theano::function({p}, srng.binomial({3}, 2, p));
+  CHECK_THROWS_WITH(g(1.5), Catch::Contains("p < 0, p > 1 or p is NaN"));
 }
 
 TEST_CASE("RandomStreams default updates advance the state unless excluded", "[shared_randomstreams][function]") {

@@ -56,6 +56,10 @@ class RandomStreams {
   // rng.normal(avg, std, size) cast to dtype (the default as uniform's).
   RandomVariable normal(const Size& size, const Operand& avg = 0.0, const Operand& std = 1.0, std::optional<int> ndim = std::nullopt,
                         const DTypeArg& dtype = {}, Loc loc = Loc::current());
+  // rng.binomial(n, p, size) cast to dtype (int64 by default; floatX for the dA's corruption mask).
+  // numpy's inversion method: n * min(p, 1 - p) above 30 (numpy's BTPE) is refused when the function runs.
+  RandomVariable binomial(const Size& size, const Operand& n = 1, const Operand& p = 0.5, std::optional<int> ndim = std::nullopt,
+                          const DTypeArg& dtype = DType::Int64, Loc loc = Loc::current());
   // Integers in [low, high], both included: rng.randint(low, high + 1) per element.
   RandomVariable random_integers(const Size& size, const Operand& low = 0, const Operand& high = 1, std::optional<int> ndim = std::nullopt,
                                  const DTypeArg& dtype = DType::Int64, Loc loc = Loc::current());
