@@ -9,8 +9,10 @@
 #include <string>
 #include <thread>
 
-#include "../examples/mlp.hpp"
+#include <theano/tutorials/mlp.hpp>
 #include "bench_util.hpp"
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 namespace {
 const int batch_size = 20, n_train = 5000, n_batches = n_train / batch_size, n_hidden = 500;

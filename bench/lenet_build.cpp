@@ -1,10 +1,12 @@
 // Times building LeNet5's graph as examples/convolutional_mlp.cpp builds it (the four layers, the
 // cost, T::grad and the SGD updates, no compile): the median and the fastest of 100 builds (the
 // fastest is the least disturbed by a busy machine), and the compile of train_model from it. What graph construction costs per node (creation sites, call stacks) shows here.
-#include "../examples/convolutional_mlp.hpp"
+#include <theano/tutorials/convolutional_mlp.hpp>
 #include <algorithm>
 
 #include "bench_util.hpp"
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 int main() {
   const int batch_size = 500;

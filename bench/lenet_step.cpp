@@ -5,11 +5,13 @@
 // kernels instead of the packed ones (ops/conv_packed.hpp), for A/B comparisons.
 #include <cstring>
 
-#include "../examples/convolutional_mlp.hpp"
+#include <theano/tutorials/convolutional_mlp.hpp>
 #include "bench_util.hpp"
 #include "ops/conv_packed.hpp"
 #include "core/blas_time.hpp"
 #include "core/thread_pool.hpp"
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 int main(int argc, char** argv) {
   // --profile: print train_model's profile; --steps-only: skip the epochs.

@@ -1,9 +1,11 @@
 // Times mlp.py's train_model (batch 20, 784 -> 500 tanh -> 10, L1 0.00 and L2 0.0001 terms, lr 0.01)
 // on MNIST-shaped random data, built exactly as examples/mlp.cpp builds it: the compile time, the
 // median of 200 steps and the median of 5 epochs (2,500 train calls each).
-#include "../examples/mlp.hpp"
+#include <theano/tutorials/mlp.hpp>
 #include "bench_util.hpp"
 #include "core/thread_pool.hpp"
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 int main() {
   const int batch_size = 20, n_train = 50000, n_batches = n_train / batch_size, n_hidden = 500;

@@ -9,8 +9,10 @@
 #include <chrono>
 #include <cstdio>
 
-#include "convolutional_mlp.hpp"
+#include <theano/tutorials/convolutional_mlp.hpp>
 #include "tutorial_flags.hpp"
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 // Demonstrates lenet on MNIST dataset
 // save_path: where the best model's parameters are saved on every new best (empty: not saved);

@@ -1,10 +1,12 @@
 // logistic_sgd.py in C++: logistic regression on MNIST trained with minibatch SGD and early stopping.
-#include "logistic_sgd.hpp"
+#include <theano/tutorials/logistic_sgd.hpp>
 
 #include <chrono>
 #include <cstdio>
 
 #include "tutorial_flags.hpp"
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 // Demonstrate stochastic gradient descent optimization of a log-linear model, on MNIST.
 // save_path: where the best model is saved on every new best (the tutorial's best_model.pkl; empty:

@@ -1,10 +1,12 @@
 // mlp.py in C++: a multilayer perceptron (one tanh hidden layer + logistic regression) on MNIST.
-#include "mlp.hpp"
+#include <theano/tutorials/mlp.hpp>
 
 #include <chrono>
 #include <cstdio>
 
 #include "tutorial_flags.hpp"
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 // Demonstrate stochastic gradient descent optimization for a multilayer perceptron on MNIST.
 // save_path: where the best model's parameters are saved on every new best (empty: not saved);

@@ -15,6 +15,16 @@ NDArray asarray(const NDArray& a, DType dtype) {
   return a.astype(dtype);
 }
 
+NDArray transpose(const NDArray& a) {
+  if (!a.defined()) throw std::invalid_argument("transpose: a is an undefined NDArray (default-constructed: it holds no data)");
+  Dims shape = a.shape(), strides = a.strides();
+  for (int i = 0, j = a.ndim() - 1; i < j; ++i, --j) {
+    std::swap(shape[i], shape[j]);
+    std::swap(strides[i], strides[j]);
+  }
+  return a.view(shape, strides, a.offset());
+}
+
 int64_t prod(const Dims& shape) { return shape.product(); }
 
 namespace {

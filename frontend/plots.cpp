@@ -157,6 +157,27 @@ std::string svg_str(const Chart& chart) {
 
 void write_svg(const std::string& path, const Chart& chart) { write_file("write_svg", path, svg_str(chart)); }
 
+namespace {
+
+// utils.py's scale_to_unit_interval and the uint8 store, in X's precision as numpy computes them
+// for a float32 or float64 array: x - min, times (1 / (max + 1e-8)) rounded to that precision, times
+// 255, truncated. Tile t goes to the image's rows r0.. and columns c0..
+template <typename F>
+void place_tile(const NDArray& X, int64_t t, int64_t per, int64_t iw, int64_t r0, int64_t c0, GrayImage& out) {
+  std::vector<F> v(static_cast<size_t>(per));
+  for (int64_t k = 0; k < per; ++k) v[size_t(k)] = F(X.item(t * per + k));
+  F lo = *std::min_element(v.begin(), v.end());
+  for (F& x : v) x -= lo;
+  const F scale = F(1.0 / (double(*std::max_element(v.begin(), v.end())) + 1e-8));
+  for (int64_t k = 0; k < per; ++k) {
+    F pixel = v[size_t(k)] * scale * F(255);
+    // NaN or infinite values (numpy's cast gives 0) must not reach the float-to-uint8 conversion.
+    out.pixels[size_t((r0 + k / iw) * out.width + c0 + k % iw)] = pixel >= F(0) && pixel < F(256) ? uint8_t(pixel) : 0;
+  }
+}
+
+}  // namespace
+
 GrayImage tile_raster_images(const NDArray& X, std::pair<int, int> img_shape, std::pair<int, int> tile_shape,
                              std::pair<int, int> tile_spacing) {
   auto [ih, iw] = img_shape;
@@ -176,15 +197,11 @@ GrayImage tile_raster_images(const NDArray& X, std::pair<int, int> img_shape, st
   out.height = int64_t(ih + sh) * th - sh;
   out.width = int64_t(iw + sw) * tw - sw;
   out.pixels.assign(size_t(out.width * out.height), 0);
-  for (int64_t t = 0; t < std::min<int64_t>(n, int64_t(th) * tw); ++t) {
-    double lo = X.item(t * per), hi = lo;
-    for (int64_t k = 0; k < per; ++k) lo = std::min(lo, X.item(t * per + k)), hi = std::max(hi, X.item(t * per + k));
-    int64_t r0 = (t / tw) * (ih + sh), c0 = (t % tw) * (iw + sw);
-    for (int64_t k = 0; k < per; ++k) {
-      double v = hi > lo ? (X.item(t * per + k) - lo) / (hi - lo) : 0.0;
-      out.pixels[size_t((r0 + k / iw) * out.width + c0 + k % iw)] = uint8_t(std::lround(v * 255));
-    }
-  }
+  const int64_t shown = std::min<int64_t>(n, int64_t(th) * tw);
+  if (X.dtype() == DType::Float32)
+    for (int64_t t = 0; t < shown; ++t) place_tile<float>(X, t, per, iw, (t / tw) * (ih + sh), (t % tw) * (iw + sw), out);
+  else
+    for (int64_t t = 0; t < shown; ++t) place_tile<double>(X, t, per, iw, (t / tw) * (ih + sh), (t % tw) * (iw + sw), out);
   return out;
 }
 

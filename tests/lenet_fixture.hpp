@@ -4,7 +4,9 @@
 #pragma once
 #include <optional>
 
-#include "../examples/convolutional_mlp.hpp"
+#include <theano/tutorials/convolutional_mlp.hpp>
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 namespace test_lenet {
 

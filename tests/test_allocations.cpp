@@ -6,8 +6,10 @@
 #include <cstdlib>
 #include <new>
 
-#include "../examples/convolutional_mlp.hpp"
+#include <theano/tutorials/convolutional_mlp.hpp>
 #include "runtime/function_impl.hpp"
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 namespace {
 thread_local long allocations = 0;

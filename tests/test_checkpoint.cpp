@@ -13,8 +13,10 @@
 #include <random>
 #include <thread>
 
-#include "../examples/logistic_sgd.hpp"
+#include <theano/tutorials/logistic_sgd.hpp>
 #include "test_util.hpp"
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 using namespace theano;
 using namespace test_util;

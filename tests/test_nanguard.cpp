@@ -10,8 +10,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "../examples/logistic_sgd.hpp"
+#include <theano/tutorials/logistic_sgd.hpp>
 #include "test_util.hpp"
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 using namespace theano;
 using namespace test_util;

@@ -2,6 +2,7 @@
 // XML, then rendered by rsvg-convert (librsvg2-bin, installed by scripts/install_deps.sh) and the
 // rendered PNG decoded: the curves' colours are where they should be.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -81,7 +82,7 @@ TEST_CASE("plots: tile_raster_images scales each tile to 0..255 with black spaci
   // Three 2x3 images on a 2x2 grid: a ramp, a constant image, a negative ramp; the fourth cell is empty.
   std::vector<float> v = {0, 1, 2, 3, 4, 5, 7, 7, 7, 7, 7, 7, -1, -2, -3, -4, -5, -6};
   NDArray X = NDArray::from_vector(v, {3, 1, 2, 3});
-  plots::GrayImage tiles = plots::tile_raster_images(X, {2, 3}, {2, 2});
+  plots::GrayImage tiles = plots::tile_raster_images(X, {2, 3}, {2, 2}, {1, 1});
   REQUIRE(tiles.width == 7);   // (3 + 1) * 2 - 1
   REQUIRE(tiles.height == 5);  // (2 + 1) * 2 - 1
   const int ramp[6] = {0, 51, 102, 153, 204, 255};
@@ -109,6 +110,23 @@ TEST_CASE("plots: tile_raster_images scales each tile to 0..255 with black spaci
       INFO("pixel (" << x << ", " << y << ")");
       REQUIRE(*back.at(x, y) == tiles.at(x / 3, y / 3));
     }
+}
+
+TEST_CASE("plots: tile_raster_images truncates in the array precision as utils.py does", "[plots]") {
+  // utils.py: (x - min) * (1 / (max + 1e-8)) * 255 stored into uint8, which truncates. For {0, 1, 2}
+  // the float32 scale rounds to exactly 0.5 (127.5 -> 127, 255 -> 255); in float64 it stays below
+  // 0.5, so even the maximum truncates to 254. Rounding to nearest would give 128 and 255.
+  NDArray x32 = NDArray::from_vector(std::vector<float>{0, 1, 2}, {1, 3});
+  plots::GrayImage a = plots::tile_raster_images(x32, {1, 3}, {1, 1});
+  CHECK(std::vector<int>(a.pixels.begin(), a.pixels.end()) == std::vector<int>{0, 127, 255});
+  NDArray x64 = NDArray::from_vector(std::vector<double>{0, 1, 2}, {1, 3});
+  plots::GrayImage b = plots::tile_raster_images(x64, {1, 3}, {1, 1});
+  CHECK(std::vector<int>(b.pixels.begin(), b.pixels.end()) == std::vector<int>{0, 127, 254});
+  // The default spacing is utils.py's (0, 0); NaN becomes black instead of an undefined conversion.
+  NDArray two = NDArray::from_vector(std::vector<float>{0, 1, std::nanf(""), 1}, {2, 2});
+  plots::GrayImage c = plots::tile_raster_images(two, {1, 2}, {1, 2});
+  REQUIRE(c.width == 4);
+  CHECK(std::vector<int>(c.pixels.begin(), c.pixels.end()) == std::vector<int>{0, 255, 0, 0});
 }
 
 TEST_CASE("plots: bad shapes and unwritable paths are errors that name them", "[plots]") {

@@ -1,7 +1,9 @@
 // The tutorials on real MNIST (tag [mnist]): the numbers the original Theano prints on this split.
 #include <catch2/catch.hpp>
 
-#include "../examples/convolutional_mlp.hpp"
+#include <theano/tutorials/convolutional_mlp.hpp>
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 namespace {
 

@@ -20,6 +20,8 @@ inline constexpr double inf = std::numeric_limits<double>::infinity();
 NDArray zeros(const Dims& shape, DType dtype = DType::Float64);
 // Converting copy (float64 -> float32 rounds to nearest, as a C cast).
 NDArray asarray(const NDArray& a, DType dtype);
+// numpy's a.T: the axes reversed, as a view sharing a's data (no copy).
+NDArray transpose(const NDArray& a);
 
 // Products of sizes; an overflow of int64 is a SizeError (numpy would wrap), as is a shape whose
 // element count does not fit.

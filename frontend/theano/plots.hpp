@@ -45,13 +45,15 @@ struct GrayImage {
   uint8_t at(int64_t x, int64_t y) const { return pixels[size_t(y * width + x)]; }
 };
 
-// utils.tile_raster_images: lays out the first tile_shape.first * tile_shape.second rows of X as
-// images of img_shape (rows, columns) on a grid of tile_shape (rows, columns), tile_spacing black
-// pixels apart. Each image is scaled to 0..255 on its own (its minimum black, its maximum white; a
-// constant image is black). X holds one image per row: any array whose first dimension counts the
-// images and whose other dimensions hold rows * columns values (e.g. conv filters (K, 1, 5, 5)).
+// utils.tile_raster_images (DeepLearningTutorials' utils.py, its default scale_rows_to_unit_interval
+// and output_pixel_vals): lays out the first tile_shape.first * tile_shape.second rows of X as images
+// of img_shape (rows, columns) on a grid of tile_shape (rows, columns), tile_spacing black pixels
+// apart. Each image is scaled on its own as utils.py does, in X's precision (float32 or float64):
+// (x - min) * (1 / (max - min + 1e-8)) * 255, truncated to 0..255 (a constant image is black). X holds
+// one image per row: any array whose first dimension counts the images and whose other dimensions
+// hold rows * columns values (e.g. conv filters (K, 1, 5, 5), or a dA's W.T: (n_hidden, 784)).
 GrayImage tile_raster_images(const NDArray& X, std::pair<int, int> img_shape, std::pair<int, int> tile_shape,
-                             std::pair<int, int> tile_spacing = {1, 1});
+                             std::pair<int, int> tile_spacing = {0, 0});
 // Each pixel becomes a factor x factor block, so that 5x5 filters are big enough to see.
 GrayImage upscale(const GrayImage& image, int factor);
 

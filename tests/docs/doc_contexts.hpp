@@ -6,10 +6,12 @@
 #pragma once
 #include <theano/theano.hpp>
 
-#include "convolutional_mlp.hpp"  // the tutorials' classes, as docs/lenet.md includes them
+#include <theano/tutorials/convolutional_mlp.hpp>  // the tutorials' classes, as docs/lenet.md includes them
 #include "ops/graph_math.hpp"
 #include "ops/rewrite_util.hpp"
 #include "ops/rewrites.hpp"
+
+using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
 
 // Aliases each page declares once, in its first block, and then uses throughout.
 namespace P = theano::printing;  // docs/graphs.md

@@ -1,11 +1,13 @@
-// HiddenLayer and MLP from mlp.py, shared with convolutional_mlp as the Python files share them
-// (`from mlp import HiddenLayer`).
+// mlp.py's building blocks: HiddenLayer and MLP (`from mlp import HiddenLayer`), on top of
+// logistic_sgd.hpp's LogisticRegression; installed with the library as <theano/tutorials/mlp.hpp>.
 #pragma once
 #include <optional>
 
-#include "logistic_sgd.hpp"
+#include "frontend/theano/tutorials/logistic_sgd.hpp"
 
-using theano::numpy::RandomState;
+namespace theano::tutorials {
+
+
 
 // Python passes the activation function itself (activation=T.tanh); here it is a pointer to one of
 // these, so that HiddenLayer can compare it with sigmoid as mlp.py does.
@@ -83,3 +85,5 @@ class MLP {
   Var negative_log_likelihood(const Var& y) const { return logRegressionLayer.negative_log_likelihood(y); }
   Var errors(const Var& y) const { return logRegressionLayer.errors(y); }
 };
+
+}  // namespace theano::tutorials

@@ -1,8 +1,12 @@
-// LeNetConvPoolLayer from convolutional_mlp.py (shared with bench/lenet_step.cpp).
+// convolutional_mlp.py's building block: LeNetConvPoolLayer, on top of mlp.hpp (its HiddenLayer
+// and LogisticRegression make LeNet5's top); installed as <theano/tutorials/convolutional_mlp.hpp>.
 #pragma once
 #include <cmath>
 
-#include "mlp.hpp"
+#include "frontend/theano/tutorials/mlp.hpp"
+
+namespace theano::tutorials {
+
 
 namespace pool = T::signal::pool;
 
@@ -51,3 +55,5 @@ class LeNetConvPoolLayer {
     params = {W, b};
   }
 };
+
+}  // namespace theano::tutorials

@@ -1,18 +1,25 @@
-// LogisticRegression and load_data from logistic_sgd.py, shared by the tutorials as the Python
-// files share them (`from logistic_sgd import LogisticRegression, load_data`).
+// logistic_sgd.py's building blocks: LogisticRegression and load_data, which the other tutorials
+// import (`from logistic_sgd import LogisticRegression, load_data`); installed with the library:
+//
+//   #include <theano/tutorials/logistic_sgd.hpp>
+//   using namespace theano::tutorials;
 #pragma once
 #include <fmt/format.h>
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
-#include <theano/theano.hpp>
+#include "frontend/theano/theano.hpp"
+
+namespace theano::tutorials {
+
 
 namespace T = theano::tensor;
 namespace numpy = theano::numpy;
 using theano::config;
 using theano::SharedVariable;
 using theano::Var;
+using theano::numpy::RandomState;
 
 // Multi-class Logistic Regression Class
 //
@@ -98,3 +105,5 @@ inline std::vector<SharedDataset> load_data(const std::string& dataset) {
 inline Var minibatch(const Var& data, const Var& index, int batch_size) {
   return data[T::slice(index * batch_size, (index + 1) * batch_size)];
 }
+
+}  // namespace theano::tutorials
