@@ -96,11 +96,8 @@ int main(int argc, char** argv) {
   flags.add_dot_flag();
   try {
     flags.parse(argc, argv);
-    if (output_folder.empty()) throw std::invalid_argument("--output_folder must name a folder");
-    // the pictures' paths are checked before any data is loaded (tutorial_files.hpp)
-    std::filesystem::create_directories(output_folder);
-    tutorial::check_outputs("", {{"output_folder", output_folder + "/filters_corruption_0.png"},
-                                 {"output_folder", output_folder + "/filters_corruption_30.png"}});
+    // the pictures' folder is checked before any data is loaded (tutorial_files.hpp)
+    tutorial::check_output_folder(output_folder, {"filters_corruption_0.png", "filters_corruption_30.png"});
     test_dA(learning_rate, training_epochs, dataset, batch_size, output_folder);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

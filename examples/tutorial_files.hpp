@@ -113,6 +113,30 @@ inline void check_outputs(const std::string& save_path, std::vector<std::pair<st
   }
 }
 
+// --output_folder DIR (dA, cA: os.makedirs + chdir in Python): a missing folder is created only after
+// every check passed, so here its nearest existing ancestor must be a writable directory; in an
+// existing folder, each of `files` must be writable.
+inline void check_output_folder(const std::string& folder, const std::vector<std::string>& files) {
+  if (folder.empty()) throw std::invalid_argument("--output_folder: empty; it must name a folder");
+  std::error_code ec;
+  std::filesystem::path existing = folder;
+  while (!existing.empty() && !std::filesystem::exists(existing, ec)) existing = existing.parent_path();
+  if (existing.empty()) existing = ".";
+  if (!std::filesystem::is_directory(existing, ec))
+    throw std::invalid_argument(fmt::format("--output_folder {}: {} is not a directory", folder, existing.string()));
+  if (existing != std::filesystem::path(folder)) {
+    std::string probe = (existing / ".theano-cpp-probe-XXXXXX").string();
+    int fd = ::mkstemp(probe.data());
+    if (fd < 0) throw std::runtime_error(fmt::format("--output_folder {}: cannot create it in {}: {}", folder, existing.string(), std::strerror(errno)));
+    ::unlink(probe.c_str());
+    ::close(fd);
+    return;
+  }
+  std::vector<std::pair<std::string, std::string>> outputs;
+  for (const std::string& file : files) outputs.push_back({"output_folder", folder + "/" + file});
+  check_outputs("", outputs);
+}
+
 // After load_data: each split ({name, its x}) holds at least one minibatch, and n_epochs times the
 // training minibatches stays below what the tutorials' int iteration counters (doubled by the
 // patience rule) can hold.

@@ -17,7 +17,10 @@
 
 namespace theano::numpy {
 
-std::string python_float_repr(double v) {
+namespace {
+// The shortest digits that read back as v in its own precision, in Python's layout.
+template <class F>
+std::string shortest_repr(F v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   if (v == 0) return std::signbit(v) ? "-0.0" : "0.0";
@@ -54,6 +57,10 @@ std::string python_float_repr(double v) {
   }
   return sign + out;
 }
+}  // namespace
+
+std::string python_float_repr(double v) { return shortest_repr(v); }
+std::string float32_str(float v) { return shortest_repr(v); }
 
 namespace {
 

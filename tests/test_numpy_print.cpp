@@ -17,6 +17,18 @@ NDArray arange(int64_t n, DType dt) {
 }
 }  // namespace
 
+TEST_CASE("float32 str is the shortest float32 round trip in the same layout", "[numpy]") {
+  // numpy >= 1.14's str(numpy.float32(v)): what cA.py prints for numpy.mean of a float32 row.
+  CHECK(numpy::float32_str(0.1f) == "0.1");
+  CHECK(numpy::float32_str(1.0f / 3) == "0.33333334");
+  CHECK(numpy::float32_str(73.51241f) == "73.51241");
+  CHECK(numpy::float32_str(2.0f) == "2.0");
+  CHECK(numpy::float32_str(1e-5f) == "1e-05");
+  CHECK(numpy::float32_str(std::numeric_limits<float>::max()) == "3.4028235e+38");
+  CHECK(numpy::float32_str(-0.0f) == "-0.0");
+  CHECK(numpy::float32_str(std::nanf("")) == "nan");
+}
+
 TEST_CASE("python float repr is the shortest round trip in Python's layout", "[numpy]") {
   CHECK(numpy::python_float_repr(34.0) == "34.0");
   CHECK(numpy::python_float_repr(0.1) == "0.1");

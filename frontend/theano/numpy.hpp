@@ -67,5 +67,8 @@ std::string repr(const NDArray& a);
 std::string str(const NDArray& a);
 // Python's repr of a float: the shortest digits that read back exactly ("34.0", "1e-05", "0.1").
 std::string python_float_repr(double v);
+// str() of a numpy.float32 scalar (numpy >= 1.14): the shortest digits that read back as the float32,
+// in the same layout ("0.1", "73.51241", "1e-05"), e.g. numpy.mean of a float32 row.
+std::string float32_str(float v);
 
 }  // namespace theano::numpy

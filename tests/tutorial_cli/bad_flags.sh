@@ -110,6 +110,17 @@ for v in 20 20,50,3 ,, ''; do
 done
 expect convolutional_mlp "--filters adir: cannot open for writing: Is a directory" --save "" --filters adir
 expect convolutional_mlp "--save model.ckpt and --filters model.ckpt name the same file" --filters model.ckpt --save model.ckpt
+# The autoencoders (dA.py, SdA.py, cA.py): their own flags, and the pictures' folder checked first.
+for prog in dA cA; do
+  expect $prog "flag '--training_epochs' must be an integer from 1 to 1000000, got '0'" --training_epochs 0
+  expect $prog "flag '--learning_rate' must be a finite number > 0, got 'nan'" --learning_rate nan
+  expect $prog "--output_folder: empty; it must name a folder" --output_folder ''
+  expect $prog "--output_folder fifo/plots: fifo is not a directory" --output_folder fifo/plots
+done
+expect cA "flag '--contraction_level' must be a finite number >= 0, got '-1'" --contraction_level -1
+expect SdA "flag '--hidden_layers_sizes' needs 3 comma-separated values, e.g. 1000,1000,1000, got 2 in '1000,1000'" --hidden_layers_sizes 1000,1000
+expect SdA "flag '--pretraining_epochs' must be an integer from 0 to 1000000, got '-1'" --pretraining_epochs -1
+expect SdA "flag '--pretrain_lr' must be a finite number > 0, got '0'" --pretrain_lr 0
 
 # After loading the data (stdout: "... loading data" only): a minibatch larger than a split.
 for prog in logistic_sgd mlp convolutional_mlp; do
