@@ -2,6 +2,7 @@
 // bias added to a matrix product).
 #include "ops/blas.hpp"
 #include "ops/composite.hpp"
+#include "ops/shape.hpp"
 #include "ops/nnet.hpp"
 #include "ops/nnet_fused.hpp"
 #include "ops/graph_math.hpp"
@@ -82,8 +83,21 @@ Replacement gemm_of(Apply& node, const FunctionGraph& fg) {
   }
   return std::nullopt;
 }
+
+// DimShuffle{1,0}(dot(x, y)) -> dot(y.T, x.T) for matrices (Theano's local_lift_transpose_through_dot):
+// the gradient of a tied weight (the autoencoders' W_prime = W.T) then comes out of the dot in W's
+// own layout, so local_gemm's update can accumulate into it in place instead of copying a
+// transposed view first; the inner transposes meet the inputs' own and cancel (local_dimshuffle_chain).
+Replacement lift_transpose_through_dot(Apply& node, const FunctionGraph&) {
+  auto* ds = dynamic_cast<const DimShuffle*>(node.op.get());
+  if (!ds || ds->pattern() != std::vector<int>{1, 0} || !op_of<Dot>(node.inputs[0])) return std::nullopt;
+  const Var &x = node.inputs[0].owner()->inputs[0], &y = node.inputs[0].owner()->inputs[1];
+  if (x.ndim() != 2 || y.ndim() != 2) return std::nullopt;
+  return std::vector<Variable>{dot(transpose(y), transpose(x))};
+}
 }  // namespace
 
 const LocalRewrite local_gemm{"local_gemm", &typeid(Elemwise), gemm_of};
+const LocalRewrite local_lift_transpose_through_dot{"local_lift_transpose_through_dot", &typeid(DimShuffle), lift_transpose_through_dot};
 
 }  // namespace theano::ops::rewrites

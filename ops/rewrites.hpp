@@ -44,6 +44,7 @@ extern const LocalRewrite local_logsoftmax_grad;  // softmax_grad(g / sm, sm) ->
 
 // ops/blas_rewrites.cpp (specialize)
 extern const LocalRewrite local_gemm;  // Z - a * dot(X, Y) -> Gemm(Z, -a, X, Y, 1)
+extern const LocalRewrite local_lift_transpose_through_dot;  // dot(x, y).T -> dot(y.T, x.T) (matrices)
 
 // ops/pool_rewrites.cpp (specialize; pool_fusion, after elemwise_fusion)
 extern const LocalRewrite local_max_pool_grad_recompute;   // MaxPoolGrad(x, pool_max(x), gz) -> MaxPoolGradRecompute(x, gz)

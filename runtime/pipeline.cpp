@@ -26,6 +26,7 @@ rewrite::Pipeline build() {
       .add(local_neg_neg)
       .add(local_useless_dimshuffle)
       .add(local_dimshuffle_chain)
+      .add(local_lift_transpose_through_dot)
       .add(local_reshape_chain)
       .add(local_shape_i_of_reshape)
       .add(local_shape_subtensor)

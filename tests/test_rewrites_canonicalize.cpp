@@ -81,6 +81,39 @@ TEST_CASE("canonicalize: x*1 and x+0 and -(-x) and DimShuffle chains and identit
   CHECK(r->ctx.applied["local_add_zero"] == 1);
 }
 
+TEST_CASE("canonicalize lifts a transpose through a matrix dot so that a tied weight's gradient needs no transposed copy",
+          "[rewrite][canonicalize]") {
+  // The autoencoders' W_prime = W.T: the gradient reaching W is dot(y.T, g).T, which becomes
+  // dot(g.T, y) (the transposes of y cancel), computed directly in W's layout.
+  Var y = T::dmatrix("y"), g = T::dmatrix("g");
+  R::LocalPhase p = phase_of({&RW::local_lift_transpose_through_dot, &RW::local_dimshuffle_chain});
+  auto r = rewritten({y, g}, {T::dot(y.T(), g).T()}, p);
+  check_golden(r->before,
+               "DimShuffle{1,0} [id A] ''   \n"
+               " |dot [id B] ''   \n"
+               "   |DimShuffle{1,0} [id C] ''   \n"
+               "   | |y [id D]\n"
+               "   |g [id E]\n",
+               "lift_transpose_before");
+  check_golden(r->after,
+               "dot [id A] ''   \n"
+               " |DimShuffle{1,0} [id B] ''   \n"
+               " | |g [id C]\n"
+               " |y [id D]\n",
+               "lift_transpose_after");
+  CHECK(r->ctx.applied["local_lift_transpose_through_dot"] == 1);
+  // the values are checked end to end by tests/test_autoencoders.cpp (the dA's step against finite
+  // differences, with this rewrite in the pipeline)
+}
+
+TEST_CASE("the transpose lift leaves a dot of a vector and a non-transposing DimShuffle of a dot alone", "[rewrite][canonicalize]") {
+  Var x = T::dmatrix("x"), v = T::dvector("v"), W = T::dmatrix("W");
+  R::LocalPhase p = phase_of({&RW::local_lift_transpose_through_dot});
+  // dot(v, W) is a vector (its DimShuffle{x,0} only adds a dim); dot(x, W).dimshuffle(0, 'x', 1) keeps the order.
+  auto r = rewritten({x, v, W}, {T::dot(v, W).dimshuffle({'x', 0}), T::dot(x, W).dimshuffle({0, 'x', 1})}, p);
+  CHECK(r->after == r->before);
+}
+
 TEST_CASE("canonicalize leaves x*2 and x times a 3x1 array of ones and a transposing DimShuffle alone", "[rewrite][canonicalize]") {
   Var x = T::dmatrix("x");
   R::LocalPhase p = phase_of({&RW::local_mul_one, &RW::local_add_zero, &RW::local_neg_neg, &RW::local_useless_dimshuffle,
