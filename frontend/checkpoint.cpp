@@ -457,6 +457,22 @@ ParamList::ParamList(const std::vector<std::pair<std::string, Var>>& named) {
   for (const auto& [n, v] : named) entries_.push_back(checked_entry(n, v, entries_.size()));
 }
 
+namespace {
+template <class Streams>
+ParamList append_random_state(const ParamList& params, const Streams& srng) {
+  std::vector<std::pair<std::string, Var>> entries = params.entries();
+  for (size_t i = 0; i < srng.state_updates().size(); ++i) entries.push_back({fmt::format("random_state_{}", i), srng.state_updates()[i].state});
+  return ParamList(entries);
+}
+}  // namespace
+
+ParamList with_random_state(const ParamList& params, const sandbox::rng_mrg::MRG_RandomStreams& srng) {
+  return append_random_state(params, srng);
+}
+ParamList with_random_state(const ParamList& params, const tensor::shared_randomstreams::RandomStreams& srng) {
+  return append_random_state(params, srng);
+}
+
 // ---- public API ----
 
 void save_arrays(const std::string& path, const std::vector<NamedArray>& arrays) {

@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include <theano/tutorials/dA.hpp>
 #include <theano/tutorials/logistic_sgd.hpp>
 #include "test_util.hpp"
 
@@ -417,4 +418,36 @@ TEST_CASE("checkpoint: resuming a logistic model gives bit-identical numbers to 
   CHECK(same_bits(resumed.model->W.get_value(), full.model->W.get_value()));
   CHECK(same_bits(resumed.model->b.get_value(), full.model->b.get_value()));
   CHECK(costs.back() < costs.front());
+}
+
+TEST_CASE("checkpoint: with_random_state resumes a dA's corruption draws where the saved run was", "[checkpoint]") {
+  auto build = [] {
+    RandomState rng(123);
+    Var x = T::matrix("x");
+    auto da = std::make_shared<dA>(rng, nullptr, x, /*n_visible=*/6, /*n_hidden=*/4);
+    auto [cost, updates] = da->get_cost_updates(0.3, 0.1);
+    return std::make_pair(da, theano::function({x}, cost, {.updates = updates}));
+  };
+  NDArray X = numpy::asarray(RandomState(4).uniform(0, 1, {4, 6}), config().floatX);
+  auto [da, f] = build();
+  f(X);
+  f(X);
+  fs::path path = fs::temp_directory_path() / "theano_dA_random_state.ckpt";
+  theano::save(path.string(), with_random_state(da->params, *da->theano_rng));
+  double c3 = f(X), c4 = f(X);
+
+  // A fresh model loads weights and streams: its next two steps are the saved run's.
+  auto [resumed, g] = build();
+  theano::load(path.string(), with_random_state(resumed->params, *resumed->theano_rng));
+  CHECK(g(X) == c3);
+  CHECK(g(X) == c4);
+  // The weights alone: the fresh streams draw the first step's mask again, not the third's.
+  auto [weights_only, h] = build();
+  CHECK_THROWS_WITH(theano::load(path.string(), weights_only->params), Contains("3 variables") || Contains("entries"));
+  std::vector<NamedArray> saved = theano::load_arrays(path.string());
+  REQUIRE(saved.size() == 4);
+  CHECK(saved[3].name == "random_state_0");
+  for (size_t i = 0; i < 3; ++i) SharedVariable(weights_only->params[i]).set_value(saved[i].value);
+  CHECK(h(X) != c3);
+  fs::remove(path);
 }

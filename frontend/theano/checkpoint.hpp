@@ -41,7 +41,9 @@
 #include <utility>
 #include <vector>
 
+#include "frontend/theano/rng_mrg.hpp"
 #include "frontend/theano/shared.hpp"
+#include "frontend/theano/shared_randomstreams.hpp"
 #include "core/ndarray.hpp"
 
 namespace theano {
@@ -68,6 +70,15 @@ class ParamList {
  private:
   std::vector<std::pair<std::string, Var>> entries_;
 };
+
+// `params` followed by the state of every sample `srng` has made (its state_updates(), in creation
+// order, named "random_state_<i>"), as Theano pickles a RandomStreams with the model: a run resumed
+// from theano::load(path, with_random_state(params, srng)) draws the numbers the uninterrupted run
+// would have drawn. The streams must have made the same samples, in the same order, at load time.
+//
+//   theano::save("dA.ckpt", theano::with_random_state(da.params, *da.theano_rng));
+ParamList with_random_state(const ParamList& params, const sandbox::rng_mrg::MRG_RandomStreams& srng);
+ParamList with_random_state(const ParamList& params, const tensor::shared_randomstreams::RandomStreams& srng);
 
 // Writes the current values of `params` (std::invalid_argument if one is not a shared variable;
 // std::runtime_error "save: <path>: ..." if the file cannot be written; the target is then untouched).
