@@ -7,6 +7,7 @@
 #include <new>
 
 #include <theano/tutorials/convolutional_mlp.hpp>
+#include <theano/tutorials/dA.hpp>
 #include "runtime/function_impl.hpp"
 
 using namespace theano::tutorials;  // the tutorials' classes, as the Python files import them
@@ -162,4 +163,17 @@ TEST_CASE("an MRG random sample with its default update allocates nothing in ste
   auto f = theano::function({x}, corrupted.sum());
   theano::NDArray xv = theano::NDArray::zeros(config().floatX, theano::Dims{40, 70});
   CHECK(allocations_of(10, [&] { (void)double(f(xv)); }) == 0);
+}
+
+TEST_CASE("a dA train step with 30 percent corruption allocates nothing in steady state", "[runtime][alloc][tutorials]") {
+  // dA.py's step: MRG mask, tied weights, the cross-entropy through softplus, Gemm updates in place.
+  RandomState rng(123);
+  SharedDataset data = random_set(rng, 60);
+  auto index = T::lscalar();
+  auto x = T::matrix("x");
+  dA da(rng, nullptr, x, 28 * 28, 50);
+  auto [cost, updates] = da.get_cost_updates(0.3, 0.1);
+  auto train = theano::function({index}, cost, {.updates = updates, .givens = {{x, minibatch(data.x, index, 20)}}});
+  int64_t i = 0;
+  CHECK(allocations_of(10, [&] { (void)double(train(i++ % 3)); }) == 0);
 }
