@@ -86,6 +86,15 @@ MRG_RandomStreams::MRG_RandomStreams(const std::vector<int64_t>& seed, Loc loc) 
 
 std::vector<int64_t> MRG_RandomStreams::rstate() const { return as_int64(rstate_); }
 
+void MRG_RandomStreams::set_rstate(const std::vector<int64_t>& state, Loc loc) {
+  SiteScope site(loc);
+  try {
+    rstate_ = mrg::seed_state(std::span<const int64_t>(state));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("MRG_RandomStreams.rstate: {} (at {})", e.what(), site_str(loc)));
+  }
+}
+
 // Theano's get_substream_rstates: the rows from the current state, then the state jumps by 2^134.
 NDArray MRG_RandomStreams::next_stream_states(int64_t n_streams) {
   NDArray rows = NDArray::empty(DType::Int32, Dims{n_streams, 6});

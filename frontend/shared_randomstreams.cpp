@@ -81,7 +81,7 @@ RandomVariable RandomStreams::sample(NumpyDraw draw, const Size& size, const std
   Var size_var = size_vector(size, api);
   // Theano: seed = int(self.gen_seedgen.randint(2 ** 30)), then shared(RandomState(seed)).
   numpy::RandomState own(gen_seedgen_.randint(int64_t(1) << 30));
-  SharedVariable rng = shared(own.get_state(), "", true, SiteScope::current());
+  RandomStateSharedVariable rng(shared(own.get_state(), "", true, SiteScope::current()));
   auto [new_rng, value] = ops::random_function(draw, rng, size_var, params, ndim, dtype);
   rng.set_default_update(new_rng, SiteScope::current());
   state_updates_.push_back({rng, new_rng});
@@ -152,15 +152,25 @@ const StateUpdate& RandomStreams::find(const SharedVariable& rng, const char* ap
 
 numpy::RandomState RandomStreams::get(const SharedVariable& rng, Loc loc) const {
   SiteScope site(loc);
-  numpy::RandomState out(0);
-  out.set_state(find(rng, "RandomStreams.get").state.get_value(true));
-  return out;
+  return find(rng, "RandomStreams.get").state.get_value();
 }
 
 void RandomStreams::set(const SharedVariable& rng, const numpy::RandomState& state, Loc loc) {
   SiteScope site(loc);
-  SharedVariable target = find(rng, "RandomStreams.set").state;  // a handle: set_value changes the one variable
-  target.set_value(state.get_state(), true);
+  RandomStateSharedVariable target = find(rng, "RandomStreams.set").state;  // a handle: set_value changes the one variable
+  target.set_value(state);
 }
+
+numpy::RandomState RandomStateSharedVariable::get_value(bool) const {
+  numpy::RandomState out(0);
+  try {
+    out.set_state(SharedVariable::get_value(true));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("get_value of {}: its value is not a generator's state: {}", describe(), e.what()));
+  }
+  return out;
+}
+
+void RandomStateSharedVariable::set_value(const numpy::RandomState& rng, bool) { SharedVariable::set_value(rng.get_state(), true); }
 
 }  // namespace theano::tensor::shared_randomstreams

@@ -66,6 +66,28 @@ TEST_CASE("MRG seeds are checked as Theano checks them", "[rng_mrg]") {
   CHECK_THROWS_WITH(MRG_RandomStreams(0), Catch::Contains("test_rng_mrg.cpp"));
   MRG_RandomStreams six(std::vector<int64_t>{1, 2, 3, 4, 5, 6});
   CHECK(six.rstate() == std::vector<int64_t>{1, 2, 3, 4, 5, 6});
+  CHECK_THROWS_WITH(six.set_rstate({1, 2, 3, 0, 0, 0}), Catch::Contains("MRG_RandomStreams.rstate") && Catch::Contains("test_rng_mrg.cpp"));
+  CHECK(six.rstate() == std::vector<int64_t>{1, 2, 3, 4, 5, 6});  // a refused state changes nothing
+}
+
+TEST_CASE("MRG rstate assignment starts the next sample from the given state", "[rng_mrg]") {
+  MRG_RandomStreams a(123), b(987);
+  auto ya = a.uniform({3}, 0.0, 1.0, std::nullopt, "float64");
+  auto yb = b.uniform({3}, 0.0, 1.0, std::nullopt, "float64");
+  // The tutorial's copy_random_state: rstate, then each state matrix.
+  b.set_rstate(a.rstate());
+  CHECK(b.rstate() == a.rstate());
+  auto sb = b.state_updates().at(0).state;
+  sb.set_value(a.state_updates().at(0).state.get_value());
+  auto fa = theano::function({}, ya), fb = theano::function({}, yb);
+  NDArray first = fa().array();
+  CHECK(first.str() == fb().array().str());
+  auto za = a.uniform({4}, 0.0, 1.0, std::nullopt, "float64");
+  auto zb = b.uniform({4}, 0.0, 1.0, std::nullopt, "float64");
+  CHECK(theano::function({}, za)().array().str() == theano::function({}, zb)().array().str());
+  MRG_RandomStreams c(987);
+  auto zc = c.uniform({3}, 0.0, 1.0, std::nullopt, "float64");
+  CHECK(theano::function({}, zc)().array().str() != first.str());  // without the copy, b's first numbers differ
 }
 
 TEST_CASE("guess_n_streams follows Theano's rule", "[rng_mrg]") {

@@ -98,6 +98,9 @@ class MRG_RandomStreams {
   const std::vector<StateUpdate>& state_updates() const { return state_updates_; }
   // The state the next sample's streams start from (Theano's rstate).
   std::vector<int64_t> rstate() const;
+  // Theano's `srng.rstate = state`: six values, checked as the constructor's. The samples made so
+  // far keep their streams; the next sample starts from this state.
+  void set_rstate(const std::vector<int64_t>& state, Loc loc = Loc::current());
 
  private:
   struct Made {
