@@ -12,6 +12,7 @@
 #include "ops/multinomial.hpp"
 #include "ops/random_mrg.hpp"
 #include "ops/shape_math.hpp"
+#include "random_args.hpp"
 
 namespace theano::sandbox::rng_mrg {
 
@@ -20,48 +21,14 @@ namespace T = theano::tensor;
 namespace {
 bool is_sample_float(DType d) { return d == DType::Float32 || d == DType::Float64; }
 
-DType resolve(const DTypeArg& d, DType fallback, const char* api) {
-  if (d.value) return *d.value;
-  if (d.name.empty()) return fallback;
-  try {
-    return dtype_from_name(d.name);
-  } catch (const std::invalid_argument&) {
-    throw std::invalid_argument(fmt::format("{}: unknown dtype '{}' (at {})", api, d.name, SiteScope::current_str()));
-  }
-}
-
 void require_float_dtype(DType d, const char* api) {
   if (!is_sample_float(d))
     throw std::invalid_argument(
         fmt::format("{}: dtype must be float32 or float64, got {} (at {})", api, dtype_name(d), SiteScope::current_str()));
 }
 
-// The size as an int64 vector Var, refusing literal entries <= 0 as Theano does.
-Var size_vector(const Size& size, const char* api) {
-  auto refuse = [&](int64_t d) {
-    if (d <= 0)
-      throw std::invalid_argument(
-          fmt::format("{}: the specified size contains a dimension with value <= 0 ({}) (at {})", api, d, SiteScope::current_str()));
-  };
-  if (size.ints()) {
-    for (int64_t d : *size.ints()) refuse(d);
-    return T::constant(NDArray::from_vector<int64_t>(*size.ints(), Dims{int64_t(size.ints()->size())}));
-  }
-  if (size.vector().defined()) {
-    const Var& v = size.vector();
-    if (v.ndim() != 1 || !is_integer(v.dtype()))
-      throw std::invalid_argument(fmt::format("{}: size must be a list of ints or an integer vector Var, got {} ({}) (at {})", api,
-                                              v.describe(), v.type().str(), SiteScope::current_str()));
-    return v.dtype() == DType::Int64 ? v : T::cast(v, DType::Int64);
-  }
-  if (size.mixed().empty()) throw std::invalid_argument(fmt::format("{}: size is empty (at {})", api, SiteScope::current_str()));
-  std::vector<Variable> entries;
-  for (const IntOrVar& e : size.mixed()) {
-    if (auto* i = std::get_if<int64_t>(&e.value())) refuse(*i);
-    entries.push_back(T::cast(ops::int_scalar(e), DType::Int64));
-  }
-  return ops::make_vector(entries);
-}
+Var size_vector(const Size& size, const char* api) { return detail::size_vector(size, api, detail::EmptySize::Refused); }
+DType resolve(const DTypeArg& d, DType fallback, const char* api) { return detail::resolve_dtype(d, fallback, api); }
 
 std::vector<int64_t> as_int64(const mrg::State& s) { return {s.begin(), s.end()}; }
 }  // namespace
