@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <numbers>
 
 #include "core/config.hpp"
@@ -119,9 +120,23 @@ Var MRG_RandomStreams::binomial(const Size& size, int64_t n, const Operand& p, s
 }
 
 Var MRG_RandomStreams::normal(const Size& size, const Operand& avg, const Operand& std, std::optional<int> ndim, const DTypeArg& dtype,
-                              std::optional<int64_t> nstreams, Loc loc) {
+                              std::optional<int64_t> nstreams, bool truncate, Loc loc) {
   SiteScope site(loc);
-  const char* api = "MRG_RandomStreams.normal";
+  return normal_of(size, avg, std, ndim, dtype, nstreams, truncate, "MRG_RandomStreams.normal", loc);
+}
+
+Var MRG_RandomStreams::truncated_normal(const Size& size, const Operand& avg, const Operand& std, std::optional<int> ndim,
+                                        const DTypeArg& dtype, std::optional<int64_t> nstreams, Loc loc) {
+  SiteScope site(loc);
+  const char* api = "MRG_RandomStreams.truncated_normal";
+  require_defined(std.var(), api, "std");
+  // scipy.stats.truncnorm.std(a=-2, b=2): dividing by it makes std the truncated result's.
+  Var std_of_normal = std.var() / Operand(0.87962566103423978, loc);
+  return normal_of(size, avg, std_of_normal, ndim, dtype, nstreams, true, api, loc);
+}
+
+Var MRG_RandomStreams::normal_of(const Size& size, const Operand& avg, const Operand& std, std::optional<int> ndim, const DTypeArg& dtype,
+                                 std::optional<int64_t> nstreams, bool truncate, const char* api, Loc loc) {
   require_defined(avg.var(), api, "avg");
   require_defined(std.var(), api, "std");
   DType dt = resolve(dtype, upcast(upcast(config().floatX, avg.var().dtype()), std.var().dtype()), api);
@@ -143,12 +158,32 @@ Var MRG_RandomStreams::normal(const Size& size, const Operand& avg, const Operan
   Var r = T::sqrt(-2.0 * T::log(u1));
   NDArray two_pi = dt == DType::Float32 ? NDArray::scalar<float>(float(2.0 * std::numbers::pi)) : NDArray::scalar<double>(2.0 * std::numbers::pi);
   Var theta = T::constant(two_pi) * u2;
-  Var z = T::join(0, {r * T::cos(theta), r * T::sin(theta)});
+  Var cos_theta = T::cos(theta), sin_theta = T::sin(theta);
+  Var z0 = r * cos_theta, z1 = r * sin_theta;
+  Var z = truncate ? redraw_outside_two(z0, z1, cos_theta, sin_theta, dt, nstreams, loc) : T::join(0, {z0, z1});
   Var samples = z[Index(Slice{std::nullopt, IntOrVar(n_odd), std::nullopt})];
   std::vector<Index> shape;
   for (const Variable& d : dims) shape.push_back(Index(d));
   samples = T::reshape(samples, shape);
   return samples * T::cast(ops::undefined_grad(std.var()), dt) + T::cast(ops::undefined_grad(avg.var()), dt);
+}
+
+// Theano's normal(truncate=True) after its Box-Muller values: the values outside [-2, 2] get a
+// radius sqrt(-2 log u) with u uniform on [exp(-2), 1) (so at most 2) and keep their angle.
+Var MRG_RandomStreams::redraw_outside_two(const Var& z0, const Var& z1, const Var& cos_theta, const Var& sin_theta, DType dt,
+                                          std::optional<int64_t> nstreams, Loc loc) {
+  // Theano's mask (z < -2) | (z > 2) is |z| > 2 for every value z takes here (never NaN: u1 > 0).
+  Var fix0 = T::nonzero(T::abs(z0) > 2.0, loc)[0], fix1 = T::nonzero(T::abs(z1) > 2.0, loc)[0];
+  Var z0_valid = z0[Index(T::nonzero(T::abs(z0) <= 2.0, loc)[0])], z1_valid = z1[Index(T::nonzero(T::abs(z1) <= 2.0, loc)[0])];
+  Var n_fix0 = ops::dims::of(fix0)[0];
+  Var n_fix = ops::dims::add(n_fix0, ops::dims::of(fix1)[0]);
+  const double lower = 1.0 / std::pow(std::numbers::e, 2.0);  // Python's 1. / np.e**2, then cast to the dtype
+  Var low = T::constant(dt == DType::Float32 ? NDArray::scalar<float>(float(lower)) : NDArray::scalar<double>(lower));
+  Var u_fix = uniform(std::vector<IntOrVar>{IntOrVar(n_fix)}, low, 1.0, 1, dt, nstreams, loc);
+  Var r_fix = T::sqrt(-2.0 * T::log(u_fix));
+  Var z0_fixed = r_fix[Index(Slice{std::nullopt, IntOrVar(n_fix0), std::nullopt})] * cos_theta[Index(fix0)];
+  Var z1_fixed = r_fix[Index(Slice{IntOrVar(n_fix0), std::nullopt, std::nullopt})] * sin_theta[Index(fix1)];
+  return T::join(0, {z0_valid, z0_fixed, z1_valid, z1_fixed});
 }
 
 Var MRG_RandomStreams::multinomial(const Var& pvals, int64_t n, const DTypeArg& dtype, std::optional<int64_t> nstreams, Loc loc) {

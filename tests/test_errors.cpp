@@ -421,6 +421,11 @@ TEST_CASE("errors: MRG_RandomStreams arguments", "[errors][rng_mrg]") {
          [&] { u(int64_t(-4)); });
 }
 
+TEST_CASE("errors: nonzero of a scalar", "[errors]") {
+  std::string msg = error_of([] { T::nonzero(T::dscalar("s")); }); int L = __LINE__;
+  expect_text("Nonzero: Nonzero only supports non-scalar arrays. (inputs: float64 ()) at " + at(L), msg);
+}
+
 TEST_CASE("errors: THEANO_FLAGS and the tutorials' command-line flags", "[errors]") {
   expect("THEANO_FLAGS: unknown flag 'foo' (known: floatX, profile, mode, optimizer_excluding, device, threads, verify)",
          [] { parse_flags("floatX=float32,foo=1"); });
