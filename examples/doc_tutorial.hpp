@@ -1,5 +1,5 @@
 // The examples of Theano's own tutorial (doc/tutorial: adding.txt, examples.txt, gradients.txt,
-// conditions.txt), line for line in C++. Each Python statement the doc shows is printed as the doc
+// conditions.txt; examples.txt's "Using Random Numbers" in doc_tutorial_random.hpp), line for line in C++. Each Python statement the doc shows is printed as the doc
 // writes it (">>> ..."), followed by what our C++ spelling of it prints, in numpy's formats, so the
 // transcript reads like the doc page: tests/test_doc_tutorial.cpp compares it with the doc's
 // printed values (tests/doc_tutorial/expected.txt). examples/doc_tutorial.cpp runs it.
@@ -306,9 +306,14 @@ class Pages {
     say(fmt::format("time spent evaluating both values {:f} sec", secs));
   }
 
+  // ---- examples.txt: Using Random Numbers (examples/doc_tutorial_random.hpp) ----
+  void random();
+
  private:
   void say(const std::string& line) { out_ << line << '\n'; }
   std::ostream& out_;
 };
 
 }  // namespace doc_tutorial
+
+#include "doc_tutorial_random.hpp"

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <numbers>
 
 #include "core/config.hpp"
@@ -12,6 +13,7 @@
 #include "ops/multinomial.hpp"
 #include "ops/random_mrg.hpp"
 #include "ops/shape_math.hpp"
+#include "random_args.hpp"
 
 namespace theano::sandbox::rng_mrg {
 
@@ -20,48 +22,14 @@ namespace T = theano::tensor;
 namespace {
 bool is_sample_float(DType d) { return d == DType::Float32 || d == DType::Float64; }
 
-DType resolve(const DTypeArg& d, DType fallback, const char* api) {
-  if (d.value) return *d.value;
-  if (d.name.empty()) return fallback;
-  try {
-    return dtype_from_name(d.name);
-  } catch (const std::invalid_argument&) {
-    throw std::invalid_argument(fmt::format("{}: unknown dtype '{}' (at {})", api, d.name, SiteScope::current_str()));
-  }
-}
-
 void require_float_dtype(DType d, const char* api) {
   if (!is_sample_float(d))
     throw std::invalid_argument(
         fmt::format("{}: dtype must be float32 or float64, got {} (at {})", api, dtype_name(d), SiteScope::current_str()));
 }
 
-// The size as an int64 vector Var, refusing literal entries <= 0 as Theano does.
-Var size_vector(const Size& size, const char* api) {
-  auto refuse = [&](int64_t d) {
-    if (d <= 0)
-      throw std::invalid_argument(
-          fmt::format("{}: the specified size contains a dimension with value <= 0 ({}) (at {})", api, d, SiteScope::current_str()));
-  };
-  if (size.ints()) {
-    for (int64_t d : *size.ints()) refuse(d);
-    return T::constant(NDArray::from_vector<int64_t>(*size.ints(), Dims{int64_t(size.ints()->size())}));
-  }
-  if (size.vector().defined()) {
-    const Var& v = size.vector();
-    if (v.ndim() != 1 || !is_integer(v.dtype()))
-      throw std::invalid_argument(fmt::format("{}: size must be a list of ints or an integer vector Var, got {} ({}) (at {})", api,
-                                              v.describe(), v.type().str(), SiteScope::current_str()));
-    return v.dtype() == DType::Int64 ? v : T::cast(v, DType::Int64);
-  }
-  if (size.mixed().empty()) throw std::invalid_argument(fmt::format("{}: size is empty (at {})", api, SiteScope::current_str()));
-  std::vector<Variable> entries;
-  for (const IntOrVar& e : size.mixed()) {
-    if (auto* i = std::get_if<int64_t>(&e.value())) refuse(*i);
-    entries.push_back(T::cast(ops::int_scalar(e), DType::Int64));
-  }
-  return ops::make_vector(entries);
-}
+Var size_vector(const Size& size, const char* api) { return detail::size_vector(size, api, detail::EmptySize::Refused); }
+DType resolve(const DTypeArg& d, DType fallback, const char* api) { return detail::resolve_dtype(d, fallback, api); }
 
 std::vector<int64_t> as_int64(const mrg::State& s) { return {s.begin(), s.end()}; }
 }  // namespace
@@ -85,6 +53,15 @@ MRG_RandomStreams::MRG_RandomStreams(const std::vector<int64_t>& seed, Loc loc) 
 }
 
 std::vector<int64_t> MRG_RandomStreams::rstate() const { return as_int64(rstate_); }
+
+void MRG_RandomStreams::set_rstate(const std::vector<int64_t>& state, Loc loc) {
+  SiteScope site(loc);
+  try {
+    rstate_ = mrg::seed_state(std::span<const int64_t>(state));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("MRG_RandomStreams.rstate: {} (at {})", e.what(), site_str(loc)));
+  }
+}
 
 // Theano's get_substream_rstates: the rows from the current state, then the state jumps by 2^134.
 NDArray MRG_RandomStreams::next_stream_states(int64_t n_streams) {
@@ -143,9 +120,23 @@ Var MRG_RandomStreams::binomial(const Size& size, int64_t n, const Operand& p, s
 }
 
 Var MRG_RandomStreams::normal(const Size& size, const Operand& avg, const Operand& std, std::optional<int> ndim, const DTypeArg& dtype,
-                              std::optional<int64_t> nstreams, Loc loc) {
+                              std::optional<int64_t> nstreams, bool truncate, Loc loc) {
   SiteScope site(loc);
-  const char* api = "MRG_RandomStreams.normal";
+  return normal_of(size, avg, std, ndim, dtype, nstreams, truncate, "MRG_RandomStreams.normal", loc);
+}
+
+Var MRG_RandomStreams::truncated_normal(const Size& size, const Operand& avg, const Operand& std, std::optional<int> ndim,
+                                        const DTypeArg& dtype, std::optional<int64_t> nstreams, Loc loc) {
+  SiteScope site(loc);
+  const char* api = "MRG_RandomStreams.truncated_normal";
+  require_defined(std.var(), api, "std");
+  // scipy.stats.truncnorm.std(a=-2, b=2): dividing by it makes std the truncated result's.
+  Var std_of_normal = std.var() / Operand(0.87962566103423978, loc);
+  return normal_of(size, avg, std_of_normal, ndim, dtype, nstreams, true, api, loc);
+}
+
+Var MRG_RandomStreams::normal_of(const Size& size, const Operand& avg, const Operand& std, std::optional<int> ndim, const DTypeArg& dtype,
+                                 std::optional<int64_t> nstreams, bool truncate, const char* api, Loc loc) {
   require_defined(avg.var(), api, "avg");
   require_defined(std.var(), api, "std");
   DType dt = resolve(dtype, upcast(upcast(config().floatX, avg.var().dtype()), std.var().dtype()), api);
@@ -167,12 +158,32 @@ Var MRG_RandomStreams::normal(const Size& size, const Operand& avg, const Operan
   Var r = T::sqrt(-2.0 * T::log(u1));
   NDArray two_pi = dt == DType::Float32 ? NDArray::scalar<float>(float(2.0 * std::numbers::pi)) : NDArray::scalar<double>(2.0 * std::numbers::pi);
   Var theta = T::constant(two_pi) * u2;
-  Var z = T::join(0, {r * T::cos(theta), r * T::sin(theta)});
+  Var cos_theta = T::cos(theta), sin_theta = T::sin(theta);
+  Var z0 = r * cos_theta, z1 = r * sin_theta;
+  Var z = truncate ? redraw_outside_two(z0, z1, cos_theta, sin_theta, dt, nstreams, loc) : T::join(0, {z0, z1});
   Var samples = z[Index(Slice{std::nullopt, IntOrVar(n_odd), std::nullopt})];
   std::vector<Index> shape;
   for (const Variable& d : dims) shape.push_back(Index(d));
   samples = T::reshape(samples, shape);
   return samples * T::cast(ops::undefined_grad(std.var()), dt) + T::cast(ops::undefined_grad(avg.var()), dt);
+}
+
+// Theano's normal(truncate=True) after its Box-Muller values: the values outside [-2, 2] get a
+// radius sqrt(-2 log u) with u uniform on [exp(-2), 1) (so at most 2) and keep their angle.
+Var MRG_RandomStreams::redraw_outside_two(const Var& z0, const Var& z1, const Var& cos_theta, const Var& sin_theta, DType dt,
+                                          std::optional<int64_t> nstreams, Loc loc) {
+  // Theano's mask (z < -2) | (z > 2) is |z| > 2 for every value z takes here (never NaN: u1 > 0).
+  Var fix0 = T::nonzero(T::abs(z0) > 2.0, loc)[0], fix1 = T::nonzero(T::abs(z1) > 2.0, loc)[0];
+  Var z0_valid = z0[Index(T::nonzero(T::abs(z0) <= 2.0, loc)[0])], z1_valid = z1[Index(T::nonzero(T::abs(z1) <= 2.0, loc)[0])];
+  Var n_fix0 = ops::dims::of(fix0)[0];
+  Var n_fix = ops::dims::add(n_fix0, ops::dims::of(fix1)[0]);
+  const double lower = 1.0 / std::pow(std::numbers::e, 2.0);  // Python's 1. / np.e**2, then cast to the dtype
+  Var low = T::constant(dt == DType::Float32 ? NDArray::scalar<float>(float(lower)) : NDArray::scalar<double>(lower));
+  Var u_fix = uniform(std::vector<IntOrVar>{IntOrVar(n_fix)}, low, 1.0, 1, dt, nstreams, loc);
+  Var r_fix = T::sqrt(-2.0 * T::log(u_fix));
+  Var z0_fixed = r_fix[Index(Slice{std::nullopt, IntOrVar(n_fix0), std::nullopt})] * cos_theta[Index(fix0)];
+  Var z1_fixed = r_fix[Index(Slice{IntOrVar(n_fix0), std::nullopt, std::nullopt})] * sin_theta[Index(fix1)];
+  return T::join(0, {z0_valid, z0_fixed, z1_valid, z1_fixed});
 }
 
 Var MRG_RandomStreams::multinomial(const Var& pvals, int64_t n, const DTypeArg& dtype, std::optional<int64_t> nstreams, Loc loc) {

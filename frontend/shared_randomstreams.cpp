@@ -8,6 +8,7 @@
 
 #include "core/config.hpp"
 #include "ops/basic.hpp"
+#include "random_args.hpp"
 
 namespace theano::tensor::shared_randomstreams {
 
@@ -15,40 +16,11 @@ namespace T = theano::tensor;
 using ops::NumpyDraw;
 
 namespace {
-DType resolve(const DTypeArg& d, DType fallback, const char* api) {
-  if (d.value) return *d.value;
-  if (d.name.empty()) return fallback;
-  try {
-    return dtype_from_name(d.name);
-  } catch (const std::invalid_argument&) {
-    throw std::invalid_argument(fmt::format("{}: unknown dtype '{}' (at {})", api, d.name, SiteScope::current_str()));
-  }
-}
+DType resolve(const DTypeArg& d, DType fallback, const char* api) { return sandbox::rng_mrg::detail::resolve_dtype(d, fallback, api); }
 
-// The size as an int64 vector Var; literal entries must not be negative (numpy allows 0).
+// numpy draws empty samples: only negative literal entries are refused.
 Var size_vector(const Size& size, const char* api) {
-  auto refuse = [&](int64_t d) {
-    if (d < 0)
-      throw std::invalid_argument(fmt::format("{}: the size holds a negative dimension ({}) (at {})", api, d, SiteScope::current_str()));
-  };
-  if (size.ints()) {
-    for (int64_t d : *size.ints()) refuse(d);
-    return T::constant(NDArray::from_vector<int64_t>(*size.ints(), Dims{int64_t(size.ints()->size())}));
-  }
-  if (size.vector().defined()) {
-    const Var& v = size.vector();
-    if (v.ndim() != 1 || !is_integer(v.dtype()))
-      throw std::invalid_argument(fmt::format("{}: size must be a list of ints or an integer vector Var, got {} ({}) (at {})", api,
-                                              v.describe(), v.type().str(), SiteScope::current_str()));
-    return v.dtype() == DType::Int64 ? v : T::cast(v, DType::Int64);
-  }
-  std::vector<Variable> entries;
-  for (const IntOrVar& e : size.mixed()) {
-    if (auto* i = std::get_if<int64_t>(&e.value())) refuse(*i);
-    entries.push_back(T::cast(ops::int_scalar(e), DType::Int64));
-  }
-  if (entries.empty()) return T::constant(NDArray::from_vector<int64_t>({}, Dims{0}));
-  return ops::make_vector(entries);
+  return sandbox::rng_mrg::detail::size_vector(size, api, sandbox::rng_mrg::detail::EmptySize::Allowed);
 }
 
 void require_scalar(const Var& v, const char* api, const char* arg) {
@@ -81,7 +53,7 @@ RandomVariable RandomStreams::sample(NumpyDraw draw, const Size& size, const std
   Var size_var = size_vector(size, api);
   // Theano: seed = int(self.gen_seedgen.randint(2 ** 30)), then shared(RandomState(seed)).
   numpy::RandomState own(gen_seedgen_.randint(int64_t(1) << 30));
-  SharedVariable rng = shared(own.get_state(), "", true, SiteScope::current());
+  RandomStateSharedVariable rng(shared(own.get_state(), "", true, SiteScope::current()));
   auto [new_rng, value] = ops::random_function(draw, rng, size_var, params, ndim, dtype);
   rng.set_default_update(new_rng, SiteScope::current());
   state_updates_.push_back({rng, new_rng});
@@ -152,15 +124,25 @@ const StateUpdate& RandomStreams::find(const SharedVariable& rng, const char* ap
 
 numpy::RandomState RandomStreams::get(const SharedVariable& rng, Loc loc) const {
   SiteScope site(loc);
-  numpy::RandomState out(0);
-  out.set_state(find(rng, "RandomStreams.get").state.get_value(true));
-  return out;
+  return find(rng, "RandomStreams.get").state.get_value();
 }
 
 void RandomStreams::set(const SharedVariable& rng, const numpy::RandomState& state, Loc loc) {
   SiteScope site(loc);
-  SharedVariable target = find(rng, "RandomStreams.set").state;  // a handle: set_value changes the one variable
-  target.set_value(state.get_state(), true);
+  RandomStateSharedVariable target = find(rng, "RandomStreams.set").state;  // a handle: set_value changes the one variable
+  target.set_value(state);
 }
+
+numpy::RandomState RandomStateSharedVariable::get_value(bool) const {
+  numpy::RandomState out(0);
+  try {
+    out.set_state(SharedVariable::get_value(true));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("get_value of {}: its value is not a generator's state: {}", describe(), e.what()));
+  }
+  return out;
+}
+
+void RandomStateSharedVariable::set_value(const numpy::RandomState& rng, bool) { SharedVariable::set_value(rng.get_state(), true); }
 
 }  // namespace theano::tensor::shared_randomstreams

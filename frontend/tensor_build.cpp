@@ -63,6 +63,15 @@ Var cumprod(const Var& x, std::optional<int> axis, Loc loc) {
   return ops::cumulative(x, axis, ops::CumMode::Mul);
 }
 
+std::vector<Var> nonzero(const Var& a, Loc loc) {
+  SiteScope s(loc);
+  require_defined(a, "T::nonzero", "a");
+  Var m = ops::nonzero_matrix(a);
+  std::vector<Var> rows;
+  for (int d = 0; d < a.ndim(); ++d) rows.push_back(m[d]);
+  return rows;
+}
+
 // ---- linear algebra, shapes ----
 
 

@@ -115,4 +115,48 @@ Cotangents CumOp::pullback(Vars in, Vars outs, OutCotangents cot) const {
 
 Var cumulative(const Var& x, std::optional<int> axis, CumMode mode) { return make_apply1(std::make_shared<CumOp>(axis, mode), {x}); }
 
+std::vector<TensorType> Nonzero::make_types(Vars in) const {
+  if (in[0].ndim() == 0) throw OpError("Nonzero only supports non-scalar arrays.");
+  TensorType out(DType::Int64, 2);
+  out.shape[0] = in[0].ndim();
+  return {out};
+}
+
+OutShapes Nonzero::infer_shape(Vars in, InShapes) const {
+  if (!in[0].is_constant()) return std::vector<std::vector<Variable>>{{dims::constant(in[0].ndim()), Var()}};
+  const NDArray& a = in[0].node()->constant;  // a constant's count is known when the graph is built
+  int64_t count = 0;
+  for (int64_t i = 0; i < a.size(); ++i) count += a.item(i) != 0;
+  return std::vector<std::vector<Variable>>{{dims::constant(in[0].ndim()), dims::constant(count)}};
+}
+
+void Nonzero::perform(InArrays in, OutArrays out) const {
+  const NDArray& a = *in[0];
+  const int nd = a.ndim();
+  visit_dtype(a.dtype(), [&](auto t) {
+    using T = decltype(t);
+    // Two walks over a in C order (through its strides): count, then write the indices.
+    auto walk = [&](auto&& visit) {
+      Dims idx = Dims::filled(nd, 0);
+      for (int64_t i = 0, n = a.size(); i < n; ++i) {
+        int64_t off = 0;
+        for (int d = 0; d < nd; ++d) off += idx[d] * a.stride(d);
+        if (a.data<T>()[off] != T(0)) visit(idx);
+        for (int d = nd - 1; d >= 0 && ++idx[d] == a.shape(d); --d) idx[d] = 0;
+      }
+    };
+    int64_t count = 0;
+    walk([&](const Dims&) { ++count; });
+    out[0]->ensure(DType::Int64, Dims{nd, count});
+    int64_t* p = out[0]->data<int64_t>();
+    int64_t col = 0;
+    walk([&](const Dims& idx) {
+      for (int d = 0; d < nd; ++d) p[d * count + col] = idx[d];
+      ++col;
+    });
+  });
+}
+
+Var nonzero_matrix(const Var& a) { return make_apply1(std::make_shared<Nonzero>(), {a}); }
+
 }  // namespace theano::ops

@@ -1,5 +1,5 @@
 // Theano's theano.tensor.extra_ops: CumOp (cumsum and cumprod along one axis, or over the flattened
-// input when the axis is None, as numpy's).
+// input when the axis is None, as numpy's); and theano.tensor.basic's Nonzero (numpy's nonzero).
 #pragma once
 #include <optional>
 
@@ -32,5 +32,17 @@ class CumOp : public OpOf<CumOp> {
 };
 
 Var cumulative(const Var& x, std::optional<int> axis, CumMode mode);
+
+// Theano's Nonzero: the indices of a's non-zero elements in C order, as an int64 matrix of
+// a.ndim rows (row d: the index along dim d; numpy.vstack(numpy.nonzero(a))). The number of columns
+// is known only when the op runs. A scalar is refused, as Theano's.
+class Nonzero : public NonDifferentiable<Nonzero> {
+ public:
+  std::vector<TensorType> make_types(Vars inputs) const override;
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
+  void perform(InArrays in, OutArrays out) const override;
+};
+
+Var nonzero_matrix(const Var& a);
 
 }  // namespace theano::ops

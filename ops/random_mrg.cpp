@@ -8,27 +8,12 @@
 #include "core/thread_pool.hpp"
 #include "ops/basic.hpp"
 #include "ops/elemwise.hpp"
-#include "ops/shape.hpp"
+#include "ops/random_size.hpp"
 #include "ops/shape_math.hpp"
 
 namespace theano::ops {
 
 namespace {
-// Theano makes a sample dim broadcastable where the size's entry is known to be 1
-// (extract_constant(size[i]) == 1): a constant entry, or the size of a broadcastable dim.
-std::optional<int64_t> constant_entry(const Variable& size, int i) {
-  if (size.is_constant()) return size.node()->constant.item_int64(i);
-  Apply* a = size.owner();
-  if (!a) return std::nullopt;
-  if (dynamic_cast<const MakeVector*>(a->op.get())) {
-    const Variable& e = a->inputs[size_t(i)];
-    if (e.is_constant()) return e.node()->constant.item_int64(0);
-    return std::nullopt;
-  }
-  if (dynamic_cast<const Shape*>(a->op.get()) && a->inputs[0].type().broadcastable(i)) return 1;
-  return std::nullopt;
-}
-
 const char* rank_name(int ndim) {
   static const char* names[] = {"scalar", "vector", "matrix", "tensor3", "tensor4"};
   return ndim < 5 ? names[ndim] : "tensor";
@@ -44,17 +29,9 @@ std::vector<TensorType> MRGUniform::make_types(Vars in) const {
   if (rstate.ndim() != 2 || rstate.dtype != DType::Int32)
     throw OpError(fmt::format("rstate must be an int32 matrix (n_streams x 6), got {}", rstate.str()));
   if (rstate.known(1) && rstate.shape[1] != 6) throw OpError(fmt::format("rstate must have 6 columns, got shape {}", rstate.shape_str()));
-  const TensorType& size = in[1].type();
-  if (size.ndim() != 1 || !is_integer(size.dtype)) throw OpError(fmt::format("size must be an integer vector, got {}", size.str()));
-  if (size.known(0) && size.shape[0] != ndim_) throw OpError(fmt::format("size must have length {} (not {})", ndim_, size.shape[0]));
   TensorType sample(dtype_, ndim_);
-  for (int i = 0; i < ndim_; ++i) {
-    std::optional<int64_t> d = constant_entry(in[1], i);
-    if (!d) continue;
-    if (*d < 0) throw OpError(fmt::format("size must not hold a negative value, got {} at entry {}", *d, i));
-    sample.shape[i] = *d;
-    sample.bcast[i] = *d == 1;
-  }
+  // Theano makes a dim broadcastable where its size entry is known to be 1 (extract_constant(size[i]) == 1).
+  sample_dims_from_size(sample, in[1], ndim_, true);
   return {rstate, sample};
 }
 
@@ -67,13 +44,7 @@ OutShapes MRGUniform::infer_shape(Vars in, InShapes shapes) const {
 void MRGUniform::perform(InArrays in, OutArrays out) const {
   const NDArray& rstate = *in[0];
   const NDArray& size = *in[1];
-  if (size.shape(0) != ndim_) throw OpError(fmt::format("size must have length {} (not {})", ndim_, size.shape(0)));
-  Dims shape;
-  for (int i = 0; i < ndim_; ++i) {
-    int64_t d = size.item_int64(int64_t(i) * size.stride(0));
-    if (d < 0) throw OpError(fmt::format("size must not hold a negative value, got {} at entry {}", d, i));
-    shape.push_back(d);
-  }
+  Dims shape = sample_shape(size, ndim_);
   int64_t n = shape.product();
   if (n > mrg::kM1) throw OpError(fmt::format("rng_mrg cpu-implementation does not support more than (2**31 -1) samples (size {})", shape.str()));
   if (rstate.shape(1) != 6) throw OpError(fmt::format("rstate must have 6 columns, got shape {}", rstate.shape().str()));
@@ -113,14 +84,7 @@ Cotangents UndefinedGrad::pullback(Vars inputs, Vars outputs, OutCotangents) con
 Var undefined_grad(const Var& x) { return make_apply1(std::make_shared<UndefinedGrad>(), {x}); }
 
 std::pair<Var, Var> mrg_uniform(const Var& rstate, const Var& size, std::optional<int> ndim, DType dtype) {
-  if (size.ndim() != 1 || !is_integer(size.dtype()))
-    throw std::invalid_argument(fmt::format("mrg_uniform: size must be an integer vector, got {} ({}) at {}", size.describe(),
-                                            size.type().str(), SiteScope::current_str()));
-  int nd = ndim ? *ndim : int(size.type().shape[0]);
-  if (nd < 0)
-    throw std::invalid_argument(fmt::format("mrg_uniform: the length of size {} is not known when the graph is built: give ndim (at {})",
-                                            size.describe(), SiteScope::current_str()));
-  Var s = size.dtype() == DType::Int64 ? size : cast(size, DType::Int64);
+  auto [s, nd] = size_and_ndim(size, ndim, "mrg_uniform");
   std::vector<Variable> outs = make_apply(std::make_shared<MRGUniform>(dtype, nd), {rstate, s});
   return {Var(outs[0]), Var(outs[1])};
 }

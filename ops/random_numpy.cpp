@@ -9,7 +9,7 @@
 #include "core/numpy_random.hpp"
 #include "ops/basic.hpp"
 #include "ops/elemwise.hpp"
-#include "ops/shape.hpp"
+#include "ops/random_size.hpp"
 #include "ops/shape_math.hpp"
 
 // numpy computes low + range * u with a separate multiply and add; with -march=native GCC would
@@ -53,16 +53,6 @@ int64_t binomial_inversion(RandomState& rng, int64_t n, double p) {
   return x;
 }
 
-// A constant size entry (a literal size, or a MakeVector entry that is a constant), as Theano's
-// RandomFunction makes a dim broadcastable where the size is known to be 1.
-std::optional<int64_t> constant_entry(const Variable& size, int i) {
-  if (size.is_constant()) return size.node()->constant.item_int64(i);
-  Apply* a = size.owner();
-  if (a && dynamic_cast<const MakeVector*>(a->op.get()) && a->inputs[size_t(i)].is_constant())
-    return a->inputs[size_t(i)].node()->constant.item_int64(0);
-  return std::nullopt;
-}
-
 // Writes numpy's draws (float64 or int64 values) into a sample of dtype T, cast as a C cast.
 template <class T, class Draw>
 void fill(NDArray& sample, Draw draw) {
@@ -96,19 +86,10 @@ std::vector<TensorType> RandomFunction::make_types(Vars in) const {
   const TensorType& state = in[0].type();
   if (state.ndim() != 1 || state.dtype != DType::Int64 || (state.known(0) && state.shape[0] != RandomState::kStateSize))
     throw OpError(fmt::format("the state must be an int64 vector of {} entries (a RandomState's), got {}", RandomState::kStateSize, state.str()));
-  const TensorType& size = in[1].type();
-  if (size.ndim() != 1 || !is_integer(size.dtype)) throw OpError(fmt::format("size must be an integer vector, got {}", size.str()));
-  if (size.known(0) && size.shape[0] != ndim_) throw OpError(fmt::format("size must have length {} (not {})", ndim_, size.shape[0]));
   for (size_t k = 2; k < in.size(); ++k)
     if (in[k].type().ndim() != 0) throw OpError(fmt::format("parameter {} must be a scalar, got {}", k - 2, in[k].type().str()));
   TensorType sample(dtype_, ndim_ + (draw_ == NumpyDraw::Permutation ? 1 : 0));
-  for (int i = 0; i < ndim_; ++i) {
-    std::optional<int64_t> d = constant_entry(in[1], i);
-    if (!d) continue;
-    if (*d < 0) throw OpError(fmt::format("size must not hold a negative value, got {} at entry {}", *d, i));
-    sample.shape[i] = *d;
-    sample.bcast[i] = *d == 1;
-  }
+  sample_dims_from_size(sample, in[1], ndim_, false);
   if (draw_ == NumpyDraw::Permutation && in[2].is_constant()) {
     int64_t n = in[2].node()->constant.item_int64(0);
     if (n < 0) throw OpError(fmt::format("permutation: n must not be negative, got {}", n));
@@ -130,13 +111,7 @@ void RandomFunction::perform(InArrays in, OutArrays out) const {
   const NDArray& size = *in[1];
   if (state.shape(0) != RandomState::kStateSize)
     throw OpError(fmt::format("the state must have {} entries (a RandomState's), got shape {}", RandomState::kStateSize, state.shape().str()));
-  if (size.shape(0) != ndim_) throw OpError(fmt::format("size must have length {} (not {})", ndim_, size.shape(0)));
-  Dims shape;
-  for (int i = 0; i < ndim_; ++i) {
-    int64_t d = size.item_int64(int64_t(i) * size.stride(0));
-    if (d < 0) throw OpError(fmt::format("size must not hold a negative value, got {} at entry {}", d, i));
-    shape.push_back(d);
-  }
+  Dims shape = sample_shape(size, ndim_);
   RandomState rng(0);
   out[0]->ensure(DType::Int64, state.shape());
   out[0]->copy_from(state);  // contiguous, whatever the input's strides
@@ -222,14 +197,8 @@ void RandomFunction::perform(InArrays in, OutArrays out) const {
 std::pair<Var, Var> random_function(NumpyDraw draw, const Var& state, const Var& size, const std::vector<Var>& params,
                                     std::optional<int> ndim, DType dtype) {
   const char* api = draw_name(draw);
-  if (size.ndim() != 1 || !is_integer(size.dtype()))
-    throw std::invalid_argument(fmt::format("RandomFunction{{{}}}: size must be an integer vector, got {} ({}) at {}", api, size.describe(),
-                                            size.type().str(), SiteScope::current_str()));
-  int nd = ndim ? *ndim : int(size.type().shape[0]);
-  if (nd < 0)
-    throw std::invalid_argument(fmt::format("RandomFunction{{{}}}: the length of size {} is not known when the graph is built: give ndim (at {})",
-                                            api, size.describe(), SiteScope::current_str()));
-  std::vector<Variable> inputs{state, size.dtype() == DType::Int64 ? size : cast(size, DType::Int64)};
+  auto [s, nd] = size_and_ndim(size, ndim, fmt::format("RandomFunction{{{}}}", api));
+  std::vector<Variable> inputs{state, s};
   for (size_t k = 0; k < params.size(); ++k) {
     DType want = parameter_dtype(draw, k);
     inputs.push_back(params[k].dtype() == want ? params[k] : cast(params[k], want));

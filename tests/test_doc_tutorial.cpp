@@ -81,6 +81,10 @@ TEST_CASE("doc tutorial conditions.txt prints what the doc prints", "[doc]") {
   check_page("conditions.txt", [](doc_tutorial::Pages& p) { p.conditions(); });
 }
 
+TEST_CASE("doc tutorial examples.txt Using Random Numbers prints what the doc prints", "[doc]") {
+  check_page("examples.txt: Using Random Numbers", [](doc_tutorial::Pages& p) { p.random(); });
+}
+
 TEST_CASE("the doctest ellipsis matcher matches only what it should", "[doc]") {
   CHECK(ellipsis_match("a\n...\nb\n", "a\nx\ny\nb\n"));
   CHECK(ellipsis_match("t ... sec\n", "t 0.5 sec\n"));

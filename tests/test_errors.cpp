@@ -347,6 +347,85 @@ TEST_CASE("errors: random streams and default updates", "[errors][rng_mrg]") {
          [&] { theano::function({}, x); });
 }
 
+TEST_CASE("errors: numpy-backed RandomStreams", "[errors][shared_randomstreams]") {
+  using theano::tensor::shared_randomstreams::RandomStreams;
+  std::string msg = error_of([] { RandomStreams srng(-1); }); int L = __LINE__;
+  expect_text("RandomStreams: Seed must be between 0 and 2**32 - 1 (got -1) (at " + at(L) + ")", msg);
+  RandomStreams srng(1);
+  msg = error_of([&] { srng.uniform({3, -2}); }); L = __LINE__;
+  expect_text("RandomStreams.uniform: the size holds a negative dimension (-2) (at " + at(L) + ")", msg);
+  msg = error_of([&] { srng.normal({3}, 0.0, 1.0, std::nullopt, "float13"); }); L = __LINE__;
+  expect_text("RandomStreams.normal: unknown dtype 'float13' (at " + at(L) + ")", msg);
+  msg = error_of([&] { srng.uniform({3}, 0.0, 1.0, std::nullopt, "int32"); }); L = __LINE__;
+  expect_text("RandomFunction{uniform}: the sample dtype of uniform must be float32 or float64, got int32 (inputs: int64 (627,), int64 (1,), "
+              "float64 (), float64 ()) at " + at(L), msg);
+  msg = error_of([&] { srng.uniform({3}, T::dvector("lo")); }); L = __LINE__;
+  expect_text("RandomStreams.uniform: low must be a scalar (tensor parameters are not implemented), got 'lo' (TensorType(float64, vector)) (at " +
+                  at(L) + ")", msg);
+  auto p = T::dscalar("p");
+  auto b = theano::function({p}, srng.binomial({3}, 2, p)); const int b_line = __LINE__;
+  expect("binomial: p < 0, p > 1 or p is NaN (p=1.5)" + in_call("RandomFunction{binomial}", b_line, "int64 (627,), int64 (1,), int64 (), float64 ()"),
+         [&] { b(1.5); });
+  auto big = theano::function({}, srng.binomial({3}, 1000, 0.5)); const int big_line = __LINE__;
+  expect("binomial: n * min(p, 1 - p) = 500 is above 30, where numpy switches to its BTPE sampler, which is not implemented (n=1000, p=0.5)" +
+             in_call("RandomFunction{binomial}", big_line, "int64 (627,), int64 (1,), int64 (), float64 ()"),
+         [&] { big(); });
+  auto s = T::dscalar("s");
+  auto n = theano::function({s}, srng.normal({2}, 0.0, s)); const int n_line = __LINE__;
+  expect("normal: std < 0 (std=-1)" + in_call("RandomFunction{normal}", n_line, "int64 (627,), int64 (1,), float64 (), float64 ()"), [&] { n(-1.0); });
+  auto k = T::lscalar("k");
+  auto u = theano::function({k}, srng.uniform(std::vector<IntOrVar>{IntOrVar(k)})); const int u_line = __LINE__;
+  expect("size must not hold a negative value, got -3 at entry 0" +
+             in_call("RandomFunction{uniform}", u_line, "int64 (627,), int64 (1,), float64 (), float64 ()"),
+         [&] { u(int64_t(-3)); });
+  auto rv = srng.uniform({2}); const int rv_line = __LINE__;
+  RandomStreams other(2);
+  msg = error_of([&] { other.get(rv.rng()); }); L = __LINE__;
+  expect_text("RandomStreams.get: <TensorType(int64, vector)> is not a generator of this RandomStreams (Theano's KeyError) (at " + at(L) + ")", msg);
+  rv.rng().set_value(zeros(DType::Int64, {3}));
+  expect("get_value of <TensorType(int64, vector)>: its value is not a generator's state: RandomState state: expected an int64 vector of 627 "
+         "entries (key, pos, has_gauss, gauss), got int64 (3,)",
+         [&] { rv.rng().get_value(); });
+  expect("the state must have 627 entries (a RandomState's), got shape (3,)" +
+             in_call("RandomFunction{uniform}", rv_line, "int64 (3,), int64 (1,), float64 (), float64 ()"),
+         [&] { theano::function({}, rv)(); });
+}
+
+TEST_CASE("errors: MRG_RandomStreams arguments", "[errors][rng_mrg]") {
+  using theano::sandbox::rng_mrg::MRG_RandomStreams;
+  MRG_RandomStreams srng(234);
+  std::string msg = error_of([&] { srng.uniform({3}, 0.0, 1.0, std::nullopt, "int32"); }); int L = __LINE__;
+  expect_text("MRG_RandomStreams.uniform: dtype must be float32 or float64, got int32 (at " + at(L) + ")", msg);
+  msg = error_of([&] { srng.binomial({3}, 1, 1); }); L = __LINE__;
+  expect_text("MRG_RandomStreams.binomial: p must be a float probability, got constant array(1, shape=(), dtype=int8) of type "
+              "TensorType(int8, scalar) (at " + at(L) + "); write 1.0 for a literal", msg);
+  msg = error_of([&] { srng.binomial({3}, 2, 0.5); }); L = __LINE__;
+  expect_text("MRG_RandomStreams.binomial: only n = 1 is implemented (got n = 2), as Theano's (at " + at(L) + ")", msg);
+  msg = error_of([&] { srng.uniform(std::vector<IntOrVar>{}); }); L = __LINE__;
+  expect_text("MRG_RandomStreams.uniform: size is empty (at " + at(L) + ")", msg);
+  msg = error_of([&] { srng.uniform({3}, 0.0, 1.0, std::nullopt, {}, 0); }); L = __LINE__;
+  expect_text("MRG_RandomStreams.uniform: nstreams must be positive, got 0 (at " + at(L) + ")", msg);
+  auto pv = T::dmatrix("pv");
+  msg = error_of([&] { srng.choice(2, true, pv); }); L = __LINE__;
+  expect_text("MRG_RandomStreams.choice: only works without replacement for now (replace = false), as Theano's (at " + at(L) + ")", msg);
+  auto c = theano::function({pv}, srng.choice(3, false, pv)); const int c_line = __LINE__;
+  expect("Cannot sample without replacement n samples bigger than the size of the distribution." +
+             in_call("ChoiceFromUniform{int64, False}", c_line, "float64 (1, 2), float32 (3,), int64 ()"),
+         [&] { c(zeros(DType::Float64, {1, 2})); });
+  msg = error_of([&] { srng.set_rstate({1, 2, 3}); }); L = __LINE__;
+  expect_text("MRG_RandomStreams.rstate: seed should be 1 integer or 6 integers, got 3 integers (at " + at(L) + ")", msg);
+  auto k = T::lscalar("k");
+  auto u = theano::function({k}, srng.uniform(std::vector<IntOrVar>{IntOrVar(k)}, 0.0, 1.0, std::nullopt, "float32")); const int u_line = __LINE__;
+  expect("size must not hold a negative value, got -4 at entry 0" +
+             in_call("mrg_uniform{TensorType(float32, vector),no_inplace}", u_line, "int32 (15360, 6), int64 (1,)"),
+         [&] { u(int64_t(-4)); });
+}
+
+TEST_CASE("errors: nonzero of a scalar", "[errors]") {
+  std::string msg = error_of([] { T::nonzero(T::dscalar("s")); }); int L = __LINE__;
+  expect_text("Nonzero: Nonzero only supports non-scalar arrays. (inputs: float64 ()) at " + at(L), msg);
+}
+
 TEST_CASE("errors: THEANO_FLAGS and the tutorials' command-line flags", "[errors]") {
   expect("THEANO_FLAGS: unknown flag 'foo' (known: floatX, profile, mode, optimizer_excluding, device, threads, verify)",
          [] { parse_flags("floatX=float32,foo=1"); });

@@ -1,4 +1,4 @@
-// Op table rows (tests/op_table.hpp): Theano's extra_ops. CumOp (cumsum, cumprod) over the flattened
+// Op table rows (tests/op_table.hpp): Theano's extra_ops and Nonzero. CumOp (cumsum, cumprod) over the flattened
 // input and along every axis (negative ones too), of contiguous, transposed and empty inputs, in
 // the integer dtypes and bool as well; the running values are stored in the input's dtype at each
 // step, so float32 matches the kernel's in-order float32 sums bit for bit and integers wrap as numpy's.
@@ -96,5 +96,83 @@ Rows cumulative_rows() {
   return s;
 }
 OP_TABLE_ROWS(cumulative_rows);
+
+// ---- Nonzero ----
+// numpy.nonzero stacked: for each element in C order that is not 0, its index along every dim.
+NDArray nonzero_indices(const NDArray& x) {
+  std::vector<std::vector<double>> rows(size_t(x.ndim()));
+  for (int64_t i = 0; i < x.size(); ++i) {
+    if (x.item(i) == 0) continue;
+    Dims idx = naive::unravel(i, x.shape());
+    for (int d = 0; d < x.ndim(); ++d) rows[size_t(d)].push_back(double(idx[d]));
+  }
+  const int64_t count = rows.empty() ? 0 : int64_t(rows[0].size());
+  std::vector<double> flat;
+  for (const auto& r : rows) flat.insert(flat.end(), r.begin(), r.end());
+  return naive::expect(DType::Int64, Dims{x.ndim(), count}, flat);
+}
+
+NDArray row_of(const NDArray& m, int64_t r) {
+  std::vector<double> v;
+  for (int64_t j = 0; j < m.shape(1); ++j) v.push_back(m.item(r * m.shape(1) + j));
+  return naive::expect(DType::Int64, Dims{m.shape(1)}, v);
+}
+
+// About a third zeros: integers in [-1, 1].
+Input sparse(const Dims& shape) { return U(shape, -1, 1, -1, 2); }
+
+Rows nonzero_rows() {
+  Rows s;
+  Inputs inputs = {[](DType dt, Rng& rng, const Arrays& before) {
+                     NDArray a = sparse(Dims{3, 5, 7})(dt, rng, before);
+                     for (int64_t i = 0; i < a.size(); i += 3) a.set_item(i, 0.0);  // floats get zeros too
+                     return a;
+                   },
+                   sparse(Dims{5, 7, 3})};
+  std::vector<DType> dtypes = kNumeric;
+  dtypes.push_back(DType::Bool);
+  s.push_back({.name = "nonzero of a 3-d and of a transposed 3-d",
+               .build = [](V x) {
+                 std::vector<Var> rows = T::nonzero(x[1].dimshuffle({2, 0, 1}));
+                 return std::vector<Var>{ops::nonzero_matrix(x[0]), rows[0], rows[1], rows[2]};
+               },
+               .inputs = inputs,
+               .dtypes = dtypes,
+               .naive = [](A x) {
+                 NDArray t = nonzero_indices(naive::dimshuffle(x[1], {2, 0, 1}));
+                 return Arrays{nonzero_indices(x[0]), row_of(t, 0), row_of(t, 1), row_of(t, 2)};
+               },
+               .unknown_dims = 2,  // each Nonzero's count of non-zero elements is known only when it runs
+               .types = [](const std::vector<Var>& in, const std::vector<Var>& out) {
+                 CHECK(out[0].type().shape[0] == 3);
+                 CHECK(out[1].ndim() == 1);
+               },
+               .errors = {{.run = [] { T::nonzero(T::dscalar("s")); }, .contains = {"Nonzero", "Nonzero only supports non-scalar arrays."}}}});
+  s.push_back({.name = "nonzero of empty and all-zero inputs and a buffer reused with other sizes",
+               .build = [](V x) { return std::vector<Var>{ops::nonzero_matrix(x[0]), T::nonzero(x[0])[1]}; },
+               .inputs = Inputs::each({{vals(Dims{2, 3}, {0, 0, 0, 0, 0, 0})}, {U(Dims{0, 4})}, {vals(Dims{3, 2}, {0, 1, 2, 0, 0, 3})},
+                                      {sparse(Dims{7, 5})}}),
+               .dtypes = {DType::Float64, DType::Int32},
+               .naive = [](A x) {
+                 NDArray m = nonzero_indices(x[0]);
+                 return Arrays{m, row_of(m, 1)};
+               },
+               .repeats_sizes = true,
+               .unknown_dims = 2});
+  // A constant's count is known when the graph is built: the shape rule then knows every dim.
+  s.push_back({.name = "nonzero of a constant beside a scaled input",
+               .build = [](V x) {
+                 NDArray c = test_util::arr(DType::Float64, Dims{3, 4}, {0, 1.5, 0, -2, 0, 0, 7, 0, 0.5, 0, 0, 3});
+                 return std::vector<Var>{ops::nonzero_matrix(T::constant(c)), x[0] * 2.0};
+               },
+               .inputs = {U(Dims{5})},
+               .naive = [](A x) {
+                 return Arrays{naive::expect(DType::Int64, Dims{2, 5}, {0, 0, 1, 2, 2, 1, 3, 2, 0, 3}),
+                               naive::map({x[0]}, x[0].dtype(), [](double v, double, double) { return v * 2; })};
+               },
+               .types = [](const std::vector<Var>&, const std::vector<Var>& out) { CHECK(out[0].type().shape[0] == 2); }});
+  return s;
+}
+OP_TABLE_ROWS(nonzero_rows);
 
 }  // namespace

@@ -66,6 +66,28 @@ TEST_CASE("MRG seeds are checked as Theano checks them", "[rng_mrg]") {
   CHECK_THROWS_WITH(MRG_RandomStreams(0), Catch::Contains("test_rng_mrg.cpp"));
   MRG_RandomStreams six(std::vector<int64_t>{1, 2, 3, 4, 5, 6});
   CHECK(six.rstate() == std::vector<int64_t>{1, 2, 3, 4, 5, 6});
+  CHECK_THROWS_WITH(six.set_rstate({1, 2, 3, 0, 0, 0}), Catch::Contains("MRG_RandomStreams.rstate") && Catch::Contains("test_rng_mrg.cpp"));
+  CHECK(six.rstate() == std::vector<int64_t>{1, 2, 3, 4, 5, 6});  // a refused state changes nothing
+}
+
+TEST_CASE("MRG rstate assignment starts the next sample from the given state", "[rng_mrg]") {
+  MRG_RandomStreams a(123), b(987);
+  auto ya = a.uniform({3}, 0.0, 1.0, std::nullopt, "float64");
+  auto yb = b.uniform({3}, 0.0, 1.0, std::nullopt, "float64");
+  // The tutorial's copy_random_state: rstate, then each state matrix.
+  b.set_rstate(a.rstate());
+  CHECK(b.rstate() == a.rstate());
+  auto sb = b.state_updates().at(0).state;
+  sb.set_value(a.state_updates().at(0).state.get_value());
+  auto fa = theano::function({}, ya), fb = theano::function({}, yb);
+  NDArray first = fa().array();
+  CHECK(first.str() == fb().array().str());
+  auto za = a.uniform({4}, 0.0, 1.0, std::nullopt, "float64");
+  auto zb = b.uniform({4}, 0.0, 1.0, std::nullopt, "float64");
+  CHECK(theano::function({}, za)().array().str() == theano::function({}, zb)().array().str());
+  MRG_RandomStreams c(987);
+  auto zc = c.uniform({3}, 0.0, 1.0, std::nullopt, "float64");
+  CHECK(theano::function({}, zc)().array().str() != first.str());  // without the copy, b's first numbers differ
 }
 
 TEST_CASE("guess_n_streams follows Theano's rule", "[rng_mrg]") {
@@ -234,6 +256,77 @@ TEST_CASE("MRG normal uses Theano's Box-Muller layout", "[rng_mrg]") {
   CHECK(got.data<double>()[0] == Approx(r(0) * std::cos(theta(2))).epsilon(1e-14));
   CHECK(got.data<double>()[1] == Approx(r(1) * std::cos(theta(3))).epsilon(1e-14));
   CHECK(got.data<double>()[2] == Approx(r(0) * std::sin(theta(2))).epsilon(1e-14));
+}
+
+TEST_CASE("MRG truncated_normal redraws the values outside two as Theano", "[rng_mrg]") {
+  const int64_t seed = 843828734, n = 301;  // odd: 302 uniforms, the last value dropped
+  MRG_RandomStreams srng(seed);
+  Var z = srng.truncated_normal({n}, 1.5, 0.5, std::nullopt, "float64");
+  REQUIRE(srng.state_updates().size() == 2);  // the Box-Muller uniforms, then the redraws' uniforms
+  NDArray got = theano::function({}, z)().array();
+  REQUIRE(got.shape() == Dims{n});
+  // The reference, from Theano's statement of the algorithm: Box-Muller values z0 = r(u[i]) cos(2 pi
+  // u[h + i]) and z1 = r(u[i]) sin(2 pi u[h + i]); those outside [-2, 2] (z0's first) take, in order,
+  // the radius r(w) of the second op's uniforms w = v * (1 - e^-2) + e^-2 with their old angle; the
+  // result joins valid z0, redrawn z0, valid z1, redrawn z1, keeps n values, times std / c plus avg.
+  const int64_t h = (n + 1) / 2;
+  std::vector<int64_t> u = expected_draws(seed, 0, 15360, 2 * h);
+  auto r = [](double x) { return std::sqrt(-2.0 * std::log(x)); };
+  std::vector<double> z0, z1, cos_t, sin_t;
+  std::vector<size_t> fix0, fix1;
+  for (int64_t i = 0; i < h; ++i) {
+    double theta = 2.0 * std::numbers::pi * ref::f64(u[size_t(h + i)]);
+    cos_t.push_back(std::cos(theta));
+    sin_t.push_back(std::sin(theta));
+    z0.push_back(r(ref::f64(u[size_t(i)])) * cos_t.back());
+    z1.push_back(r(ref::f64(u[size_t(i)])) * sin_t.back());
+    if (z0.back() < -2.0 || z0.back() > 2.0) fix0.push_back(size_t(i));
+    if (z1.back() < -2.0 || z1.back() > 2.0) fix1.push_back(size_t(i));
+  }
+  REQUIRE(!fix0.empty());
+  REQUIRE(!fix1.empty());
+  std::vector<int64_t> v = expected_draws(seed, 1, 15360, int64_t(fix0.size() + fix1.size()));
+  const double low = 1.0 / (std::numbers::e * std::numbers::e);
+  auto r_fix = [&](size_t k) { return r(ref::f64(v[k]) * (1.0 - low) + low); };
+  std::vector<double> joined;
+  for (size_t i = 0; i < z0.size(); ++i)
+    if (std::abs(z0[i]) <= 2.0) joined.push_back(z0[i]);
+  for (size_t k = 0; k < fix0.size(); ++k) joined.push_back(r_fix(k) * cos_t[fix0[k]]);
+  for (size_t i = 0; i < z1.size(); ++i)
+    if (std::abs(z1[i]) <= 2.0) joined.push_back(z1[i]);
+  for (size_t k = 0; k < fix1.size(); ++k) joined.push_back(r_fix(fix0.size() + k) * sin_t[fix1[k]]);
+  // std / 0.87962566103423978 with both literals autocast as Theano's: float32 when floatX is.
+  const double c = 0.87962566103423978;
+  const double scale = config().floatX == DType::Float32 ? double(0.5f / float(c)) : 0.5 / c;
+  for (int64_t i = 0; i < n; ++i) {
+    INFO("element " << i);
+    CHECK(got.data<double>()[i] == Approx(joined[size_t(i)] * scale + 1.5).epsilon(1e-14).margin(1e-14));
+    CHECK(std::abs(got.data<double>()[i] - 1.5) <= 2.0 * scale * (1 + 1e-15));
+  }
+}
+
+TEST_CASE("MRG truncated_normal has the mean and spread of Theano's scheme", "[rng_mrg]") {
+  MRG_RandomStreams srng(12345);
+  const int64_t n = 100000;
+  for (const char* dtype : {"float32", "float64"}) {
+    NDArray zv = theano::function({}, srng.truncated_normal({n}, -1.0, 2.0, std::nullopt, dtype))().array();
+    REQUIRE(zv.shape() == Dims{n});
+    double sum = 0, sq = 0, reach = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      double x = zv.item(i);
+      sum += x, sq += x * x;
+      reach = std::max(reach, std::abs(x + 1.0));
+    }
+    double mean = sum / double(n), var = sq / double(n) - mean * mean;
+    CHECK(std::abs(mean + 1.0) < 5 * 2.0 / std::sqrt(double(n)));
+    // Theano's redraw keeps the angle and draws only a new radius, which is not an exact truncated
+    // normal: its standard deviation is 1.0121 times the asked one (2e6 draws of the scheme in a
+    // separate simulation), not the asked one as the constant intends.
+    CHECK(std::abs(std::sqrt(var) - 2.0 * 1.0121) < 0.012);
+    CHECK(reach <= 2.0 * 2.0 / 0.87962566103423978 * (1 + 1e-6));  // the truncation at two standard normals
+  }
+  CHECK_THROWS_WITH(srng.truncated_normal({3}, 0.0, 1.0, std::nullopt, "int32"),
+                    Catch::Contains("MRG_RandomStreams.truncated_normal: dtype must be float32") && Catch::Contains("test_rng_mrg.cpp"));
 }
 
 TEST_CASE("MRG samples are constants for T::grad", "[rng_mrg]") {

@@ -57,7 +57,7 @@ TEST_CASE("RandomStreams prints the numbers of Theano's documentation", "[shared
   CHECK(numpy::repr(f2().array()) == "array([ 0.55056769])");
   // copy_random_state(g1, g2): su2[0].set_value(su1[0].get_value()) for each pair.
   REQUIRE(rng1.state_updates().size() == 1);
-  SharedVariable su2 = rng2.state_updates()[0].state;  // a handle to g2's generator
+  auto su2 = rng2.state_updates()[0].state;  // a handle to g2's generator
   su2.set_value(rng1.state_updates()[0].state.get_value());
   CHECK(numpy::repr(f1().array()) == "array([ 0.59044123])");
   CHECK(numpy::repr(f2().array()) == "array([ 0.59044123])");
@@ -167,10 +167,35 @@ TEST_CASE("RandomStreams default updates advance the state unless excluded", "[s
   srng.seed(7);
   RandomState g0 = stream_generator(7, 0), g1 = stream_generator(7, 1);
   CHECK(state.get_value().str() == g0.get_state().str());
-  CHECK(rv_n.rng().get_value().str() == g1.get_state().str());
+  CHECK(rv_n.rng().get_value().get_state().str() == g1.get_state().str());
   CHECK(draw().array().str() == numpy::asarray(g0.uniform(0.0, 1.0, Dims{2, 2}), config().floatX).str());  // floatX by default
   srng.seed();  // back to the constructor's seed
   CHECK(state.get_value().str() == stream_generator(42, 0).get_state().str());
+}
+
+TEST_CASE("RandomStreams rng get_value and set_value speak RandomState as Theano's", "[shared_randomstreams][function]") {
+  RandomStreams srng(234);
+  auto rv_u = srng.uniform({2, 3}, 0.0, 1.0, std::nullopt, "float64");
+  auto f = theano::function({}, rv_u);
+  // The tutorial's seeding of one stream: get the generator, seed it, assign it back.
+  RandomState rng_val = rv_u.rng().get_value(true);
+  CHECK(rng_val.get_state().str() == stream_generator(234, 0).get_state().str());
+  rng_val.seed(89234);
+  CHECK(f().array().str() != RandomState(89234).uniform(0.0, 1.0, Dims{2, 3}).str());  // a copy: not set yet
+  rv_u.rng().set_value(rng_val, true);
+  RandomState reference(89234);
+  CHECK(f().array().str() == reference.uniform(0.0, 1.0, Dims{2, 3}).str());
+  CHECK(f().array().str() == reference.uniform(0.0, 1.0, Dims{2, 3}).str());
+  CHECK(rv_u.rng().get_value().get_state().str() == reference.get_state().str());
+  // state_updates hold the same variables: copying them moves a stream to another object.
+  RandomStreams other(987);
+  auto rv_o = other.uniform({2, 3}, 0.0, 1.0, std::nullopt, "float64");
+  auto state = other.state_updates().at(0).state;
+  state.set_value(srng.state_updates().at(0).state.get_value());
+  CHECK(theano::function({}, rv_o)().array().str() == reference.uniform(0.0, 1.0, Dims{2, 3}).str());
+  // A raw state that is not a generator's is refused by name.
+  rv_u.rng().set_value(NDArray::zeros(DType::Int64, Dims{4}));
+  CHECK_THROWS_WITH(rv_u.rng().get_value(), Catch::Contains("get_value of") && Catch::Contains("627 entries"));
 }
 
 TEST_CASE("RandomStreams draws a variable once per call", "[shared_randomstreams][function]") {

@@ -76,9 +76,18 @@ class MRG_RandomStreams {
                const DTypeArg& dtype = DType::Int64, std::optional<int64_t> nstreams = std::nullopt, Loc loc = Loc::current());
   // Box-Muller as Theano's: an even count of uniforms (one op, 60 * 256 streams), the first half
   // giving the radii and the second the angles; z0 = r cos(theta) then z1 = r sin(theta), joined,
-  // cut to the size's element count, reshaped, times std, plus avg.
+  // cut to the size's element count, reshaped, times std, plus avg. truncate (Theano's
+  // normal(truncate=True)): every z0 and z1 outside [-2, 2] gets a new radius from a second uniform
+  // sample on [exp(-2), 1) (one value each, z0's first; its own state matrix, 60 * 256 streams) with
+  // its old angle, and the values are joined as the valid z0, the redrawn z0, the valid z1, the
+  // redrawn z1, each in order.
   Var normal(const Size& size, const Operand& avg = 0.0, const Operand& std = 1.0, std::optional<int> ndim = std::nullopt,
-             const DTypeArg& dtype = {}, std::optional<int64_t> nstreams = std::nullopt, Loc loc = Loc::current());
+             const DTypeArg& dtype = {}, std::optional<int64_t> nstreams = std::nullopt, bool truncate = false, Loc loc = Loc::current());
+  // Theano's truncated_normal: normal(size, avg, std / 0.87962566103423978, truncate = true), the
+  // constant being the standard deviation of a standard normal truncated at +-2 (so std is the
+  // result's), a literal autocast as Theano's (floatX when floatX is float32).
+  Var truncated_normal(const Size& size, const Operand& avg = 0.0, const Operand& std = 1.0, std::optional<int> ndim = std::nullopt,
+                       const DTypeArg& dtype = {}, std::optional<int64_t> nstreams = std::nullopt, Loc loc = Loc::current());
 
   // Theano's multinomial (pvals a float matrix: one distribution per row; size unused, as Theano):
   // counts of n draws per row, from pvals.shape[0] * n uniforms (60 * 256 streams).
@@ -98,6 +107,9 @@ class MRG_RandomStreams {
   const std::vector<StateUpdate>& state_updates() const { return state_updates_; }
   // The state the next sample's streams start from (Theano's rstate).
   std::vector<int64_t> rstate() const;
+  // Theano's `srng.rstate = state`: six values, checked as the constructor's. The samples made so
+  // far keep their streams; the next sample starts from this state.
+  void set_rstate(const std::vector<int64_t>& state, Loc loc = Loc::current());
 
  private:
   struct Made {
@@ -106,6 +118,10 @@ class MRG_RandomStreams {
   };
   NDArray next_stream_states(int64_t n_streams);
   Var sample(const Size& size, std::optional<int> ndim, DType dtype, std::optional<int64_t> nstreams, const char* api);
+  Var normal_of(const Size& size, const Operand& avg, const Operand& std, std::optional<int> ndim, const DTypeArg& dtype,
+                std::optional<int64_t> nstreams, bool truncate, const char* api, Loc loc);
+  Var redraw_outside_two(const Var& z0, const Var& z1, const Var& cos_theta, const Var& sin_theta, DType dt, std::optional<int64_t> nstreams,
+                         Loc loc);
 
   std::vector<int64_t> default_seed_;
   std::array<int32_t, 6> rstate_{};

@@ -1,8 +1,8 @@
 // theano.tensor.shared_randomstreams: RandomStreams, samples drawn as numpy.random.RandomState
 // draws them (core/numpy_random.hpp; docs/random.md). Each sample gets its own generator, seeded
-// from the object's seed generator, held in a shared variable (rv.rng(), an int64 vector: numpy's
-// get_state flattened) whose default update is the op's new state, so every call of a compiled
-// function draws new numbers. The numbers are Theano's for the same seed, bit for bit.
+// from the object's seed generator, held in a shared variable (rv.rng(): its get_value is a
+// numpy::RandomState, as Theano's) whose default update is the op's new state, so every call of a
+// compiled function draws new numbers. The numbers are Theano's for the same seed, bit for bit.
 //
 //   theano::tensor::shared_randomstreams::RandomStreams srng(234);
 //   auto rv_u = srng.uniform({2, 2});   // theano.function([], rv_u)() draws anew at each call
@@ -24,22 +24,36 @@ using Loc = std::source_location;
 using Size = sandbox::rng_mrg::Size;          // ints, an integer vector Var, or a list mixing both
 using DTypeArg = sandbox::rng_mrg::DTypeArg;  // "float32" or DType::Float32; unset: the default
 
+// Theano's RandomStateSharedVariable: a shared generator. Its value is stored as numpy's
+// get_state() flattened into an int64 vector (what the compiled function reads and updates);
+// get_value and set_value speak numpy::RandomState as Theano's do. The RandomState returned is
+// always a copy (borrow has no aliasing to offer): change it, then set_value it back, as the
+// tutorial does.
+class RandomStateSharedVariable : public SharedVariable {
+ public:
+  RandomStateSharedVariable() = default;
+  explicit RandomStateSharedVariable(const SharedVariable& v) : SharedVariable(v) {}
+  numpy::RandomState get_value(bool borrow = false) const;
+  void set_value(const numpy::RandomState& rng, bool borrow = false);
+  using SharedVariable::set_value;  // the raw state: an int64 vector of numpy::RandomState::kStateSize entries
+};
+
 // A sample, with Theano's attributes: rv.rng (the generator's shared state) and rv.update (the
 // pair (rng, new state)).
 class RandomVariable : public Var {
  public:
-  RandomVariable(const Var& sample, SharedVariable rng, Var new_rng) : Var(sample), rng_(std::move(rng)), new_rng_(std::move(new_rng)) {}
-  SharedVariable rng() const { return rng_; }  // a handle: rv.rng().set_value(state) sets the generator
+  RandomVariable(const Var& sample, RandomStateSharedVariable rng, Var new_rng) : Var(sample), rng_(std::move(rng)), new_rng_(std::move(new_rng)) {}
+  RandomStateSharedVariable rng() const { return rng_; }  // a handle: rv.rng().set_value(state) sets the generator
   std::pair<SharedVariable, Var> update() const { return {rng_, new_rng_}; }
 
  private:
-  SharedVariable rng_;
+  RandomStateSharedVariable rng_;
   Var new_rng_;
 };
 
 // One generator this object made (Theano's state_updates entry).
 struct StateUpdate {
-  SharedVariable state;
+  RandomStateSharedVariable state;
   Var new_state;
 };
 

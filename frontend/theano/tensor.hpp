@@ -154,6 +154,10 @@ Var outer(const Var& x, const Var& y, Loc loc = Loc::current());
 Var cumsum(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
 Var cumprod(const Var& x, std::optional<int> axis = std::nullopt, Loc loc = Loc::current());
 
+// theano.tensor.nonzero(a): one int64 vector per dim of a, the indices of its non-zero elements in
+// C order (numpy.nonzero): rows of one Nonzero op's a.ndim x count matrix. A scalar a is an error.
+std::vector<Var> nonzero(const Var& a, Loc loc = Loc::current());
+
 // ---- linear algebra, shapes, indexing helpers ----
 // Theano's dot: a 0-d side multiplies elementwise; 1-d and 2-d sides are the vector/matrix products;
 // with more dims on either side, numpy's dot, a sum over x's last axis and y's second-to-last
