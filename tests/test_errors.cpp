@@ -373,6 +373,10 @@ TEST_CASE("errors: numpy-backed RandomStreams", "[errors][shared_randomstreams]"
   auto s = T::dscalar("s");
   auto n = theano::function({s}, srng.normal({2}, 0.0, s)); const int n_line = __LINE__;
   expect("normal: std < 0 (std=-1)" + in_call("RandomFunction{normal}", n_line, "int64 (627,), int64 (1,), float64 (), float64 ()"), [&] { n(-1.0); });
+  auto lam = T::dscalar("lam");
+  auto po = theano::function({lam}, srng.poisson({2}, lam)); const int po_line = __LINE__;
+  expect("poisson: lam < 0 or lam is NaN (lam=-1)" + in_call("RandomFunction{poisson}", po_line, "int64 (627,), int64 (1,), float64 ()"),
+         [&] { po(-1.0); });
   auto k = T::lscalar("k");
   auto u = theano::function({k}, srng.uniform(std::vector<IntOrVar>{IntOrVar(k)})); const int u_line = __LINE__;
   expect("size must not hold a negative value, got -3 at entry 0" +
