@@ -414,7 +414,7 @@ TEST_CASE("errors: MRG_RandomStreams arguments", "[errors][rng_mrg]") {
   expect_text("MRG_RandomStreams.choice: only works without replacement for now (replace = false), as Theano's (at " + at(L) + ")", msg);
   auto c = theano::function({pv}, srng.choice(3, false, pv)); const int c_line = __LINE__;
   expect("Cannot sample without replacement n samples bigger than the size of the distribution." +
-             in_call("ChoiceFromUniform{int64, False}", c_line, "float64 (1, 2), float32 (3,), int64 ()"),
+             in_call("ChoiceFromUniform{int64, False}", c_line, fmt::format("float64 (1, 2), {} (3,), int64 ()", dtype_name(config().floatX))),
          [&] { c(zeros(DType::Float64, {1, 2})); });
   msg = error_of([&] { srng.set_rstate({1, 2, 3}); }); L = __LINE__;
   expect_text("MRG_RandomStreams.rstate: seed should be 1 integer or 6 integers, got 3 integers (at " + at(L) + ")", msg);
