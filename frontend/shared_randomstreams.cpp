@@ -91,6 +91,13 @@ RandomVariable RandomStreams::binomial(const Size& size, const Operand& n, const
   return sample(NumpyDraw::Binomial, size, {n.var(), p.var()}, ndim, resolve(dtype, DType::Int64, api), api);
 }
 
+RandomVariable RandomStreams::poisson(const Size& size, const Operand& lam, std::optional<int> ndim, const DTypeArg& dtype, Loc loc) {
+  SiteScope site(loc);
+  const char* api = "RandomStreams.poisson";
+  require_scalar(lam.var(), api, "lam");
+  return sample(NumpyDraw::Poisson, size, {lam.var()}, ndim, resolve(dtype, DType::Int64, api), api);
+}
+
 RandomVariable RandomStreams::random_integers(const Size& size, const Operand& low, const Operand& high, std::optional<int> ndim,
                                               const DTypeArg& dtype, Loc loc) {
   SiteScope site(loc);

@@ -28,7 +28,7 @@ using numpy::RandomState;
 bool takes_floats(NumpyDraw d) { return d == NumpyDraw::Uniform || d == NumpyDraw::Normal; }
 
 DType parameter_dtype(NumpyDraw d, size_t k) {
-  if (takes_floats(d) || (d == NumpyDraw::Binomial && k == 1)) return DType::Float64;
+  if (takes_floats(d) || (d == NumpyDraw::Binomial && k == 1) || d == NumpyDraw::Poisson) return DType::Float64;
   return DType::Int64;
 }
 
@@ -53,6 +53,47 @@ int64_t binomial_inversion(RandomState& rng, int64_t n, double p) {
   return x;
 }
 
+// numpy's loggam: log(gamma(x)) by Stirling's series from x + n >= 7, then back down by recurrence.
+double loggam(double x) {
+  static const double a[10] = {8.333333333333333e-02, -2.777777777777778e-03, 7.936507936507937e-04, -5.952380952380952e-04,
+                               8.417508417508418e-04, -1.917526917526918e-03, 6.410256410256410e-03, -2.955065359477124e-02,
+                               1.796443723688307e-01, -1.39243221690590e+00};
+  if (x == 1.0 || x == 2.0) return 0.0;
+  int64_t n = x <= 7.0 ? int64_t(7 - x) : 0;
+  double x0 = x + double(n);
+  double x2 = 1.0 / (x0 * x0), series = a[9];
+  for (int k = 8; k >= 0; --k) series = series * x2 + a[k];
+  double gl = series / x0 + 0.5 * std::log(2 * M_PI) + (x0 - 0.5) * std::log(x0) - x0;
+  for (int64_t k = 1; k <= n; ++k) {
+    gl -= std::log(x0 - 1.0);
+    x0 -= 1.0;
+  }
+  return gl;
+}
+
+// numpy's poisson: below 10, count the uniforms whose running product stays above exp(-lam); from
+// 10, Hoermann's transformed rejection (PTRS), two uniforms per attempt.
+int64_t poisson_draw(RandomState& rng, double lam) {
+  if (lam == 0) return 0;
+  if (lam < 10) {
+    const double enlam = std::exp(-lam);
+    int64_t x = 0;
+    for (double prod = rng.random_sample(); prod > enlam; prod *= rng.random_sample()) ++x;
+    return x;
+  }
+  const double slam = std::sqrt(lam), loglam = std::log(lam);
+  const double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
+  const double invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    double u = rng.random_sample() - 0.5, v = rng.random_sample();
+    double us = 0.5 - std::fabs(u);
+    auto k = int64_t(std::floor((2 * a / us + b) * u + lam + 0.43));
+    if (us >= 0.07 && v <= vr) return k;
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <= -lam + double(k) * loglam - loggam(double(k) + 1)) return k;
+  }
+}
+
 // Writes numpy's draws (float64 or int64 values) into a sample of dtype T, cast as a C cast.
 template <class T, class Draw>
 void fill(NDArray& sample, Draw draw) {
@@ -61,7 +102,7 @@ void fill(NDArray& sample, Draw draw) {
 }
 }  // namespace
 
-int parameter_count(NumpyDraw d) { return d == NumpyDraw::Permutation ? 1 : 2; }
+int parameter_count(NumpyDraw d) { return d == NumpyDraw::Permutation || d == NumpyDraw::Poisson ? 1 : 2; }
 
 const char* draw_name(NumpyDraw d) {
   switch (d) {
@@ -70,6 +111,7 @@ const char* draw_name(NumpyDraw d) {
     case NumpyDraw::RandomIntegers: return "random_integers_helper";
     case NumpyDraw::Permutation: return "permutation_helper";
     case NumpyDraw::Binomial: return "binomial";
+    case NumpyDraw::Poisson: return "poisson";
   }
   return "?";
 }
@@ -77,9 +119,10 @@ const char* draw_name(NumpyDraw d) {
 std::string RandomFunction::str() const { return fmt::format("RandomFunction{{{}}}", draw_name(draw_)); }
 
 std::vector<TensorType> RandomFunction::make_types(Vars in) const {
-  if (draw_ == NumpyDraw::Binomial ? dtype_ == DType::Bool : takes_floats(draw_) ? !is_float(dtype_) : !is_integer(dtype_))
+  const bool numeric = draw_ == NumpyDraw::Binomial || draw_ == NumpyDraw::Poisson;  // counts, cast to any numeric dtype
+  if (numeric ? dtype_ == DType::Bool : takes_floats(draw_) ? !is_float(dtype_) : !is_integer(dtype_))
     throw OpError(fmt::format("the sample dtype of {} must be {}, got {}", draw_name(draw_),
-                              draw_ == NumpyDraw::Binomial ? "numeric" : takes_floats(draw_) ? "float32 or float64" : "an integer type",
+                              numeric ? "numeric" : takes_floats(draw_) ? "float32 or float64" : "an integer type",
                               dtype_name(dtype_)));
   if (int(in.size()) != 2 + parameter_count(draw_))
     throw OpError(fmt::format("{} takes a state, a size and {} parameters, got {} inputs", draw_name(draw_), parameter_count(draw_), in.size()));
@@ -166,6 +209,19 @@ void RandomFunction::perform(InArrays in, OutArrays out) const {
       visit_dtype(dtype_, [&](auto t) {
         using T = decltype(t);
         if constexpr (!std::is_same_v<T, bool>) fill<T>(sample, draw);
+      });
+      break;
+    }
+    case NumpyDraw::Poisson: {
+      double lam = in[2]->item(0);
+      if (!(lam >= 0)) throw OpError(fmt::format("poisson: lam < 0 or lam is NaN (lam={})", lam));
+      // numpy's poisson_lam_max: the largest lam whose draws stay well inside int64.
+      const double lam_max = 9223372036854775807.0 - std::sqrt(9223372036854775807.0) * 10;
+      if (lam > lam_max) throw OpError(fmt::format("poisson: lam value too large (lam={})", lam));
+      sample.ensure(dtype_, shape);
+      visit_dtype(dtype_, [&](auto t) {
+        using T = decltype(t);
+        if constexpr (!std::is_same_v<T, bool>) fill<T>(sample, [&] { return poisson_draw(rng, lam); });
       });
       break;
     }

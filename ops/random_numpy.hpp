@@ -17,6 +17,7 @@ enum class NumpyDraw : uint8_t {
   RandomIntegers,  // rng.randint(low, high + 1) per element (Theano's random_integers_helper)
   Permutation,     // rng.permutation(n) per element of size: the sample is size + (n,)
   Binomial,        // rng.binomial(n, p, size); numpy's inversion method only (n * min(p, 1 - p) <= 30)
+  Poisson,         // rng.poisson(lam, size): numpy's multiplication method below 10, PTRS from 10
 };
 
 class RandomFunction : public NonDifferentiable<RandomFunction> {
@@ -40,12 +41,13 @@ class RandomFunction : public NonDifferentiable<RandomFunction> {
 };
 
 // How many scalar parameters a draw takes (uniform and normal 2, random_integers 2, permutation 1,
-// binomial 2: n and p).
+// binomial 2: n and p, poisson 1: lam).
 int parameter_count(NumpyDraw draw);
 const char* draw_name(NumpyDraw draw);
 
 // (new state, sample). size: an integer vector whose length is known when the graph is built, or
-// given as ndim; params: scalars, cast to float64 (uniform, normal, binomial's p) or int64 (the others).
+// given as ndim; params: scalars, cast to float64 (uniform, normal, binomial's p, poisson's lam) or
+// int64 (the others).
 std::pair<Var, Var> random_function(NumpyDraw draw, const Var& state, const Var& size, const std::vector<Var>& params,
                                     std::optional<int> ndim, DType dtype);
 

@@ -373,6 +373,10 @@ TEST_CASE("errors: numpy-backed RandomStreams", "[errors][shared_randomstreams]"
   auto s = T::dscalar("s");
   auto n = theano::function({s}, srng.normal({2}, 0.0, s)); const int n_line = __LINE__;
   expect("normal: std < 0 (std=-1)" + in_call("RandomFunction{normal}", n_line, "int64 (627,), int64 (1,), float64 (), float64 ()"), [&] { n(-1.0); });
+  auto lam = T::dscalar("lam");
+  auto po = theano::function({lam}, srng.poisson({2}, lam)); const int po_line = __LINE__;
+  expect("poisson: lam < 0 or lam is NaN (lam=-1)" + in_call("RandomFunction{poisson}", po_line, "int64 (627,), int64 (1,), float64 ()"),
+         [&] { po(-1.0); });
   auto k = T::lscalar("k");
   auto u = theano::function({k}, srng.uniform(std::vector<IntOrVar>{IntOrVar(k)})); const int u_line = __LINE__;
   expect("size must not hold a negative value, got -3 at entry 0" +
@@ -410,7 +414,7 @@ TEST_CASE("errors: MRG_RandomStreams arguments", "[errors][rng_mrg]") {
   expect_text("MRG_RandomStreams.choice: only works without replacement for now (replace = false), as Theano's (at " + at(L) + ")", msg);
   auto c = theano::function({pv}, srng.choice(3, false, pv)); const int c_line = __LINE__;
   expect("Cannot sample without replacement n samples bigger than the size of the distribution." +
-             in_call("ChoiceFromUniform{int64, False}", c_line, "float64 (1, 2), float32 (3,), int64 ()"),
+             in_call("ChoiceFromUniform{int64, False}", c_line, fmt::format("float64 (1, 2), {} (3,), int64 ()", dtype_name(config().floatX))),
          [&] { c(zeros(DType::Float64, {1, 2})); });
   msg = error_of([&] { srng.set_rstate({1, 2, 3}); }); L = __LINE__;
   expect_text("MRG_RandomStreams.rstate: seed should be 1 integer or 6 integers, got 3 integers (at " + at(L) + ")", msg);

@@ -210,6 +210,28 @@ int64_t binomial_of(numpy::RandomState& rng, int64_t n, double p) {
   }
 }
 
+// numpy's poisson from the methods it names: below 10, one less than the number of uniforms whose
+// running product first falls to exp(-lam) (Knuth); from 10, Hoermann's PTRS as his paper states it,
+// with the C library's log-gamma.
+int64_t poisson_of(numpy::RandomState& rng, double lam) {
+  if (lam == 0) return 0;
+  if (lam < 10) {
+    int64_t k = 0;
+    double prod = rng.random_sample();
+    while (prod > std::exp(-lam)) ++k, prod *= rng.random_sample();
+    return k;
+  }
+  const double b = 0.931 + 2.53 * std::sqrt(lam), a = -0.059 + 0.02483 * b;
+  const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4), v_r = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    double u = rng.random_sample() - 0.5, v = rng.random_sample(), us = 0.5 - std::abs(u);
+    auto k = int64_t(std::floor((2 * a / us + b) * u + lam + 0.43));
+    if (us >= 0.07 && v <= v_r) return k;
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (std::log(v * inv_alpha / (a / (us * us) + b)) <= -lam + double(k) * std::log(lam) - std::lgamma(double(k) + 1)) return k;
+  }
+}
+
 Arrays numpy_reference(ops::NumpyDraw draw, DType dtype, A x) {
   numpy::RandomState r(0);
   r.set_state(x[0]);
@@ -222,6 +244,11 @@ Arrays numpy_reference(ops::NumpyDraw draw, DType dtype, A x) {
     case ops::NumpyDraw::Binomial: {
       drawn = NDArray::empty(DType::Int64, shape);
       for (int64_t k = 0; k < drawn.size(); ++k) drawn.data<int64_t>()[k] = binomial_of(r, x[2].item_int64(0), x[3].item(0));
+      break;
+    }
+    case ops::NumpyDraw::Poisson: {
+      drawn = NDArray::empty(DType::Int64, shape);
+      for (int64_t k = 0; k < drawn.size(); ++k) drawn.data<int64_t>()[k] = poisson_of(r, x[2].item(0));
       break;
     }
     case ops::NumpyDraw::Permutation: {
@@ -298,6 +325,21 @@ Rows numpy_random_rows() {
                              .contains = {"p < 0, p > 1 or p is NaN"}},
                             {.args = {fixed(generator_state(5, 0, false)), size_of({2, 3}), lscalar(-3), dscalar_of(0.5)},
                              .contains = {"n < 0"}}}});
+  }
+  for (DType dt : {DType::Int64, DType::Float64}) {
+    std::string in = std::string(" in ") + std::string(dtype_name(dt));
+    s.push_back({.name = "RandomFunction{poisson} of 5 x 7 with lam 3.5 and 27 and of lam 0" + in,
+                 .build = build(NumpyDraw::Poisson, dt, 1),
+                 .inputs = Inputs::each({{fixed(generator_state(31, 2, false)), size_of({5, 7}), dscalar_of(3.5)},
+                                         {fixed(generator_state(32, 0, true)), size_of({5, 7}), dscalar_of(27)},
+                                         {fixed(generator_state(33, 0, false)), size_of({2, 3}), dscalar_of(0)}}),
+                 .naive = naive(NumpyDraw::Poisson, dt),
+                 .tol = exact,
+                 .repeats_sizes = true,
+                 .errors = {{.args = {fixed(generator_state(5, 0, false)), size_of({2, 3}), dscalar_of(-0.5)},
+                             .contains = {"RandomFunction{poisson}", "lam < 0 or lam is NaN"}},
+                            {.args = {fixed(generator_state(5, 0, false)), size_of({2, 3}), dscalar_of(std::nan(""))},
+                             .contains = {"lam < 0 or lam is NaN"}}}});
   }
   for (DType dt : {DType::Int64, DType::Int32, DType::Int8}) {
     std::string in = std::string(" in ") + std::string(dtype_name(dt));

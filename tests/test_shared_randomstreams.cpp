@@ -138,6 +138,60 @@ TEST_CASE("RandomStreams binomial is numpy's inversion sampler", "[shared_random
   CHECK_THROWS_WITH(g(1.5), Catch::Contains("p < 0, p > 1 or p is NaN"));
 }
 
+TEST_CASE("RandomStreams poisson is numpy's poisson", "[shared_randomstreams]") {
+  RandomStreams srng(7);
+  auto lam = T::dscalar("lam");
+  auto rv = srng.poisson({10}, lam);
+  CHECK(rv.dtype() == DType::Int64);
+  auto f = theano::function({lam}, rv);
+  auto draw_from = [&](int64_t seed, double l) {
+    rv.rng().set_value(RandomState(seed));
+    return f(l).array();
+  };
+  // numpy.random.RandomState(0).poisson(5, size=10), as published with numpy's output (the same
+  // source gives RandomState(0).binomial(20, 0.3, size=10) = [6 7 6 6 6 7 6 9 10 5], which our
+  // binomial reproduces: a check of the source).
+  CHECK(draw_from(0, 5.0).str() == test_util::i64(Dims{10}, {9, 5, 6, 5, 5, 8, 4, 5, 4, 3}).str());
+  auto b = srng.binomial({10}, 20, 0.3);
+  b.rng().set_value(RandomState(0));
+  CHECK(theano::function({}, b)().array().str() == test_util::i64(Dims{10}, {6, 7, 6, 6, 6, 7, 6, 9, 10, 5}).str());
+  // lam >= 10: Hoermann's PTRS as his paper states it (log-gamma from the C library here, numpy's
+  // Stirling series in the library: they agree but at a boundary no draw here reaches).
+  for (double l : {10.0, 25.5, 1000.0}) {
+    NDArray got = draw_from(123, l);
+    RandomState ref(123);
+    const double slam = std::sqrt(l), loglam = std::log(l), bb = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * bb;
+    const double inv_alpha = 1.1239 + 1.1328 / (bb - 3.4), v_r = 0.9277 - 3.6224 / (bb - 2);
+    for (int64_t i = 0; i < 10; ++i) {
+      int64_t k = -1;
+      for (bool done = false; !done;) {
+        double u = ref.random_sample() - 0.5, v = ref.random_sample(), us = 0.5 - std::abs(u);
+        k = int64_t(std::floor((2 * a / us + bb) * u + l + 0.43));
+        if (us >= 0.07 && v <= v_r) break;
+        if (k < 0 || (us < 0.013 && v > us)) continue;
+        done = std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + bb) <= -l + double(k) * loglam - std::lgamma(double(k) + 1);
+      }
+      INFO("lam " << l << " element " << i);
+      CHECK(got.item_int64(i) == k);
+    }
+  }
+  CHECK(draw_from(1, 0.0).str() == test_util::i64(Dims{10}, std::vector<double>(10, 0.0)).str());
+  // The moments on 1e5 draws, both methods.
+  for (double l : {3.5, 40.0}) {
+    NDArray many = theano::function({}, srng.poisson({100000}, l))().array();
+    double sum = 0, sq = 0;
+    for (int64_t i = 0; i < many.size(); ++i) sum += many.item(i), sq += many.item(i) * many.item(i);
+    double mean = sum / 1e5, var = sq / 1e5 - mean * mean;
+    CHECK(std::abs(mean - l) < 5 * std::sqrt(l / 1e5));
+    CHECK(std::abs(var / l - 1) < 0.03);
+  }
+  CHECK_THROWS_WITH(f(-1.0), Catch::Contains("RandomFunction{poisson}") && Catch::Contains("poisson: lam < 0 or lam is NaN (lam=-1)"));
+  CHECK_THROWS_WITH(f(1e19), Catch::Contains("lam value too large"));
+  CHECK_THROWS_WITH(srng.poisson({3}, T::dvector("l")), Catch::Contains("RandomStreams.poisson: lam must be a scalar"));
+  CHECK_THROWS_WITH(srng.poisson({3}, 1.0, std::nullopt, "bool"), Catch::Contains("the sample dtype of poisson must be numeric, got bool"));
+  CHECK(theano::function({}, srng.poisson({4}, 2.0, std::nullopt, "float32"))().array().dtype() == DType::Float32);
+}
+
 TEST_CASE("RandomStreams default updates advance the state unless excluded", "[shared_randomstreams][function]") {
   RandomStreams srng(42);
   auto rv_u = srng.uniform({2, 2});

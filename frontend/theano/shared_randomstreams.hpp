@@ -74,6 +74,10 @@ class RandomStreams {
   // numpy's inversion method: n * min(p, 1 - p) above 30 (numpy's BTPE) is refused when the function runs.
   RandomVariable binomial(const Size& size, const Operand& n = 1, const Operand& p = 0.5, std::optional<int> ndim = std::nullopt,
                           const DTypeArg& dtype = DType::Int64, Loc loc = Loc::current());
+  // rng.poisson(lam, size) cast to dtype (int64 by default): numpy's multiplication method for
+  // lam < 10 and its PTRS rejection for lam >= 10. lam < 0 or NaN is an error when the function runs.
+  RandomVariable poisson(const Size& size, const Operand& lam = 1.0, std::optional<int> ndim = std::nullopt,
+                         const DTypeArg& dtype = DType::Int64, Loc loc = Loc::current());
   // Integers in [low, high], both included: rng.randint(low, high + 1) per element.
   RandomVariable random_integers(const Size& size, const Operand& low = 0, const Operand& high = 1, std::optional<int> ndim = std::nullopt,
                                  const DTypeArg& dtype = DType::Int64, Loc loc = Loc::current());
