@@ -7,6 +7,8 @@
 #include <atomic>
 #include <fmt/format.h>
 
+#include "ops/elemwise.hpp"
+#include "ops/shape_math.hpp"
 #include "runtime/function_impl.hpp"
 
 namespace theano {
@@ -95,6 +97,33 @@ std::vector<TensorType> ScanOp::make_types(Vars inputs) const {
   size_t shared0 = size_t(info_.has_n_steps) + info_.seq_taps.size() + n_fed;
   for (int j = 0; j < info_.n_shared_outs; ++j) types.push_back(inputs[shared0 + size_t(j)].type());
   return types;
+}
+
+OutShapes ScanOp::infer_shape(Vars inputs, InShapes shapes) const {
+  namespace dims = ops::dims;
+  size_t pos = info_.has_n_steps ? 1 : 0;
+  Var steps;  // undefined: unknown
+  if (info_.has_n_steps) steps = inputs[0].dtype() == DType::Int64 ? Var(inputs[0]) : ops::cast(inputs[0], DType::Int64);
+  for (const auto& taps : info_.seq_taps) {
+    int64_t span = std::max(max_tap(taps), 0) - std::min(min_tap(taps), 0);
+    Var usable = dims::maximum(dims::sub(Var(shapes[pos++][0]), dims::constant(span)), dims::constant(0));
+    if (!info_.has_n_steps) steps = steps.defined() ? dims::minimum(steps, usable) : usable;
+  }
+  if (info_.as_while) steps = Var();
+  std::vector<std::vector<Variable>> out;
+  for (size_t k = 0; k < info_.out_taps.size(); ++k) {
+    std::vector<Variable> d{steps};
+    const auto& taps = info_.out_taps[k];
+    if (taps.empty()) {
+      for (int64_t n : inner_outputs_[k].type().shape) d.push_back(n >= 0 ? Variable(dims::constant(n)) : Variable());
+    } else {
+      const auto& init = shapes[pos++];
+      d.insert(d.end(), init.begin() + (sit_sot(taps) ? 0 : 1), init.end());
+    }
+    out.push_back(std::move(d));
+  }
+  for (int j = 0; j < info_.n_shared_outs; ++j) out.push_back(shapes[pos++]);
+  return out;
 }
 
 Cotangents ScanOp::pullback(Vars, Vars, OutCotangents) const {

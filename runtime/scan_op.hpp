@@ -49,6 +49,9 @@ class ScanOp : public OpOf<ScanOp> {
   std::string str() const override;
   std::vector<TensorType> make_types(Vars inputs) const override;
   void perform(InArrays in, OutArrays out) const override;
+  // The steps (unknown with until()), then each row's sizes: a fed-back output's from its initial
+  // value, a map output's from the step's static type (unknown where it does not say).
+  OutShapes infer_shape(Vars inputs, InShapes input_shapes) const override;
   // The gradient of a scan is not written yet: grad says so instead of computing something wrong.
   Cotangents pullback(Vars inputs, Vars outputs, OutCotangents cotangents) const override;
   bool differentiable() const override { return false; }

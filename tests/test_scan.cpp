@@ -334,3 +334,20 @@ TEST_CASE("debugprint shows the scan node and its inner graph below", "[scan][pr
   CHECK_THAT(nested, Catch::Contains("for{cpu,outer}") && Catch::Contains(" > |for{cpu,inner}") && Catch::Contains("\nfor{cpu,inner}"));
   check_close(run({x}, sums[0], {f64({2, 3}, {1, 2, 3, 4, 5, 6})}), {6, 15});
 }
+
+TEST_CASE("the shape of a scan output needs no loop", "[scan]") {
+  auto x = T::dmatrix("x");
+  auto h0 = T::dvector("h0");
+  auto [out, updates] = theano::scan([](const Var& x_tm1, const Var& x_t, const Var& h) { return std::vector<Var>{h + x_t - x_tm1, x_t.sum()}; },
+                                     {.sequences = {{x, {-1, 0}}}, .outputs_info = {h0, std::nullopt}});
+  auto f = theano::function({x, h0}, {out[0].shape(), out[1].shape()});
+  for (Apply* a : f.schedule()) CHECK(a->op->name() != "Scan");
+  Result r = f(f64({4, 3}, std::vector<double>(12, 1.0)), f64({3}, {0, 0, 0}));
+  check_close(r.array(0), {3, 3});
+  check_close(r.array(1), {3});
+  // The same values as the loop's outputs.
+  auto g = theano::function({x, h0}, {out[0], out[1]});
+  Result full = g(f64({4, 3}, std::vector<double>(12, 1.0)), f64({3}, {0, 0, 0}));
+  CHECK(full.array(0).shape() == Dims({3, 3}));
+  CHECK(full.array(1).shape() == Dims({3}));
+}
