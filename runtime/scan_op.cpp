@@ -58,6 +58,7 @@ ScanOp::ScanOp(ScanInfo info, std::vector<Variable> inner_inputs, std::vector<Va
   o.givens = std::move(replace);
   fn_ = compile_function(as_vars(inner_inputs_), as_vars(inner_outputs_), o);
   row_shapes_.resize(info_.out_taps.size() + size_t(info_.n_shared_outs));
+  state_scratch_.resize(size_t(info_.n_shared_outs));
 }
 
 size_t ScanOp::outer_input_of(size_t inner) const {
@@ -228,8 +229,16 @@ void ScanOp::perform(InArrays in, OutArrays out) const {
               k < n_outs ? fmt::format("output {}", k) : fmt::format("the update of shared variable {}", k - n_outs), v.shape().str(), t,
               k < n_outs && info_.out_taps[k].empty() ? fmt::format("shape {} at step 0", row_shapes_[k].str())
                                                       : fmt::format("its initial value's is {}", row_shapes_[k].str())));
-        if (k < n_outs) row(*out[k], t).copy_from(v);
-        else out[k]->copy_from(v);
+        if (k < n_outs) {
+          row(*out[k], t).copy_from(v);
+        } else if (v.shares_memory(*out[k])) {
+          NDArray& tmp = state_scratch_[k - n_outs];
+          tmp.ensure(v.dtype(), v.shape());
+          tmp.copy_from(v);
+          out[k]->copy_from(tmp);
+        } else {
+          out[k]->copy_from(v);
+        }
       }
       if (info_.as_while && f.slots[f.output_slots.back()].item(0) != 0) {
         steps_run = t + 1;

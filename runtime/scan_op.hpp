@@ -73,6 +73,9 @@ class ScanOp : public OpOf<ScanOp> {
   // The kernel's reusable state (no allocation per call): each output's row shape. perform is const
   // and one op may run from several functions: the inner function's call lock serialises them.
   mutable std::vector<Dims> row_shapes_;
+  // Per updated shared variable: where a new value that is a view of the current state (W.T) is
+  // copied first, so that the state is not overwritten while it is read.
+  mutable std::vector<NDArray> state_scratch_;
 };
 
 }  // namespace theano

@@ -351,3 +351,18 @@ TEST_CASE("the shape of a scan output needs no loop", "[scan]") {
   CHECK(full.array(0).shape() == Dims({3, 3}));
   CHECK(full.array(1).shape() == Dims({3}));
 }
+
+TEST_CASE("a shared variable updated by a view of itself keeps its steps apart", "[scan]") {
+  // M := M.T + 1 at each step: the new value reads the state it replaces.
+  auto M = theano::shared(f64({2, 2}, {1, 2, 3, 4}), "M");
+  Var m = M;
+  auto n = T::lscalar("n");
+  auto [out, updates] = theano::scan([&]() { return ScanStep{.outputs = {m.sum()}, .updates = {{m, m.T() + 0.0}}}; }, {.n_steps = n});
+  auto f = theano::function({n}, out[0], {.updates = updates});
+  check_close(call1(f, {3}), {10, 10, 10});
+  check_close(M.get_value(), {1, 3, 2, 4});  // transposed an odd number of times
+  auto [out2, u2] = theano::scan([&]() { return ScanStep{.outputs = {m[0][1]}, .updates = {{m, m.T()}}}; }, {.n_steps = n});
+  auto g = theano::function({n}, out2[0], {.updates = u2});
+  check_close(call1(g, {4}), {3, 2, 3, 2});
+  check_close(M.get_value(), {1, 3, 2, 4});
+}
