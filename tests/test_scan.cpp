@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "runtime/scan_op.hpp"
 #include "test_util.hpp"
 
 using namespace theano;
@@ -322,7 +323,7 @@ TEST_CASE("debugprint shows the scan node and its inner graph below", "[scan][pr
         " > |<TensorType(float64, vector)> [id H] -> [id C]\n"
         " > |A_copy [id I] -> [id D]\n");
   // A compiled function prints its scan with the schedule's index, and the step as compiled.
-  auto f = theano::function({A, k}, result[0][-1]);
+  auto f = theano::function({A, k}, result[0][-1], {.mode = "FAST_RUN"});
   std::string text = theano::printing::debugprint_str(f);
   CHECK_THAT(text, Catch::Contains(" |for{cpu,scan_fn} [id B] ''   1\n") && Catch::Contains("Inner graphs of the scan ops:\n\nfor{cpu,scan_fn} [id B] ''   1\n >Elemwise{mul,no_inplace}"));
   // Nested scans: the inner scan's step follows the outer one's.
@@ -340,7 +341,7 @@ TEST_CASE("the shape of a scan output needs no loop", "[scan]") {
   auto h0 = T::dvector("h0");
   auto [out, updates] = theano::scan([](const Var& x_tm1, const Var& x_t, const Var& h) { return std::vector<Var>{h + x_t - x_tm1, x_t.sum()}; },
                                      {.sequences = {{x, {-1, 0}}}, .outputs_info = {h0, std::nullopt}});
-  auto f = theano::function({x, h0}, {out[0].shape(), out[1].shape()});
+  auto f = theano::function({x, h0}, {out[0].shape(), out[1].shape()}, {.mode = "FAST_RUN"});  // the shape rewrites
   for (Apply* a : f.schedule()) CHECK(a->op->name() != "Scan");
   Result r = f(f64({4, 3}, std::vector<double>(12, 1.0)), f64({3}, {0, 0, 0}));
   check_close(r.array(0), {3, 3});
@@ -365,4 +366,28 @@ TEST_CASE("a shared variable updated by a view of itself keeps its steps apart",
   auto g = theano::function({n}, out2[0], {.updates = u2});
   check_close(call1(g, {4}), {3, 2, 3, 2});
   check_close(M.get_value(), {1, 3, 2, 4});
+}
+
+TEST_CASE("the step is compiled once with the rewrite pipeline", "[scan]") {
+  auto X = T::dmatrix("X");
+  auto W = T::dmatrix("W");
+  auto b = T::dvector("b");
+  auto [h, updates] = theano::scan([](const Var& x_t, const Var& W, const Var& b) { return T::tanh(T::dot(x_t, W) + b) * 2; },
+                                   {.sequences = {X}, .non_sequences = {W, b}});
+  const auto& op = dynamic_cast<const ScanOp&>(*h[0].owner()->op);
+  Function step = op.inner_function();
+  CHECK(step.fgraph().outputs().size() == 1);
+  // Under FAST_RUN the step's elementwise ops are fused into one loop, as in any compiled function.
+  if (config().mode != "FAST_COMPILE") {
+    bool fused = false;
+    for (Apply* a : step.schedule()) fused |= a->op->str().find("Composite") != std::string::npos;
+    CHECK(fused);
+  }
+  // Compiling and calling outer functions reuses that same step.
+  auto f = theano::function({X, W, b}, h[0]);
+  auto g = theano::function({X, W, b}, h[0].sum());
+  NDArray x = f64({3, 2}, {1, 2, 3, 4, 5, 6}), w = f64({2, 2}, {0.1, 0.2, 0.3, 0.4}), bb = f64({2}, {0.5, -0.5});
+  NDArray got = call1(f, {x, w, bb});
+  CHECK(double(g(x, w, bb)) == Approx(values(got)[0] + values(got)[1] + values(got)[2] + values(got)[3] + values(got)[4] + values(got)[5]));
+  CHECK(&op.inner_function().impl() == &step.impl());
 }
