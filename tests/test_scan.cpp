@@ -391,3 +391,17 @@ TEST_CASE("the step is compiled once with the rewrite pipeline", "[scan]") {
   CHECK(double(g(x, w, bb)) == Approx(values(got)[0] + values(got)[1] + values(got)[2] + values(got)[3] + values(got)[4] + values(got)[5]));
   CHECK(&op.inner_function().impl() == &step.impl());
 }
+
+TEST_CASE("until over a sequence keeps the steps run and their count", "[scan]") {
+  auto x = T::dvector("x");
+  auto [y, updates] = theano::scan(
+      [](const Var& x_t) { return ScanStep{.outputs = {x_t * 2}, .until = scan_module::until(T::gt(x_t, 3))}; }, {.sequences = {x}});
+  auto f = theano::function({x}, {y[0], y[0].shape()[0]});
+  Result r = f(f64({5}, {1, 2, 5, 1, 7}));
+  check_close(r.array(0), {2, 4, 10});
+  CHECK(r.array(1).item(0) == 3);
+  r = f(f64({3}, {1, 1, 1}));  // never true: every step
+  check_close(r.array(0), {2, 2, 2});
+  CHECK(r.array(1).item(0) == 3);
+  CHECK(theano::printing::debugprint_str(y[0]).rfind("while{cpu,scan_fn}", 0) == 0);
+}
