@@ -1,6 +1,6 @@
 // Theano's doc/tutorial examples in C++ (examples/doc_tutorial.hpp): prints the transcript of the
 // chosen pages, all of them by default.
-//   doc_tutorial [adding] [examples] [gradients] [conditions] [random]
+//   doc_tutorial [adding] [examples] [gradients] [conditions] [random] [loop]
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -9,17 +9,17 @@
 #include "doc_tutorial.hpp"
 
 int main(int argc, char** argv) {
-  const std::set<std::string> known = {"adding", "examples", "gradients", "conditions", "random"};
+  const std::set<std::string> known = {"adding", "examples", "gradients", "conditions", "random", "loop"};
   std::set<std::string> chosen;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
-      std::printf("usage: doc_tutorial [adding] [examples] [gradients] [conditions] [random]\n"
+      std::printf("usage: doc_tutorial [adding] [examples] [gradients] [conditions] [random] [loop]\n"
                   "Runs the examples of Theano's doc/tutorial pages in C++ and prints their transcripts (all pages by default).\n");
       return 0;
     }
     if (!known.count(a)) {
-      std::fprintf(stderr, "doc_tutorial: unknown page '%s' (the pages: adding, examples, gradients, conditions, random)\n", a.c_str());
+      std::fprintf(stderr, "doc_tutorial: unknown page '%s' (the pages: adding, examples, gradients, conditions, random, loop)\n", a.c_str());
       return 2;
     }
     chosen.insert(a);
@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     if (want("gradients")) pages.gradients();
     if (want("conditions")) pages.conditions();
     if (want("random")) pages.random();
+    if (want("loop")) pages.loop();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "doc_tutorial: %s\n", e.what());
     return 1;

@@ -1,13 +1,16 @@
 // The examples of Theano's own tutorial (doc/tutorial: adding.txt, examples.txt, gradients.txt,
-// conditions.txt; examples.txt's "Using Random Numbers" in doc_tutorial_random.hpp), line for line in C++. Each Python statement the doc shows is printed as the doc
+// conditions.txt; examples.txt's "Using Random Numbers" in doc_tutorial_random.hpp, loop.txt in
+// doc_tutorial_loop.hpp), line for line in C++. Each Python statement the doc shows is printed as the doc
 // writes it (">>> ..."), followed by what our C++ spelling of it prints, in numpy's formats, so the
 // transcript reads like the doc page: tests/test_doc_tutorial.cpp compares it with the doc's
 // printed values (tests/doc_tutorial/expected.txt). examples/doc_tutorial.cpp runs it.
 #pragma once
 #include <chrono>
+#include <cmath>
 #include <fmt/format.h>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <theano/theano.hpp>
 
@@ -308,6 +311,9 @@ class Pages {
 
   // ---- examples.txt: Using Random Numbers (examples/doc_tutorial_random.hpp) ----
   void random();
+  // ---- loop.txt: Scan (the deterministic examples; the Jacobian needs scan's gradient) ----
+  // The doc's values are float64 (its floatX): the page builds float64 variables whatever floatX is.
+  void loop();
 
  private:
   void say(const std::string& line) { out_ << line << '\n'; }
@@ -316,4 +322,5 @@ class Pages {
 
 }  // namespace doc_tutorial
 
+#include "doc_tutorial_loop.hpp"
 #include "doc_tutorial_random.hpp"

@@ -26,6 +26,7 @@
 #include "graph/op.hpp"
 #include "graph/ptr_map.hpp"
 #include "frontend/print_common.hpp"
+#include "runtime/scan_op.hpp"
 
 namespace theano::printing {
 
@@ -49,11 +50,31 @@ class DebugPrinter {
 
   // Prints the graph of `root`, sharing ids (and the not-expanded-twice rule) with earlier roots,
   // then the continuations of the applies its tree cut at kMaxNesting.
-  void print(const Var& root) {
+  void print(const Var& root, const std::string& base = "") {
     if (opts_.depth == 0) return;
-    print_tree(root, opts_.depth, false);
-    for (size_t k = 0; k < continued_.size(); ++k) print_tree(continued_[k].first, continued_[k].second, true);
+    print_tree(root, opts_.depth, false, base);
+    for (size_t k = 0; k < continued_.size(); ++k) print_tree(continued_[k].first, continued_[k].second, true, base);
     continued_.clear();
+  }
+
+  // Theano's section after the graph: every scan met (nested ones too), its line again, then its
+  // compiled step below it with the prefix " >"; an inner input shows the outer input it reads
+  // ("-> [id C]").
+  void print_inner_graphs() {
+    if (scans_.empty() || opts_.depth == 0) return;
+    out_ << "\nInner graphs of the scan ops:\n";
+    for (size_t k = 0; k < scans_.size(); ++k) {
+      const Var scan_out = scans_[k];
+      const auto& op = static_cast<const ScanOp&>(*scan_out.owner()->op);
+      out_ << '\n';
+      print(scan_out);
+      const FunctionGraph& inner = op.inner_function().fgraph();
+      inner_to_outer_.clear();
+      for (size_t i = 0; i < inner.inputs().size(); ++i)
+        inner_to_outer_[inner.inputs()[i].node()] = scan_out.owner()->inputs[op.outer_input_of(i)];
+      for (const Variable& r : inner.outputs()) print(r, " >");
+      inner_to_outer_.clear();
+    }
   }
 
   static constexpr size_t kMaxNesting = 128;
@@ -61,7 +82,7 @@ class DebugPrinter {
  private:
   // One tree under `root` (remaining depth `depth`); `continued`: root's line was printed before,
   // at the nesting limit, and its inputs are printed now.
-  void print_tree(const Var& root, int depth, bool continued) {
+  void print_tree(const Var& root, int depth, bool continued, const std::string& base) {
     struct Frame {
       Apply* apply;
       size_t next;  // next input to print
@@ -69,8 +90,8 @@ class DebugPrinter {
       int depth;    // the apply's remaining depth
     };
     std::vector<Frame> stack;
-    prefix_.clear();
-    if (line(root, continued) && depth != 1) stack.push_back({root.owner(), 0, 0, depth});
+    prefix_ = base;
+    if (line(root, continued) && depth != 1) stack.push_back({root.owner(), 0, base.size(), depth});
     while (!stack.empty()) {
       Frame& f = stack.back();
       if (f.next == f.apply->inputs.size()) {
@@ -117,9 +138,15 @@ class DebugPrinter {
     out_.write(prefix_.data(), std::streamsize(prefix_.size()));
     Apply* a = r.owner();
     if (!a) {
-      out_ << detail::leaf_str(r) << ' ' << id_of(r.node(), r.node()->id) << type << '\n';
+      out_ << detail::leaf_str(r) << ' ' << id_of(r.node(), r.node()->id) << type;
+      if (auto at = inner_to_outer_.find(r.node()); at != inner_to_outer_.end()) {
+        const Variable& o = at->second;
+        out_ << " -> " << (o.owner() ? id_of(o.owner(), o.owner()->id) : id_of(o.node(), o.node()->id));
+      }
+      out_ << '\n';
       return false;
     }
+    if (dynamic_cast<const ScanOp*>(a->op.get()) && !done_.contains(a)) scans_.push_back(r);
     bool printed = done_.contains(a);
     std::string idx;
     if (a->outputs.size() > 1) idx.append(".").append(std::to_string(r.node()->index));
@@ -147,11 +174,14 @@ class DebugPrinter {
   PtrMap<size_t> order_;      // an apply's position in the schedule
   std::string prefix_;
   std::vector<std::pair<Var, int>> continued_;  // cut at kMaxNesting: (variable, remaining depth)
+  std::vector<Var> scans_;                      // an output of every scan apply met, in order
+  std::unordered_map<VarNode*, Variable> inner_to_outer_;  // while printing a scan's step
 };
 
 void print_graph(const detail::PrintGraph& g, std::ostream& out, const PrintOptions& opts) {
   DebugPrinter p(out, opts, g.order);
   for (const Variable& r : g.outputs) p.print(r);
+  p.print_inner_graphs();
   out.flush();
 }
 

@@ -176,6 +176,15 @@ void run_step(Function::Impl& f, size_t i) {
 }
 }  // namespace
 
+void run_bound(Function::Impl& f) {
+  size_t current = 0;
+  try {
+    for (current = 0; current < f.first_update_step; ++current) run_step(f, current);
+  } catch (...) {
+    step_failed(f, current, std::current_exception());
+  }
+}
+
 // Threads (docs/errors.md "Threads"): a call holds its function's call_mutex throughout, and the
 // update locks of its shared variables (core/shared_storage.hpp): exclusive for those it updates, so
 // no other call, set_value or load replaces them between its snapshot and its commit. It takes the

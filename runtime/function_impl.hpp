@@ -108,5 +108,9 @@ void release_views(Function::Impl& f);
 // The same with the locks already held.
 void clear_transient_slots(Function::Impl& f);
 void take_buffers(Step& s);
+// Runs every step of f with its arguments already in their slots: a call without binding, shared
+// variables, outputs or updates (Scan's inner function, runtime/scan_op.cpp). A failing step throws
+// as in a call, naming the inner op.
+void run_bound(Function::Impl& f);
 
 }  // namespace theano

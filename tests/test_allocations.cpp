@@ -145,6 +145,25 @@ TEST_CASE("reductions allocate nothing in steady state", "[runtime][alloc]") {
   CHECK(std::isfinite(total));
 }
 
+TEST_CASE("a scan of 100 steps allocates nothing in steady state", "[runtime][alloc][scan]") {
+  RandomState rng(9);
+  Var X = theano::shared(rng.uniform(-1, 1, {101, 8}), "X");
+  Var W = theano::shared(rng.uniform(-0.5, 0.5, {8, 8}), "W");
+  Var h0 = theano::shared(rng.uniform(-1, 1, {8}), "h0");
+  // A recurrence reading x[t-1] and x[t], a fed-back state, an implicit shared non-sequence and a
+  // map output: 100 steps per call.
+  auto [out, updates] = theano::scan(
+      [&](const Var& x_tm1, const Var& x_t, const Var& h_tm1) {
+        Var h = T::tanh(T::dot(x_t - x_tm1, W) + h_tm1);
+        return std::vector<Var>{h, h.sum()};
+      },
+      {.sequences = {{X, {-1, 0}}}, .outputs_info = {h0, std::nullopt}});
+  auto f = theano::function({}, out[0].sum() + out[1][-1]);
+  double total = 0;
+  CHECK(allocations_of(10, [&] { total += double(f()); }) == 0);
+  CHECK(std::isfinite(total));
+}
+
 TEST_CASE("RandomStreams samples with their default updates allocate nothing in steady state", "[runtime][alloc][shared_randomstreams]") {
   theano::tensor::shared_randomstreams::RandomStreams srng(123);
   auto x = T::matrix("x");

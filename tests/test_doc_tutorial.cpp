@@ -85,6 +85,10 @@ TEST_CASE("doc tutorial examples.txt Using Random Numbers prints what the doc pr
   check_page("examples.txt: Using Random Numbers", [](doc_tutorial::Pages& p) { p.random(); });
 }
 
+TEST_CASE("doc tutorial loop.txt prints what the doc prints", "[doc][scan]") {
+  check_page("loop.txt", [](doc_tutorial::Pages& p) { p.loop(); });
+}
+
 TEST_CASE("the doctest ellipsis matcher matches only what it should", "[doc]") {
   CHECK(ellipsis_match("a\n...\nb\n", "a\nx\ny\nb\n"));
   CHECK(ellipsis_match("t ... sec\n", "t 0.5 sec\n"));

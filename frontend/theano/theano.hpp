@@ -29,6 +29,7 @@
 #include "frontend/theano/numpy.hpp"
 #include "frontend/theano/printing.hpp"
 #include "frontend/theano/rng_mrg.hpp"
+#include "frontend/theano/scan.hpp"
 #include "frontend/theano/shared.hpp"
 #include "frontend/theano/shared_randomstreams.hpp"
 #include "frontend/theano/tensor.hpp"
