@@ -14,17 +14,6 @@ namespace T = theano::tensor;
 namespace {
 NDArray call1(Function& f, std::vector<Arg> args) { return f.call(args).array(0); }
 
-// The message of what `f` throws (docs/errors.md, "Loops (scan)": each row's start is asserted here).
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  FAIL("no exception");
-  return "";
-}
 std::string at(int line) { return "(at test_scan.cpp:" + std::to_string(line) + ")"; }
 }  // namespace
 
@@ -167,10 +156,10 @@ TEST_CASE("scan runs a symbolic n_steps and refuses sequences too short", "[scan
   check_close(call1(f, {f64({5}, {1, 2, 3, 4, 5}), 3}), {2, 4, 6});
   CHECK(call1(f, {f64({5}, {1, 2, 3, 4, 5}), 0}).shape() == Dims({0}));
   int line = __LINE__ - 4;  // where the scan was built
-  CHECK_THAT(message_of([&] { call1(f, {f64({5}, {1, 2, 3, 4, 5}), 6}); }),
+  CHECK_THAT(error_of([&] { call1(f, {f64({5}, {1, 2, 3, 4, 5}), 6}); }),
              Catch::StartsWith("Sequence is shorter than the required number of steps: n_steps is 6 but sequence 0 (shape (5,), taps {0}) has "
                                "5 usable rows (in for{cpu,scan_fn} created at test_scan.cpp:" + std::to_string(line) + ";"));
-  CHECK_THAT(message_of([&] { call1(f, {f64({5}, {1, 2, 3, 4, 5}), -1}); }),
+  CHECK_THAT(error_of([&] { call1(f, {f64({5}, {1, 2, 3, 4, 5}), -1}); }),
              Catch::StartsWith("Scan was asked to run for negative number of step -1 (in for{cpu,scan_fn} created at test_scan.cpp:" +
                                std::to_string(line) + ";"));
   // Without n_steps: the shortest sequence decides.
@@ -244,7 +233,7 @@ TEST_CASE("scan reads shared variables as implicit non-sequences and carries upd
   check_close(call1(f, {f64({1, 2}, {5, 6})}), {8, 9});
   CHECK(count.get_value().item(0) == 4);
   // strict: every shared variable fn reads must be a non-sequence.
-  CHECK_THAT(message_of([&] { theano::scan([&](const Var& x_t) { return x_t * w; }, {.sequences = {x}, .strict = true}); }),
+  CHECK_THAT(error_of([&] { theano::scan([&](const Var& x_t) { return x_t * w; }, {.sequences = {x}, .strict = true}); }),
              Catch::StartsWith("theano::scan: strict scan: the step reads the shared variable 'W', which is not in non_sequences."));
   auto [y2, u2] = theano::scan([](const Var& x_t, const Var& w) { return x_t * w; }, {.sequences = {x}, .non_sequences = {w}, .strict = true});
   check_close(run({x}, y2[0], {f64({1, 2}, {5, 6})}), {5, 6});
@@ -256,7 +245,7 @@ TEST_CASE("scan refuses outputs that change shape between steps", "[scan][errors
   auto [r, updates] = theano::scan([](const Var& k_t) { return T::arange(k_t); }, {.sequences = {k}});
   auto f = theano::function({k}, r[0]);
   check_close(call1(f, {i64({2}, {3, 3})}), {0, 1, 2, 0, 1, 2});
-  CHECK_THAT(message_of([&] { call1(f, {i64({2}, {3, 4})}); }),
+  CHECK_THAT(error_of([&] { call1(f, {i64({2}, {3, 4})}); }),
              Catch::StartsWith("output 0 of the step has shape (4,) at step 1 but shape (3,) at step 0: an output of scan must keep one shape "
                                "across steps (in for{cpu,scan_fn} created at test_scan.cpp:" + std::to_string(built) + ";"));
   // A fed-back state must keep its initial value's shape.
@@ -268,28 +257,28 @@ TEST_CASE("scan refuses outputs that change shape between steps", "[scan][errors
 
 TEST_CASE("scan refuses a step whose dtype differs from its initial value", "[scan][errors]") {
   auto x0 = T::dscalar("x0");
-  std::string m = message_of([&] { theano::scan([](const Var& x) { return T::cast(x, "float32"); }, {.outputs_info = {x0}, .n_steps = 3}); });
+  std::string m = error_of([&] { theano::scan([](const Var& x) { return T::cast(x, "float32"); }, {.outputs_info = {x0}, .n_steps = 3}); });
   int line = __LINE__ - 1;
   CHECK(m ==
         "theano::scan: When compiling the inner function of scan the following error has been encountered: The initial state "
         "(`outputs_info` in scan nomenclature) of variable 'x0' (argument number 0) has dtype float64, while the result of the inner "
         "function (`fn`) has dtype float32. This can happen if the inner function of scan results in an upcast or downcast. " + at(line));
-  CHECK_THAT(message_of([&] { theano::scan([](const Var& x) { return T::stack({x, x}); }, {.outputs_info = {x0}, .n_steps = 3}); }),
+  CHECK_THAT(error_of([&] { theano::scan([](const Var& x) { return T::stack({x, x}); }, {.outputs_info = {x0}, .n_steps = 3}); }),
              Catch::StartsWith("theano::scan: output 0: the initial state (`outputs_info` in scan nomenclature) of variable 'x0' (argument "
                                "number 0) has 0 dimension(s), while the corresponding variable in the result of the inner function of scan "
                                "(`fn`) has 1 dimension(s)"));
-  m = message_of([&] { theano::scan([](const Var& a, const Var& b) { return a + b; }, {.outputs_info = {x0}, .n_steps = 3}); });
+  m = error_of([&] { theano::scan([](const Var& a, const Var& b) { return a + b; }, {.outputs_info = {x0}, .n_steps = 3}); });
   line = __LINE__ - 1;
   CHECK(m ==
         "theano::scan: fn takes 2 argument(s) but scan passes 1: 0 sequence tap(s), 1 output tap(s) and 0 non-sequence(s), in that order " + at(line));
   CHECK_THROWS_WITH(theano::scan([](const Var& a) { return a; }, {.outputs_info = {{T::dvector("i"), {-1, 0}}}, .n_steps = 3}),
                     Catch::Contains("All the tap values must be smaller than 0."));
-  m = message_of([&] { theano::scan([]() { return T::constant(NDArray::scalar(1.0)); }, {}); });
+  m = error_of([&] { theano::scan([]() { return T::constant(NDArray::scalar(1.0)); }, {}); });
   line = __LINE__ - 1;
   CHECK(m ==
         "theano::scan: No information about the number of steps provided. Either provide a value for n_steps argument of scan or provide "
         "an input sequence " + at(line));
-  m = message_of([&] { theano::scan([](const Var& a) { return a; }, {.outputs_info = {x0}, .n_steps = T::dscalar("n")}); });
+  m = error_of([&] { theano::scan([](const Var& a) { return a; }, {.outputs_info = {x0}, .n_steps = T::dscalar("n")}); });
   line = __LINE__ - 1;
   CHECK(m == "theano::scan:  n_steps must be an int. dtype provided is float64 " + at(line));
 }
@@ -297,7 +286,7 @@ TEST_CASE("scan refuses a step whose dtype differs from its initial value", "[sc
 TEST_CASE("grad through scan is refused by name", "[scan][errors]") {
   auto x = T::dvector("x");
   auto [y, updates] = theano::scan([](const Var& x_t) { return x_t * x_t; }, {.sequences = {x}});
-  CHECK_THAT(message_of([&] { T::grad(y[0].sum(), x); }), Catch::StartsWith("grad of scan is not implemented yet (for{cpu,scan_fn}: "));
+  CHECK_THAT(error_of([&] { T::grad(y[0].sum(), x); }), Catch::StartsWith("grad of scan is not implemented yet (for{cpu,scan_fn}: "));
 }
 
 TEST_CASE("debugprint shows the scan node and its inner graph below", "[scan][printing]") {

@@ -123,16 +123,15 @@ class SdA {
         {index}, errors, {.givens = {{x, minibatch(valid.x, index, batch_size)}, {y, minibatch(valid.y, index, batch_size)}}, .name = "valid"});
 
     // Create a function that scans the entire validation set, and one for the test set
-    auto valid_score = [valid_score_i, n_valid_batches]() mutable {
-      std::vector<double> scores;
-      for (int i = 0; i < n_valid_batches; ++i) scores.push_back(valid_score_i(i));
-      return scores;
+    auto scores_of = [](theano::Function score_i, int n_batches) {
+      return [score_i, n_batches]() mutable {
+        std::vector<double> scores;
+        for (int i = 0; i < n_batches; ++i) scores.push_back(score_i(i));
+        return scores;
+      };
     };
-    auto test_score = [test_score_i, n_test_batches]() mutable {
-      std::vector<double> scores;
-      for (int i = 0; i < n_test_batches; ++i) scores.push_back(test_score_i(i));
-      return scores;
-    };
+    std::function<std::vector<double>()> valid_score = scores_of(valid_score_i, n_valid_batches);
+    std::function<std::vector<double>()> test_score = scores_of(test_score_i, n_test_batches);
     return {train_fn, valid_score, test_score};
   }
 };
